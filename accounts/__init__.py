@@ -1,0 +1,1 @@
+"""Users, login by form and by token, the roster import, and the socket auth guard."""

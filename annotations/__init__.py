@@ -1,0 +1,1 @@
+"""Annotations and per-paragraph comments, their live Socket.IO events, the digest and exports."""

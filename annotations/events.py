@@ -1,0 +1,119 @@
+"""Socket.IO adapters for live annotation: join a document, annotate, moderate, presence.
+
+Every event is acked: `{"ok": true, ...}` or `{"ok": false, "error", "message"}`; a refusal or a
+bug answers the sender and never drops the connection. See docs/realtime.md.
+"""
+
+from functools import wraps
+
+from flask import current_app, request, session
+from flask_socketio import emit, join_room, leave_room
+
+from accounts.models import User
+from annotations import service
+from annotations.presence import Presence
+from annotations.schemas import (
+    AnnotationChanges,
+    AnnotationRef,
+    DocumentRef,
+    Moderation,
+    NewAnnotation,
+    PresenceUpdate,
+)
+from core.broadcast import document_room
+from core.errors import AppError, ack_error
+from core.extensions import db, socketio
+from core.validation import parse
+
+presence = Presence()
+
+
+def _socket_user() -> User:
+    user_id = session.get("socket_user_id")
+    user = db.session.get(User, user_id) if user_id else None
+    if user is None or not user.is_active:
+        raise AppError("unauthorized", 401)
+    return user
+
+
+def acked(handler):
+    """Run the handler for the connection's user; turn any refusal or failure into an error ack."""
+
+    @wraps(handler)
+    def guarded(payload=None, *_extra):
+        try:
+            return handler(_socket_user(), payload)
+        except AppError as error:
+            db.session.rollback()
+            return ack_error(error)
+        except Exception:
+            db.session.rollback()
+            current_app.logger.exception("Socket.IO event %s failed", handler.__name__)
+            return ack_error(AppError("internal_error", 500))
+
+    return guarded
+
+
+def _announce(document_id: int, users: list[dict] | None) -> None:
+    if users is not None:
+        emit("presence", {"document_id": document_id, "users": users}, to=document_room(document_id))
+
+
+@socketio.on("document:join")
+@acked
+def on_join(user: User, payload):
+    document_id = parse(DocumentRef, payload).document_id
+    seq = service.join_document(user, document_id)
+    join_room(document_room(document_id))
+    _announce(document_id, presence.enter(document_id, request.sid, user.id, user.display_name))
+    return {"ok": True, "seq": seq}
+
+
+@socketio.on("document:leave")
+@acked
+def on_leave(_user: User, payload):
+    document_id = parse(DocumentRef, payload).document_id
+    leave_room(document_room(document_id))
+    _announce(document_id, presence.leave(document_id, request.sid))
+    return {"ok": True}
+
+
+@socketio.on("presence:update")
+@acked
+def on_presence(_user: User, payload):
+    data = parse(PresenceUpdate, payload)
+    users = presence.move(data.document_id, request.sid, data.page)
+    if users is None:
+        raise AppError("document_not_joined", 409)
+    _announce(data.document_id, users)
+    return {"ok": True}
+
+
+@socketio.on("disconnect")
+def on_disconnect(*_reason):
+    for document_id, users in presence.drop(request.sid).items():
+        _announce(document_id, users)
+
+
+@socketio.on("annotation:create")
+@acked
+def on_create(user: User, payload):
+    return service.create_annotation(user, parse(NewAnnotation, payload))
+
+
+@socketio.on("annotation:update")
+@acked
+def on_update(user: User, payload):
+    return service.update_annotation(user, parse(AnnotationChanges, payload))
+
+
+@socketio.on("annotation:delete")
+@acked
+def on_delete(user: User, payload):
+    return service.delete_annotation(user, parse(AnnotationRef, payload))
+
+
+@socketio.on("annotation:hide")
+@acked
+def on_hide(user: User, payload):
+    return service.set_hidden(user, parse(Moderation, payload))

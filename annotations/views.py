@@ -1,0 +1,17 @@
+"""HTTP adapter for annotations: the catch-up list a reconnecting client asks for."""
+
+from flask import Blueprint, jsonify, request
+from flask_login import current_user, login_required
+
+from annotations import service
+from annotations.schemas import Since
+from core.validation import parse
+
+bp = Blueprint("annotations", __name__)
+
+
+@bp.get("/api/documents/<int:document_id>/annotations")
+@login_required
+def api_changes(document_id: int):
+    since = parse(Since, request.args.to_dict()).since
+    return jsonify(service.changes_since(current_user, document_id, since))

@@ -1,0 +1,1 @@
+"""Application core: the factory, configuration, extensions and error handling."""

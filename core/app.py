@@ -1,0 +1,120 @@
+"""The application factory: one place that wires configuration, extensions and features."""
+
+import atexit
+from pathlib import Path
+
+from flask import Flask, request
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from core.config import load_config
+from core.errors import register_error_handlers
+from core.extensions import babel, db, login_manager, migrate, socketio
+from core.i18n import compile_catalogs, select_locale
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    """WAL keeps readers off writers' backs and survives a kill after commit."""
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.close()
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    app = Flask(__name__.split(".")[0], template_folder="../templates", static_folder="../static")
+    app.config.update(load_config())
+    app.config.update(overrides or {})
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
+    login_manager.init_app(app)
+    login_manager.session_protection = "basic"
+    translations = compile_catalogs(app.config["DATA_DIR"] / "translations")
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(translations)
+    babel.init_app(app, locale_selector=select_locale)
+    _import_socket_handlers()
+    socketio.init_app(
+        app,
+        async_mode=app.config["SOCKETIO_ASYNC_MODE"],
+        message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
+        cors_allowed_origins=[],
+        max_http_buffer_size=1_000_000,
+    )
+    register_error_handlers(app)
+    _register_features(app)
+    _attach_document_runtime(app)
+    _register_template_helpers(app)
+
+    if app.config["AUTO_MIGRATE"]:
+        with app.app_context():
+            from flask_migrate import upgrade
+
+            upgrade(directory=str(MIGRATIONS_DIR))
+    return app
+
+
+def _import_socket_handlers() -> None:
+    """Import before the first `init_app`: Flask-SocketIO re-registers only handlers it saw then."""
+    from accounts import events as account_events  # noqa: F401
+    from annotations import events as annotation_events  # noqa: F401
+
+
+def _register_features(app: Flask) -> None:
+    from accounts.cli import users_cli
+    from accounts.views import bp as accounts_bp
+    from annotations.views import bp as annotations_bp
+    from documents.views import bp as documents_bp
+    from meetings.cli import demo_command
+    from meetings.views import bp as meetings_bp
+
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(meetings_bp)
+    app.register_blueprint(documents_bp)
+    app.register_blueprint(annotations_bp)
+    app.cli.add_command(users_cli)
+    app.cli.add_command(demo_command)
+
+
+def _attach_document_runtime(app: Flask) -> None:
+    from storage.pdf.ingest import PdfLimits
+    from storage.workers import PdfWorkerPool
+
+    from documents.service import DocumentRuntime
+    from storage.blobstore import LocalBlobStore
+    from storage.page_cache import PageCache
+
+    data_dir = app.config["DATA_DIR"]
+    pool = PdfWorkerPool(size=app.config["PDF_WORKERS"], timeout_s=app.config["RENDER_TIMEOUT_S"])
+    atexit.register(pool.close)
+    app.extensions["documents"] = DocumentRuntime(
+        store=LocalBlobStore(data_dir / "blobs"),
+        pool=pool,
+        cache=PageCache(data_dir / "page-cache"),
+        limits=PdfLimits(
+            max_bytes=app.config["MAX_UPLOAD_MB"] * 1024 * 1024,
+            max_pages=app.config["MAX_PAGES"],
+            max_page_side_pt=app.config["MAX_PAGE_SIDE_PT"],
+        ),
+    )
+
+
+def _register_template_helpers(app: Flask) -> None:
+    from flask_babel import get_locale
+
+    @app.context_processor
+    def inject_locale():
+        return {"current_locale": str(get_locale()), "current_path": request.full_path}
+
+    @app.after_request
+    def remember_language(response):
+        chosen = request.args.get("lang")
+        if chosen in app.config["LANGUAGES"]:
+            response.set_cookie("lang", chosen, max_age=365 * 24 * 3600, samesite="Lax")
+        return response

@@ -1,0 +1,60 @@
+"""Configuration from environment variables, with defaults safe for a single-office install."""
+
+import os
+import secrets
+from pathlib import Path
+
+
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value else default
+
+
+def _env_float(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    return float(value) if value else default
+
+
+def _secret_key(data_dir: Path) -> str:
+    """Keep a generated key in DATA_DIR so sessions survive restarts without any setup."""
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    key_file = data_dir / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+def load_config() -> dict:
+    """Read the environment once, when the app is created."""
+    data_dir = Path(os.environ.get("DATA_DIR", "instance")).resolve()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    max_upload_mb = _env_int("MAX_UPLOAD_MB", 50)
+    return {
+        "DATA_DIR": data_dir,
+        "SQLALCHEMY_DATABASE_URI": os.environ.get(
+            "DATABASE_URL", f"sqlite:///{data_dir / 'phonghop.sqlite3'}"
+        ),
+        "SECRET_KEY": _secret_key(data_dir),
+        "SOCKETIO_MESSAGE_QUEUE": os.environ.get("SOCKETIO_MESSAGE_QUEUE") or None,
+        # `python wsgi.py` switches to gevent; the CLI and tests stay on plain threads.
+        "SOCKETIO_ASYNC_MODE": os.environ.get("SOCKETIO_ASYNC_MODE") or "threading",
+        "MAX_UPLOAD_MB": max_upload_mb,
+        # Room for a multipart envelope around the largest accepted file.
+        "MAX_CONTENT_LENGTH": max_upload_mb * 1024 * 1024 + 64 * 1024,
+        "MAX_PAGES": _env_int("MAX_PAGES", 500),
+        "MAX_PAGE_SIDE_PT": _env_float("MAX_PAGE_SIDE_PT", 5000.0),
+        "PDF_WORKERS": _env_int("PDF_WORKERS", 2),
+        "RENDER_TIMEOUT_S": _env_float("RENDER_TIMEOUT_S", 20.0),
+        "INGEST_TIMEOUT_S": _env_float("INGEST_TIMEOUT_S", 120.0),
+        "TOKEN_MAX_AGE_S": _env_int("TOKEN_MAX_AGE_S", 30 * 24 * 3600),
+        "AUTO_MIGRATE": os.environ.get("AUTO_MIGRATE", "1") != "0",
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "SQLALCHEMY_TRACK_MODIFICATIONS": False,
+        "BABEL_DEFAULT_LOCALE": "vi",
+        "LANGUAGES": ["vi", "en"],
+        "JSON_AS_ASCII": False,
+    }

@@ -1,0 +1,133 @@
+"""One error type for everything a client can get wrong, rendered as JSON, HTML or a socket ack.
+
+Services raise `AppError(code)`; the adapters turn it into `{"error", "message"}` with the
+message in the user's language. Codes are stable: clients branch on them, never on messages.
+"""
+
+from flask import jsonify, render_template, request
+from flask_babel import lazy_gettext as _l
+from werkzeug.exceptions import HTTPException
+
+MESSAGES = {
+    # HTTP-level
+    "bad_request": _l("Yêu cầu không hợp lệ."),
+    "invalid_json": _l("Dữ liệu gửi lên không phải JSON hợp lệ."),
+    "unauthorized": _l("Bạn cần đăng nhập để tiếp tục."),
+    "forbidden": _l("Bạn không có quyền thực hiện thao tác này."),
+    "not_found": _l("Không tìm thấy nội dung yêu cầu."),
+    "method_not_allowed": _l("Thao tác này không được hỗ trợ tại địa chỉ này."),
+    "request_too_large": _l("Tệp gửi lên quá lớn (tối đa %(limit_mb)s MB)."),
+    "conflict": _l("Dữ liệu đã thay đổi, vui lòng tải lại trang."),
+    "internal_error": _l("Máy chủ gặp sự cố. Vui lòng thử lại sau ít phút."),
+    "validation_error": _l("Dữ liệu không hợp lệ: %(detail)s"),
+    # Accounts
+    "invalid_credentials": _l("Tên đăng nhập hoặc mật khẩu không đúng."),
+    "username_taken": _l("Tên đăng nhập “%(username)s” đã có người dùng."),
+    "user_not_found": _l("Không có người dùng “%(username)s”."),
+    "roster_unreadable": _l(
+        "Không đọc được danh sách đại biểu. Hãy dùng tệp CSV (UTF-8) hoặc Excel (.xlsx)."
+    ),
+    # Meetings
+    "meeting_not_found": _l("Không tìm thấy kỳ họp."),
+    "agenda_item_not_found": _l("Không tìm thấy nội dung chương trình."),
+    "invalid_role": _l("Vai trò phải là thư ký, chủ tọa hoặc đại biểu."),
+    "agenda_order_mismatch": _l("Danh sách sắp xếp phải gồm đúng các nội dung của chương trình."),
+    # Documents
+    "document_not_found": _l("Không tìm thấy tài liệu."),
+    "page_not_found": _l("Tài liệu không có trang %(page)s."),
+    "file_missing": _l("Chưa chọn tệp để tải lên (trường “file”)."),
+    "file_empty": _l("Tệp tải lên rỗng."),
+    "file_too_large": _l("Tệp quá lớn: giới hạn là %(limit_mb)s MB."),
+    "not_a_pdf": _l("Tệp này không phải là PDF. Hãy xuất tài liệu ra PDF rồi tải lên lại."),
+    "pdf_encrypted": _l("Tệp PDF được bảo vệ bằng mật khẩu. Hãy gỡ mật khẩu rồi tải lên lại."),
+    "pdf_damaged": _l("Tệp PDF bị hỏng hoặc không đầy đủ. Hãy xuất lại tệp từ bản gốc."),
+    "pdf_active_content": _l("Tệp PDF có chứa mã JavaScript, không được phép tải lên vì lý do an toàn."),
+    "too_many_pages": _l("Tài liệu có quá nhiều trang (tối đa %(limit)s trang)."),
+    "page_too_large": _l("Trang %(page)s quá khổ (mỗi cạnh tối đa %(limit_pt)s pt)."),
+    "render_timeout": _l("Trang này cần quá nhiều thời gian để hiển thị. Vui lòng thử lại sau."),
+    "worker_crashed": _l("Không xử lý được tệp PDF này."),
+    "document_withdrawn": _l("Tài liệu đã được rút khỏi kỳ họp."),
+    # Annotations
+    "annotation_not_found": _l("Không tìm thấy ghi chú hoặc ý kiến này."),
+    "not_your_annotation": _l("Bạn chỉ có thể sửa hoặc xóa ghi chú, ý kiến của chính mình."),
+    "paragraph_not_found": _l("Đoạn văn này không thuộc tài liệu."),
+    "outside_page": _l("Vị trí nằm ngoài trang %(page)s của tài liệu."),
+    "reply_target_invalid": _l("Chỉ có thể trả lời một ý kiến còn hiển thị, cùng tài liệu và cùng đoạn."),
+    "annotation_already_shared": _l("Ghi chú đã chia sẻ không thể chuyển về riêng tư; hãy xóa nếu không muốn người khác xem."),
+    "only_comments_hidden": _l("Chỉ có thể ẩn ý kiến góp ý đã chia sẻ."),
+    "document_not_joined": _l("Hãy mở tài liệu trước khi cập nhật vị trí đọc."),
+}
+
+
+class AppError(Exception):
+    """A refusal the client caused; `code` is stable, `params` fill the message."""
+
+    def __init__(self, code: str, status: int = 400, **params):
+        super().__init__(code)
+        self.code = code
+        self.status = status
+        self.params = params
+
+    def message(self) -> str:
+        template = MESSAGES.get(self.code)
+        if template is None:
+            return self.code
+        return str(template) % self.params if self.params else str(template)
+
+    def as_dict(self) -> dict:
+        return {"error": self.code, "message": self.message()}
+
+
+def not_found(code: str = "not_found") -> AppError:
+    return AppError(code, 404)
+
+
+def forbidden() -> AppError:
+    return AppError("forbidden", 403)
+
+
+_HTTP_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "request_too_large",
+}
+
+
+def _wants_json() -> bool:
+    if request.path.startswith("/api/"):
+        return True
+    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
+    return best == "application/json"
+
+
+def _respond(error: AppError):
+    if _wants_json():
+        return jsonify(error.as_dict()), error.status
+    return render_template("errors/error.html", error=error), error.status
+
+
+def register_error_handlers(app) -> None:
+    @app.errorhandler(AppError)
+    def handle_app_error(error: AppError):
+        return _respond(error)
+
+    @app.errorhandler(HTTPException)
+    def handle_http_error(error: HTTPException):
+        code = _HTTP_CODES.get(error.code, "bad_request")
+        params = {"limit_mb": app.config["MAX_UPLOAD_MB"]} if error.code == 413 else {}
+        status = error.code if error.code and error.code < 500 else 500
+        return _respond(AppError(code, status, **params))
+
+    @app.errorhandler(Exception)
+    def handle_unexpected(error: Exception):
+        app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+        return _respond(AppError("internal_error", 500))
+
+
+def ack_error(error: AppError) -> dict:
+    """The Socket.IO ack for a refused event; the connection stays up."""
+    return {"ok": False, **error.as_dict()}

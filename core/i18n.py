@@ -1,0 +1,34 @@
+"""Vietnamese first, English second: locale choice and catalogs compiled at start-up."""
+
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from flask import current_app, request
+
+SOURCE_DIR = Path(__file__).resolve().parent.parent / "translations"
+
+
+def select_locale() -> str:
+    """An explicit choice (?lang=, then the cookie) wins; otherwise Vietnamese."""
+    supported = current_app.config["LANGUAGES"]
+    for candidate in (request.args.get("lang"), request.cookies.get("lang")):
+        if candidate in supported:
+            return candidate
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def compile_catalogs(target: Path) -> Path:
+    """Compile the committed .po files into `target`, so no build step is needed to run."""
+    for po_path in SOURCE_DIR.glob("*/LC_MESSAGES/messages.po"):
+        mo_path = target / po_path.relative_to(SOURCE_DIR).with_suffix(".mo")
+        if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+            continue
+        mo_path.parent.mkdir(parents=True, exist_ok=True)
+        with po_path.open("rb") as source:
+            catalog = read_po(source)
+        tmp = mo_path.with_suffix(".tmp")
+        with tmp.open("wb") as out:
+            write_mo(out, catalog)
+        tmp.replace(mo_path)
+    return target

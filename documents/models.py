@@ -1,0 +1,122 @@
+"""A document as ingested once on upload: its pages, text layer and paragraphs in reading order."""
+
+import json
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import JSON, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
+
+from accounts.models import utcnow
+from core.extensions import db
+from meetings.models import AgendaItem
+
+
+class DocumentStatus(StrEnum):
+    ACTIVE = "active"
+    REPLACED = "replaced"
+    WITHDRAWN = "withdrawn"
+
+
+class Document(db.Model):
+    __tablename__ = "documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agenda_item_id: Mapped[int] = mapped_column(ForeignKey("agenda_items.id"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    title: Mapped[str] = mapped_column(String(500))
+    original_filename: Mapped[str] = mapped_column(String(300), default="")
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    size_bytes: Mapped[int]
+    page_count: Mapped[int]
+    status: Mapped[str] = mapped_column(String(16), default=DocumentStatus.ACTIVE)
+    version: Mapped[int] = mapped_column(default=1)
+    # The earlier version this one replaced; its annotations stay with it.
+    replaces_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
+    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    agenda_item: Mapped[AgendaItem] = relationship(
+        backref=backref("documents", order_by="Document.position", cascade="all, delete-orphan")
+    )
+    pages: Mapped[list["DocumentPage"]] = relationship(
+        order_by="DocumentPage.number", cascade="all, delete-orphan"
+    )
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == DocumentStatus.ACTIVE
+
+    @property
+    def meeting(self):
+        return self.agenda_item.meeting
+
+    def to_summary(self) -> dict:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "page_count": self.page_count,
+            "version": self.version,
+            "status": self.status,
+            "filename": self.original_filename,
+            "size_bytes": self.size_bytes,
+        }
+
+
+class DocumentPage(db.Model):
+    __tablename__ = "document_pages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    number: Mapped[int]
+    width: Mapped[float]
+    height: Mapped[float]
+    rotation: Mapped[int] = mapped_column(default=0)
+    is_scanned: Mapped[bool] = mapped_column(default=False)
+    # Words as [[x0, y0, x1, y1, text], ...] in displayed-page points: the reader's text layer.
+    words_json: Mapped[str] = mapped_column(Text, default="[]")
+
+    def to_dict(self) -> dict:
+        return {
+            "number": self.number,
+            "width": round(self.width, 2),
+            "height": round(self.height, 2),
+            "rotation": self.rotation,
+            "scanned": self.is_scanned,
+        }
+
+    @property
+    def words(self) -> list:
+        return json.loads(self.words_json)
+
+
+class Paragraph(db.Model):
+    __tablename__ = "paragraphs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    number: Mapped[int]
+    page: Mapped[int]
+    x0: Mapped[float]
+    y0: Mapped[float]
+    x1: Mapped[float]
+    y1: Mapped[float]
+    kind: Mapped[str] = mapped_column(String(16), default="body")
+    text: Mapped[str] = mapped_column(Text)
+    # [[page, [x0, y0, x1, y1]], ...] when the paragraph runs over a page break.
+    parts: Mapped[list] = mapped_column(JSON, default=list)
+
+    @property
+    def bbox(self) -> list[float]:
+        return [round(v, 2) for v in (self.x0, self.y0, self.x1, self.y1)]
+
+    def to_dict(self) -> dict:
+        return {
+            "id": self.id,
+            "number": self.number,
+            "page": self.page,
+            "bbox": self.bbox,
+            "kind": self.kind,
+            "text": self.text,
+            "parts": [{"page": page, "bbox": [round(v, 2) for v in box]} for page, box in self.parts],
+        }

@@ -1,0 +1,237 @@
+"""Document operations: ingest once on upload, then serve pages, text and paragraphs to members."""
+
+import json
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+from sqlalchemy import select
+from storage.pdf.ingest import IngestResult, PdfLimits, PdfRejected
+from storage.workers import PdfWorkerPool
+
+from accounts.models import User
+from core.broadcast import after_commit, user_room
+from core.errors import AppError
+from core.extensions import db
+from documents.models import Document, DocumentPage, DocumentStatus, Paragraph
+from meetings.models import Role
+from meetings.permissions import can_manage, require_manager, require_visible
+from meetings.service import get_agenda_item_for_manager
+from storage.blobstore import BlobStore
+from storage.page_cache import PageCache, snap_width
+from storage.pdf.render import RenderedPage
+
+REJECTION_STATUS = {"file_too_large": 413, "not_a_pdf": 415}
+IMAGE_FORMATS = ("auto", "svg", "png", "webp", "jpeg")
+
+
+@dataclass
+class DocumentRuntime:
+    """The collaborators document operations need, built once by the app factory."""
+
+    store: BlobStore
+    pool: PdfWorkerPool
+    cache: PageCache
+    limits: PdfLimits
+
+
+def _ingest(runtime: DocumentRuntime, data: bytes) -> IngestResult:
+    """Validate and extract in a worker process, so a hostile file cannot stall the server."""
+    try:
+        return runtime.pool.ingest(data, runtime.limits)
+    except PdfRejected as rejection:
+        status = REJECTION_STATUS.get(rejection.code, 422)
+        raise AppError(rejection.code, status, **rejection.params) from None
+
+
+def _title_for(requested: str | None, result: IngestResult, filename: str) -> str:
+    if requested and requested.strip():
+        return requested.strip()[:500]
+    if result.title:
+        return result.title[:500]
+    return PurePosixPath(filename or "tai-lieu.pdf").stem.replace("-", " ").replace("_", " ")[:500]
+
+
+def _build_document(result: IngestResult, digest: str, size: int, **fields) -> Document:
+    document = Document(sha256=digest, size_bytes=size, page_count=result.page_count, **fields)
+    for page, words in zip(result.pages, result.words, strict=True):
+        document.pages.append(
+            DocumentPage(
+                number=page.number,
+                width=page.width,
+                height=page.height,
+                rotation=page.rotation,
+                is_scanned=page.is_scanned,
+                words_json=json.dumps(
+                    [[round(w.x0, 1), round(w.y0, 1), round(w.x1, 1), round(w.y1, 1), w.text] for w in words],
+                    ensure_ascii=False,
+                ),
+            )
+        )
+    return document
+
+
+def _store_paragraphs(document: Document, result: IngestResult) -> None:
+    db.session.add_all(
+        Paragraph(
+            document_id=document.id,
+            number=p.number,
+            page=p.page,
+            x0=p.bbox[0],
+            y0=p.bbox[1],
+            x1=p.bbox[2],
+            y1=p.bbox[3],
+            kind=p.kind,
+            text=p.text,
+            parts=[[page, list(box)] for page, box in p.parts],
+        )
+        for p in result.paragraphs
+    )
+
+
+def upload_document(
+    actor: User, item_id: int, filename: str, data: bytes, title: str | None, runtime: DocumentRuntime
+) -> Document:
+    """Add a document to an agenda item; nothing is stored unless the whole file is usable."""
+    item = get_agenda_item_for_manager(actor, item_id)
+    result = _ingest(runtime, data)
+    digest = runtime.store.put(data)
+    last = max((d.position for d in item.documents), default=0)
+    document = _build_document(
+        result,
+        digest,
+        len(data),
+        agenda_item=item,
+        position=last + 1,
+        title=_title_for(title, result, filename),
+        original_filename=(filename or "")[:300],
+        uploaded_by_id=actor.id,
+    )
+    db.session.add(document)
+    db.session.flush()
+    _store_paragraphs(document, result)
+    _notify_meeting_changed(document)
+    db.session.commit()
+    return document
+
+
+def replace_document(
+    actor: User, document_id: int, filename: str, data: bytes, title: str | None, runtime: DocumentRuntime
+) -> Document:
+    """A new version takes the old one's place in the agenda; the old one keeps its annotations."""
+    old = _document_for_manager(actor, document_id)
+    if not old.is_active:
+        raise AppError("document_withdrawn", 409)
+    result = _ingest(runtime, data)
+    digest = runtime.store.put(data)
+    document = _build_document(
+        result,
+        digest,
+        len(data),
+        agenda_item=old.agenda_item,
+        position=old.position,
+        title=_title_for(title, result, filename) if title or result.title else old.title,
+        original_filename=(filename or "")[:300],
+        uploaded_by_id=actor.id,
+        version=old.version + 1,
+        replaces_id=old.id,
+    )
+    old.status = DocumentStatus.REPLACED
+    db.session.add(document)
+    db.session.flush()
+    _store_paragraphs(document, result)
+    _notify_meeting_changed(document)
+    db.session.commit()
+    return document
+
+
+def withdraw_document(actor: User, document_id: int) -> Document:
+    document = _document_for_manager(actor, document_id)
+    document.status = DocumentStatus.WITHDRAWN
+    _notify_meeting_changed(document)
+    db.session.commit()
+    return document
+
+
+def _document_for_manager(actor: User, document_id: int) -> Document:
+    document = db.session.get(Document, document_id)
+    if document is None:
+        raise AppError("document_not_found", 404)
+    require_manager(document.meeting, actor, "document_not_found")
+    return document
+
+
+def _notify_meeting_changed(document: Document) -> None:
+    meeting = document.meeting
+    for membership in meeting.memberships:
+        if meeting.is_published or membership.role == Role.SECRETARY:
+            after_commit(db.session, "meeting:updated", {"id": meeting.id}, user_room(membership.user_id))
+
+
+def get_document(user: User, document_id: int) -> Document:
+    """Members read active documents; secretaries can still open earlier versions."""
+    document = db.session.get(Document, document_id)
+    if document is None:
+        raise AppError("document_not_found", 404)
+    meeting = require_visible(document.meeting, user, "document_not_found")
+    if not document.is_active and not can_manage(meeting, user):
+        raise AppError("document_not_found", 404)
+    return document
+
+
+def active_documents(item) -> list[Document]:
+    return [d for d in item.documents if d.is_active]
+
+
+def document_detail(document: Document) -> dict:
+    return {
+        **document.to_summary(),
+        "agenda_item_id": document.agenda_item_id,
+        "meeting_id": document.agenda_item.meeting_id,
+        "replaces_id": document.replaces_id,
+        "pages": [page.to_dict() for page in document.pages],
+    }
+
+
+def paragraphs(user: User, document_id: int) -> list[Paragraph]:
+    document = get_document(user, document_id)
+    return list(
+        db.session.scalars(
+            select(Paragraph).where(Paragraph.document_id == document.id).order_by(Paragraph.number)
+        )
+    )
+
+
+def _page(document: Document, number: int) -> DocumentPage:
+    if not 1 <= number <= document.page_count:
+        raise AppError("page_not_found", 404, page=number)
+    return document.pages[number - 1]
+
+
+def page_words(user: User, document_id: int, number: int) -> dict:
+    page = _page(get_document(user, document_id), number)
+    return {**page.to_dict(), "words": page.words}
+
+
+def page_image(
+    user: User, document_id: int, number: int, width: int, fmt: str, runtime: DocumentRuntime
+) -> RenderedPage:
+    """Serve from the disk cache; render in a worker with a time bound on a miss."""
+    document = get_document(user, document_id)
+    _page(document, number)
+    if fmt not in IMAGE_FORMATS:
+        raise AppError("validation_error", detail="format")
+    return render_cached(runtime, document.sha256, number, width, fmt)
+
+
+def render_cached(runtime: DocumentRuntime, digest: str, number: int, width: int, fmt: str) -> RenderedPage:
+    width = snap_width(width)
+    key = (digest, number, fmt, width)
+    cached = runtime.cache.get(key)
+    if cached is not None:
+        return cached
+    try:
+        rendered = runtime.pool.render(str(runtime.store.local_path(digest)), number, width, fmt)
+    except PdfRejected as failure:
+        raise AppError(failure.code, 503) from None
+    runtime.cache.put(key, rendered)
+    return rendered

@@ -1,0 +1,108 @@
+"""HTTP adapters for documents: upload and versions, page images, text layer, paragraphs, reader."""
+
+import gzip
+
+from flask import Blueprint, Response, current_app, jsonify, render_template, request
+from flask_login import current_user, login_required
+
+from core.errors import AppError
+from documents import service
+
+bp = Blueprint("documents", __name__)
+
+DEFAULT_IMAGE_WIDTH = 1024
+
+
+def _runtime() -> service.DocumentRuntime:
+    return current_app.extensions["documents"]
+
+
+def _uploaded_file() -> tuple[str, bytes]:
+    upload = request.files.get("file")
+    if upload is None:
+        raise AppError("file_missing")
+    return upload.filename or "", upload.read()
+
+
+@bp.post("/api/agenda/<int:item_id>/documents")
+@login_required
+def api_upload(item_id: int):
+    filename, data = _uploaded_file()
+    document = service.upload_document(
+        current_user, item_id, filename, data, request.form.get("title"), _runtime()
+    )
+    return jsonify(document.to_summary()), 201
+
+
+@bp.post("/api/documents/<int:document_id>/replace")
+@login_required
+def api_replace(document_id: int):
+    filename, data = _uploaded_file()
+    document = service.replace_document(
+        current_user, document_id, filename, data, request.form.get("title"), _runtime()
+    )
+    return jsonify(document.to_summary()), 201
+
+
+@bp.delete("/api/documents/<int:document_id>")
+@login_required
+def api_withdraw(document_id: int):
+    return jsonify(service.withdraw_document(current_user, document_id).to_summary())
+
+
+@bp.get("/api/documents/<int:document_id>")
+@login_required
+def api_document(document_id: int):
+    return jsonify(service.document_detail(service.get_document(current_user, document_id)))
+
+
+@bp.get("/api/documents/<int:document_id>/paragraphs")
+@login_required
+def api_paragraphs(document_id: int):
+    return jsonify([p.to_dict() for p in service.paragraphs(current_user, document_id)])
+
+
+@bp.get("/api/documents/<int:document_id>/pages/<int:number>/text")
+@login_required
+def api_page_text(document_id: int, number: int):
+    response = jsonify(service.page_words(current_user, document_id, number))
+    response.headers["Cache-Control"] = "private, max-age=86400"
+    return response
+
+
+@bp.get("/api/documents/<int:document_id>/pages/<int:number>/image")
+@login_required
+def api_page_image(document_id: int, number: int):
+    width = request.args.get("width", DEFAULT_IMAGE_WIDTH, type=int) or DEFAULT_IMAGE_WIDTH
+    fmt = request.args.get("format", "auto")
+    rendered = service.page_image(current_user, document_id, number, width, fmt, _runtime())
+    return _image_response(rendered)
+
+
+def _image_response(rendered) -> Response:
+    """Send stored gzip as-is when the client accepts it; page images never change, so cache hard."""
+    body, encoding = rendered.body, rendered.encoding
+    if encoding == "gzip" and "gzip" not in request.headers.get("Accept-Encoding", ""):
+        body, encoding = gzip.decompress(body), None
+    response = Response(body, mimetype=rendered.mimetype)
+    if encoding:
+        response.headers["Content-Encoding"] = encoding
+    response.headers["Vary"] = "Accept-Encoding"
+    response.headers["Cache-Control"] = "private, max-age=31536000, immutable"
+    if rendered.mimetype == "image/svg+xml":
+        response.headers["Content-Security-Policy"] = (
+            "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
+        )
+    return response
+
+
+@bp.get("/documents/<int:document_id>")
+@login_required
+def reader_page(document_id: int):
+    document = service.get_document(current_user, document_id)
+    return render_template(
+        "documents/reader.html",
+        document=service.document_detail(document),
+        meeting=document.meeting,
+        agenda_item=document.agenda_item,
+    )

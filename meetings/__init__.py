@@ -1,0 +1,1 @@
+"""Meetings, their agenda, who belongs to them, and who may do what (one place)."""

@@ -1,0 +1,91 @@
+"""`flask demo`: a ready meeting so the first run of the app shows something real."""
+
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import click
+from flask import current_app
+from sqlalchemy import func, select
+
+from accounts.models import User
+from accounts.schemas import NewUser
+from accounts.service import create_user
+from core.errors import AppError
+from core.extensions import db
+from documents.service import upload_document
+from meetings.demo_pack import demo_pack
+from meetings.models import Role
+from meetings.schemas import NewAgendaItem, NewMeeting, NewMember
+from meetings.service import add_agenda_item, add_member, create_meeting, publish, rename_agenda_item
+
+DEMO_PASSWORD = "phonghop"
+DEMO_PEOPLE = [
+    ("secretary", "Nguyễn Thị Thu", "Chuyên viên Văn phòng HĐND", Role.SECRETARY),
+    ("chair", "Hoàng Văn Quang", "Chủ tịch HĐND huyện", Role.CHAIR),
+    ("delegate1", "Lường Thị Mai", "Đại biểu HĐND huyện", Role.DELEGATE),
+    ("delegate2", "Ma Văn Dũng", "Đại biểu HĐND huyện", Role.DELEGATE),
+    ("delegate3", "Triệu Thị Hoa", "Đại biểu HĐND huyện", Role.DELEGATE),
+    ("delegate4", "La Văn Sơn", "Đại biểu HĐND huyện", Role.DELEGATE),
+    ("delegate5", "Đàm Thị Lan", "Đại biểu HĐND huyện", Role.DELEGATE),
+]
+
+
+def _pack_from_dir(folder: Path) -> list[tuple[str, str, bytes]]:
+    files = sorted(folder.glob("*.pdf"))
+    if not files:
+        raise click.ClickException(f"Không có tệp PDF nào trong {folder}.")
+    return [(f.stem.replace("-", " ").capitalize(), f.name, f.read_bytes()) for f in files]
+
+
+@click.command("demo")
+@click.option(
+    "--pack",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Thư mục PDF dùng làm tài liệu (mặc định: bộ tài liệu mẫu của dự án).",
+)
+def demo_command(pack: Path | None) -> None:
+    """Fill an empty database with a published demo meeting and print its logins."""
+    if db.session.scalar(select(func.count(User.id))):
+        click.echo("Cơ sở dữ liệu đã có dữ liệu; bỏ qua việc tạo dữ liệu mẫu.")
+        return
+    admin = create_user(
+        NewUser(username="admin", password=DEMO_PASSWORD, full_name="Quản trị hệ thống", is_admin=True)
+    )
+    people = {
+        username: create_user(
+            NewUser(
+                username=username,
+                password=DEMO_PASSWORD,
+                full_name=name,
+                position=position,
+                unit="HĐND huyện Võ Nhai",
+            )
+        )
+        for username, name, position, _ in DEMO_PEOPLE
+    }
+    secretary = people["secretary"]
+    meeting = create_meeting(
+        secretary,
+        NewMeeting(
+            title="Kỳ họp thứ Mười hai, HĐND huyện Võ Nhai khóa XXI",
+            starts_at=(datetime.now() + timedelta(days=2)).replace(hour=8, minute=0, second=0, microsecond=0),
+            location="Hội trường UBND huyện Võ Nhai",
+        ),
+    )
+    for username, _, _, role in DEMO_PEOPLE[1:]:
+        add_member(secretary, meeting.id, NewMember(username=username, role=role))
+    runtime = current_app.extensions["documents"]
+    for item_title, filename, data in _pack_from_dir(pack) if pack else demo_pack():
+        item = add_agenda_item(secretary, meeting.id, NewAgendaItem(title=item_title))
+        try:
+            document = upload_document(secretary, item.id, filename, data, None, runtime)
+        except AppError as error:
+            raise click.ClickException(f"{filename}: {error.message()}") from None
+        if pack and document.title:
+            rename_agenda_item(secretary, item.id, NewAgendaItem(title=document.title))
+    publish(secretary, meeting.id)
+    click.echo(f"Đã tạo kỳ họp mẫu “{meeting.title}” (id {meeting.id}).")
+    click.echo(f"Tài khoản mẫu (mật khẩu chung: {DEMO_PASSWORD}):")
+    click.echo(f"  {admin.username:<10} quản trị viên")
+    for username, name, _, role in DEMO_PEOPLE:
+        click.echo(f"  {username:<10} {role.value:<9} {name}")

@@ -1,0 +1,52 @@
+"""Who may do what in a meeting: the one place both HTTP and Socket.IO adapters ask."""
+
+from sqlalchemy import select
+
+from accounts.models import User
+from core.errors import AppError, forbidden
+from core.extensions import db
+from meetings.models import Meeting, Membership, Role
+
+
+def role_of(meeting: Meeting, user: User) -> Role | None:
+    role = db.session.scalar(
+        select(Membership.role).where(Membership.meeting_id == meeting.id, Membership.user_id == user.id)
+    )
+    return Role(role) if role else None
+
+
+def can_see(meeting: Meeting, user: User) -> bool:
+    """Members see a meeting once published; its secretaries (and admins) see the draft too."""
+    if user.is_admin:
+        return True
+    role = role_of(meeting, user)
+    return role is not None and (meeting.is_published or role == Role.SECRETARY)
+
+
+def can_manage(meeting: Meeting, user: User) -> bool:
+    return user.is_admin or role_of(meeting, user) == Role.SECRETARY
+
+
+def can_export(meeting: Meeting, user: User) -> bool:
+    return user.is_admin or role_of(meeting, user) in (Role.SECRETARY, Role.CHAIR)
+
+
+def require_visible(meeting: Meeting | None, user: User, code: str = "meeting_not_found") -> Meeting:
+    """Unknown and invisible look the same, so ids of other councils' meetings leak nothing."""
+    if meeting is None or not can_see(meeting, user):
+        raise AppError(code, 404)
+    return meeting
+
+
+def require_manager(meeting: Meeting | None, user: User, code: str = "meeting_not_found") -> Meeting:
+    require_visible(meeting, user, code)
+    if not can_manage(meeting, user):
+        raise forbidden()
+    return meeting
+
+
+def require_exporter(meeting: Meeting | None, user: User) -> Meeting:
+    require_visible(meeting, user)
+    if not can_export(meeting, user):
+        raise forbidden()
+    return meeting

@@ -1,0 +1,36 @@
+"""Payloads accepted by the meeting adapters."""
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from meetings.models import Role
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+
+class NewMeeting(_Strict):
+    title: str = Field(min_length=1, max_length=300)
+    starts_at: datetime
+    location: str = Field(default="", max_length=300)
+
+
+class MeetingChanges(_Strict):
+    title: str | None = Field(default=None, min_length=1, max_length=300)
+    starts_at: datetime | None = None
+    location: str | None = Field(default=None, max_length=300)
+
+
+class NewMember(_Strict):
+    username: str = Field(min_length=1, max_length=64)
+    role: Role
+
+
+class NewAgendaItem(_Strict):
+    title: str = Field(min_length=1, max_length=500)
+
+
+class AgendaOrder(BaseModel):
+    item_ids: list[int] = Field(max_length=500)

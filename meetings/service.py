@@ -1,0 +1,178 @@
+"""Meeting operations: the secretary builds the meeting; members see it once published."""
+
+from datetime import UTC
+
+from sqlalchemy import select
+
+from accounts.models import User, utcnow
+from accounts.service import require_user
+from core.broadcast import after_commit, user_room
+from core.errors import AppError
+from core.extensions import db
+from meetings.models import AgendaItem, Meeting, MeetingStatus, Membership, Role
+from meetings.permissions import require_manager, require_visible, role_of
+from meetings.schemas import AgendaOrder, MeetingChanges, NewAgendaItem, NewMeeting, NewMember
+
+
+def _naive_utc(value):
+    """Store times as naive UTC; an offset-less time is taken as already UTC."""
+    return value.astimezone(UTC).replace(tzinfo=None) if value.tzinfo else value
+
+
+def create_meeting(actor: User, data: NewMeeting) -> Meeting:
+    """Anyone signed in may convene a meeting; they become its first secretary."""
+    meeting = Meeting(
+        title=data.title,
+        starts_at=_naive_utc(data.starts_at),
+        location=data.location,
+        created_by_id=actor.id,
+    )
+    meeting.memberships.append(Membership(user_id=actor.id, role=Role.SECRETARY))
+    db.session.add(meeting)
+    db.session.commit()
+    return meeting
+
+
+def update_meeting(actor: User, meeting_id: int, changes: MeetingChanges) -> Meeting:
+    meeting = require_manager(db.session.get(Meeting, meeting_id), actor)
+    if changes.title is not None:
+        meeting.title = changes.title
+    if changes.starts_at is not None:
+        meeting.starts_at = _naive_utc(changes.starts_at)
+    if changes.location is not None:
+        meeting.location = changes.location
+    _notify_members(meeting, "meeting:updated")
+    db.session.commit()
+    return meeting
+
+
+def visible_meetings(user: User) -> list[Meeting]:
+    query = select(Meeting).order_by(Meeting.starts_at.desc())
+    if not user.is_admin:
+        query = (
+            query.join(Membership)
+            .where(Membership.user_id == user.id)
+            .where((Meeting.status == MeetingStatus.PUBLISHED) | (Membership.role == Role.SECRETARY))
+        )
+    return list(db.session.scalars(query))
+
+
+def get_meeting(user: User, meeting_id: int) -> Meeting:
+    return require_visible(db.session.get(Meeting, meeting_id), user)
+
+
+def add_member(actor: User, meeting_id: int, data: NewMember) -> Membership:
+    """Invite someone, or change their role if they are already a member."""
+    meeting = require_manager(db.session.get(Meeting, meeting_id), actor)
+    user = require_user(data.username)
+    membership = db.session.scalar(
+        select(Membership).where(Membership.meeting_id == meeting.id, Membership.user_id == user.id)
+    )
+    if membership is None:
+        membership = Membership(meeting=meeting, user=user, role=data.role)
+        db.session.add(membership)
+    else:
+        membership.role = data.role
+    if meeting.is_published:
+        after_commit(
+            db.session, "meeting:published", meeting_summary(meeting, user, data.role), user_room(user.id)
+        )
+    db.session.commit()
+    return membership
+
+
+def remove_member(actor: User, meeting_id: int, user_id: int) -> None:
+    meeting = require_manager(db.session.get(Meeting, meeting_id), actor)
+    membership = db.session.scalar(
+        select(Membership).where(Membership.meeting_id == meeting.id, Membership.user_id == user_id)
+    )
+    if membership is None:
+        raise AppError("user_not_found", 404, username=str(user_id))
+    after_commit(db.session, "meeting:removed", {"id": meeting.id}, user_room(user_id))
+    db.session.delete(membership)
+    db.session.commit()
+
+
+def add_agenda_item(actor: User, meeting_id: int, data: NewAgendaItem) -> AgendaItem:
+    meeting = require_manager(db.session.get(Meeting, meeting_id), actor)
+    last = max((item.position for item in meeting.agenda_items), default=0)
+    item = AgendaItem(meeting=meeting, title=data.title, position=last + 1)
+    db.session.add(item)
+    _notify_members(meeting, "meeting:updated")
+    db.session.commit()
+    return item
+
+
+def get_agenda_item_for_manager(actor: User, item_id: int) -> AgendaItem:
+    item = db.session.get(AgendaItem, item_id)
+    if item is None:
+        raise AppError("agenda_item_not_found", 404)
+    require_manager(item.meeting, actor, "agenda_item_not_found")
+    return item
+
+
+def rename_agenda_item(actor: User, item_id: int, data: NewAgendaItem) -> AgendaItem:
+    item = get_agenda_item_for_manager(actor, item_id)
+    item.title = data.title
+    _notify_members(item.meeting, "meeting:updated")
+    db.session.commit()
+    return item
+
+
+def reorder_agenda(actor: User, meeting_id: int, order: AgendaOrder) -> Meeting:
+    meeting = require_manager(db.session.get(Meeting, meeting_id), actor)
+    items = {item.id: item for item in meeting.agenda_items}
+    if sorted(order.item_ids) != sorted(items):
+        raise AppError("agenda_order_mismatch")
+    for position, item_id in enumerate(order.item_ids, start=1):
+        items[item_id].position = position
+    _notify_members(meeting, "meeting:updated")
+    db.session.commit()
+    db.session.refresh(meeting)
+    return meeting
+
+
+def delete_agenda_item(actor: User, item_id: int) -> None:
+    item = get_agenda_item_for_manager(actor, item_id)
+    meeting = item.meeting
+    db.session.delete(item)
+    _notify_members(meeting, "meeting:updated")
+    db.session.commit()
+
+
+def publish(actor: User, meeting_id: int) -> Meeting:
+    """Members see the meeting from now on; their open meeting lists get it at once."""
+    meeting = require_manager(db.session.get(Meeting, meeting_id), actor)
+    if not meeting.is_published:
+        meeting.status = MeetingStatus.PUBLISHED
+        meeting.published_at = utcnow()
+        for membership in meeting.memberships:
+            after_commit(
+                db.session,
+                "meeting:published",
+                meeting_summary(meeting, membership.user, Role(membership.role)),
+                user_room(membership.user_id),
+            )
+    db.session.commit()
+    return meeting
+
+
+def _notify_members(meeting: Meeting, event_name: str) -> None:
+    """Tell members' open pages to refresh this meeting; drafts only concern secretaries."""
+    for membership in meeting.memberships:
+        if meeting.is_published or membership.role == Role.SECRETARY:
+            after_commit(db.session, event_name, {"id": meeting.id}, user_room(membership.user_id))
+
+
+def meeting_summary(meeting: Meeting, user: User, role: Role | None = None) -> dict:
+    role = role or role_of(meeting, user)
+    chairs = meeting.members_with_role(Role.CHAIR)
+    return {
+        "id": meeting.id,
+        "title": meeting.title,
+        "starts_at": meeting.starts_at.isoformat(),
+        "location": meeting.location,
+        "status": meeting.status,
+        "role": role.value if role else None,
+        "chair": chairs[0].display_name if chairs else None,
+    }

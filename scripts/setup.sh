@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Shared set-up for run-demo.sh and test.sh: system packages, the virtualenv, front-end libraries.
+# Usage: scripts/setup.sh runtime|dev
+set -euo pipefail
+cd "$(dirname "$0")/.."
+profile="${1:-runtime}"
+
+apt_install() {
+  local missing=()
+  for spec in "$@"; do
+    local cmd="${spec%%:*}" pkg="${spec#*:}"
+    command -v "$cmd" >/dev/null 2>&1 || missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  echo "Cài gói hệ thống / installing system packages: ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+apt_install node:nodejs npm:npm
+if [ "$profile" = dev ]; then
+  apt_install chromium:chromium
+fi
+
+if [ ! -x .venv/bin/python ]; then
+  python3 -m venv .venv || { apt_install "python3-venv:python3-venv"; python3 -m venv .venv; }
+fi
+requirements=requirements.txt
+[ "$profile" = dev ] && requirements=requirements-dev.txt
+.venv/bin/pip install --quiet --disable-pip-version-check -r "$requirements"
+bash scripts/vendor.sh

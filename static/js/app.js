@@ -1,0 +1,136 @@
+// Shared page behaviour: font size, strings, toasts, dialogs, JSON and upload calls, the live connection.
+(function () {
+  "use strict";
+  const MIN_SCALE = 0.85, MAX_SCALE = 1.6, STEP = 0.15;
+
+  function setFontScale(scale) {
+    const clamped = Math.min(MAX_SCALE, Math.max(MIN_SCALE, Math.round(scale * 100) / 100));
+    document.documentElement.style.setProperty("--font-scale", String(clamped));
+    localStorage.setItem("fontScale", String(clamped));
+    document.dispatchEvent(new CustomEvent("fontscale", { detail: clamped }));
+  }
+  document.addEventListener("click", (event) => {
+    const button = event.target.closest("[data-font-step]");
+    if (!button) return;
+    const current = parseFloat(localStorage.getItem("fontScale") || "1");
+    setFontScale(current + STEP * Number(button.dataset.fontStep));
+  });
+
+  // Translated strings come from the templates (<script type="application/json" class="ph-strings">).
+  const strings = {};
+  document.querySelectorAll("script.ph-strings").forEach((node) => {
+    try { Object.assign(strings, JSON.parse(node.textContent)); } catch (_) { /* a bad block only loses its strings */ }
+  });
+  function t(key, params) {
+    let text = strings[key] !== undefined ? strings[key] : key;
+    if (params) {
+      text = text.replace(/%\((\w+)\)[sd]/g, (whole, name) => (params[name] !== undefined ? String(params[name]) : whole));
+    }
+    return text;
+  }
+
+  let toastTimer = null;
+  function toast(message, kind) {
+    const box = document.getElementById("toast");
+    if (!box) return;
+    box.textContent = message;
+    box.className = "toast" + (kind ? " " + kind : "");
+    box.hidden = false;
+    clearTimeout(toastTimer);
+    toastTimer = setTimeout(() => { box.hidden = true; }, kind === "error" ? 8000 : 4000);
+  }
+
+  function failure(response, data) {
+    const error = new Error((data && data.message) || response.statusText || t("network_error"));
+    error.code = data && data.error;
+    error.status = response.status;
+    return error;
+  }
+
+  async function api(method, url, body) {
+    const options = { method, headers: { Accept: "application/json" }, credentials: "same-origin" };
+    if (body instanceof FormData) options.body = body;
+    else if (body !== undefined) {
+      options.headers["Content-Type"] = "application/json";
+      options.body = JSON.stringify(body);
+    }
+    let response;
+    try {
+      response = await fetch(url, options);
+    } catch (_) {
+      const error = new Error(t("network_error"));
+      error.code = "network";
+      throw error;
+    }
+    const data = await response.json().catch(() => ({}));
+    if (!response.ok) throw failure(response, data);
+    return data;
+  }
+
+  // fetch() cannot report upload progress; a 20 MB PDF over rural 4G needs a visible bar.
+  function upload(url, formData, onProgress) {
+    return new Promise((resolve, reject) => {
+      const xhr = new XMLHttpRequest();
+      xhr.open("POST", url);
+      xhr.setRequestHeader("Accept", "application/json");
+      xhr.responseType = "json";
+      xhr.upload.addEventListener("progress", (event) => {
+        if (event.lengthComputable && onProgress) onProgress(event.loaded / event.total);
+      });
+      xhr.addEventListener("load", () => {
+        const data = xhr.response || {};
+        if (xhr.status >= 200 && xhr.status < 300) resolve(data);
+        else reject(failure({ status: xhr.status, statusText: xhr.statusText }, data));
+      });
+      xhr.addEventListener("error", () => reject(Object.assign(new Error(t("network_error")), { code: "network" })));
+      xhr.send(formData);
+    });
+  }
+
+  // A styled, touch-sized confirmation; window.confirm() is tiny on tablets and blocks the socket.
+  function confirmAction(message, confirmLabel, danger) {
+    return new Promise((resolve) => {
+      const dialog = document.createElement("dialog");
+      dialog.className = "confirm-dialog";
+      const text = document.createElement("p");
+      text.textContent = message;
+      const actions = document.createElement("div");
+      actions.className = "dialog-actions";
+      const cancel = document.createElement("button");
+      cancel.type = "button";
+      cancel.className = "button";
+      cancel.textContent = t("cancel");
+      const ok = document.createElement("button");
+      ok.type = "button";
+      ok.className = "button " + (danger ? "danger" : "primary");
+      ok.textContent = confirmLabel || t("confirm");
+      actions.append(cancel, ok);
+      dialog.append(text, actions);
+      document.body.append(dialog);
+      let answer = false;
+      cancel.addEventListener("click", () => dialog.close());
+      ok.addEventListener("click", () => { answer = true; dialog.close(); });
+      dialog.addEventListener("close", () => { dialog.remove(); resolve(answer); });
+      dialog.showModal();
+      cancel.focus();
+    });
+  }
+
+  // Times are stored as naive UTC; the councils are all in Asia/Ho_Chi_Minh (UTC+7, no DST since 1975).
+  function formatDateTime(iso) {
+    if (!iso) return "";
+    const utc = Date.parse(/[zZ]|[+-]\d\d:\d\d$/.test(iso) ? iso : iso + "Z");
+    if (Number.isNaN(utc)) return iso;
+    const local = new Date(utc + 7 * 3600 * 1000);
+    const two = (n) => String(n).padStart(2, "0");
+    return `${two(local.getUTCDate())}/${two(local.getUTCMonth() + 1)}/${local.getUTCFullYear()} ${two(local.getUTCHours())}:${two(local.getUTCMinutes())}`;
+  }
+
+  let socket = null;
+  function live() {
+    if (!socket && window.io) socket = window.io({ transports: ["websocket", "polling"] });
+    return socket;
+  }
+
+  window.PH = { api, upload, toast, t, confirm: confirmAction, formatDateTime, live, setFontScale };
+})();

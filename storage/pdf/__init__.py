@@ -1,0 +1,1 @@
+"""PyMuPDF work as pure functions over bytes: validate, extract words and paragraphs, render."""

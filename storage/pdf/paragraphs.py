@@ -1,0 +1,466 @@
+"""Paragraphs, the anchors of per-paragraph comments, found from a document's line layout.
+
+Pure Python over `Line`s (ingest builds them from PyMuPDF), so layout rules are testable alone.
+
+Kinds:
+- "heading": document header lines, titles and section headings (bold, larger or short
+  all-caps text); one paragraph per line unless the line visibly wraps.
+- "body": prose, including the numbered paragraphs ("1.", "2." ...) councils use as clauses.
+- "list": an item opened by a bullet ("-", "•", "+") or a letter ("a)", "b.").
+- "table": one table row, its cells left to right.
+
+Running headers, footers and page numbers are dropped, not numbered: nobody comments on them
+and they would shift the numbers delegates read out in the hall ("đoạn 12"). Only lines that
+run in their page's main text direction are laid out; stray rotated text (stamps, margin
+notes) stays in the page's words only.
+"""
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from itertools import pairwise
+from math import ceil
+
+Box = tuple[float, float, float, float]
+_Range = tuple[float, float]
+
+_MARKER = re.compile(
+    r"(?:\d{1,3}(?:\.\d{1,3})*[.)]|[a-zđ][.)]|[IVXLC]{1,6}[.)]|Điều \d+[.:]|[-–•+*▪◦●])(?:\s|$)"
+)
+_BULLET = re.compile(r"(?:[a-zđ][.)]|[-–•+*▪◦●])(?:\s|$)")
+_SECTION = re.compile(r"(?:[IVXLC]{1,6}|\d{1,3}(?:\.\d{1,3})*|[A-Z])[.)]\s")
+_ENDS_SENTENCE = re.compile(r"[.!?…:;][\"'”’»)\]]*$")
+_PAGE_NUMBER = re.compile(
+    r"(?i)(?:trang|page)?\s*[-–—]?\s*\d{1,4}(?:\s*(?:/|of|trên)\s*\d{1,4})?\s*[-–—]?"
+)
+_NUMERIC = re.compile(r"[\d.,:%/+\-–()]+")
+_MOTTO = re.compile(r"(?i)cộng ho[àa] xã hội chủ nghĩa|độc lập\s*[-–]\s*tự do")
+_DIGITS = re.compile(r"\d+")
+
+_MARGIN_ZONE = 0.12  # running headers and footers sit in the top or bottom 12% of a page
+_RUNNING_SHARE = 0.3  # ... and repeat on at least 30% of the pages that have text
+_GAP_FACTOR = 1.35  # a line this much further down than the usual line pitch opens a paragraph
+
+
+@dataclass
+class ParagraphInfo:
+    """One commentable paragraph; `parts` holds each (page, bbox) piece, the first is page/bbox."""
+
+    number: int
+    page: int
+    bbox: Box
+    text: str
+    kind: str
+    parts: list[tuple[int, Box]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Line:
+    """A text line: x/y in its page's reading frame (text runs left to right), `box` as shown."""
+
+    page: int
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    box: Box
+    text: str
+    size: float
+    bold: bool
+
+
+@dataclass(frozen=True)
+class PageText:
+    """A page's lines with the size of its reading frame."""
+
+    number: int
+    width: float
+    height: float
+    lines: list[Line]
+
+
+@dataclass(frozen=True)
+class Layout:
+    """What the line layout tells: paragraphs in reading order and the title it shows."""
+
+    paragraphs: list[ParagraphInfo]
+    title: str
+
+
+@dataclass(frozen=True)
+class _Style:
+    """Document-wide typography: the body font size and line pitch per point of font size."""
+
+    body_size: float
+    pitch: float
+
+
+@dataclass(frozen=True)
+class _Segment:
+    """Lines read in order: a stretch of one column, or one table row."""
+
+    lines: list[Line]
+    table: bool
+    left: float
+    right: float
+
+
+@dataclass
+class _Para:
+    """A paragraph being built: pieces are its runs of lines on one page or column."""
+
+    pieces: list[list[Line]]
+    table: bool = False
+
+    @property
+    def lines(self) -> list[Line]:
+        return [line for piece in self.pieces for line in piece]
+
+
+def analyse(pages: list[PageText]) -> Layout:
+    """Paragraphs of a whole document, continuations across pages merged, and its title."""
+    running = _running_lines(pages)
+    ordered = [_order([ln for ln in page.lines if ln not in running]) for page in pages]
+    style = _style(ordered)
+    paras: list[_Para] = []
+    for segments in ordered:
+        page_paras = _page_paragraphs(segments, style)
+        first = page_paras[0] if page_paras else None
+        opening = first.lines[0] if first and not first.table else None
+        if paras and opening and _continues(paras[-1], opening, segments[0].left, style):
+            paras[-1].pieces.extend(page_paras.pop(0).pieces)
+        paras.extend(page_paras)
+    infos = [_info(number, para, style) for number, para in enumerate(paras, start=1)]
+    return Layout(infos, _title(paras, infos, style))
+
+
+# Running headers and footers
+
+
+def _running_lines(pages: list[PageText]) -> set[Line]:
+    """Lines in the page margins that repeat across pages, and bare page numbers there."""
+    groups: dict[str, list[Line]] = defaultdict(list)
+    dropped: set[Line] = set()
+    for page in pages:
+        for line in page.lines:
+            if line.y1 > page.height * _MARGIN_ZONE and line.y0 < page.height * (1 - _MARGIN_ZONE):
+                continue
+            if _PAGE_NUMBER.fullmatch(line.text) and _alone_in_row(line, page.lines):
+                dropped.add(line)
+            groups[_DIGITS.sub("#", line.text.casefold())].append(line)
+    needed = max(2, ceil(_RUNNING_SHARE * sum(1 for page in pages if page.lines)))
+    repeated = {
+        line
+        for lines in groups.values()
+        for line in lines
+        if len({other.page for other in lines if abs(other.y0 - line.y0) < 3}) >= needed
+    }
+    for page in pages:
+        body = [line for line in page.lines if line not in repeated]
+        dropped.update(ln for ln in repeated if ln.page == page.number and _apart(ln, body))
+    return dropped
+
+
+def _alone_in_row(line: Line, lines: list[Line]) -> bool:
+    return not any(o is not line and o.y0 < line.y1 and o.y1 > line.y0 for o in lines)
+
+
+def _apart(line: Line, body: list[Line]) -> bool:
+    """Set off from the text: a repeated first line of a paragraph is not a running header."""
+    reach = 0.8 * line.size
+    return not any(o.y0 < line.y1 + reach and o.y1 > line.y0 - reach for o in body)
+
+
+# Reading order
+
+
+def _order(lines: list[Line]) -> list[_Segment]:
+    """Top to bottom; text columns left to right; a table row by row, each row cell by cell."""
+    if not lines:
+        return []
+    left, right = min(ln.x0 for ln in lines), max(ln.x1 for ln in lines)
+    segments: list[_Segment] = []
+    for run in _gutter_runs(_bands(lines)):
+        segments.extend(_order_run(run, left, right))
+    return segments
+
+
+def _bands(lines: list[Line]) -> list[list[Line]]:
+    """Horizontal strips split where the page is blank from side to side."""
+    bands: list[list[Line]] = []
+    bottom = float("-inf")
+    for line in sorted(lines, key=lambda ln: (ln.y0, ln.x0)):
+        if bands and line.y0 < bottom - 0.1 * (line.y1 - line.y0):
+            bands[-1].append(line)
+            bottom = max(bottom, line.y1)
+        else:
+            bands.append([line])
+            bottom = line.y1
+    return bands
+
+
+def _clusters(lines: list[Line]) -> list[list[Line]]:
+    """Lines grouped by overlapping horizontal extent, left to right."""
+    clusters: list[list[Line]] = []
+    right = float("-inf")
+    for line in sorted(lines, key=lambda ln: ln.x0):
+        gutter = min(line.size, clusters[-1][-1].size) if clusters else 0
+        if clusters and line.x0 < right + gutter:
+            clusters[-1].append(line)
+            right = max(right, line.x1)
+        else:
+            clusters.append([line])
+            right = line.x1
+    return clusters
+
+
+def _gaps(lines: list[Line]) -> list[_Range]:
+    """Vertical gutters: x ranges that no line of the group crosses."""
+    clusters = _clusters(lines)
+    return [(max(ln.x1 for ln in a), min(ln.x0 for ln in b)) for a, b in pairwise(clusters)]
+
+
+def _overlap(a: list[_Range], b: list[_Range]) -> list[_Range]:
+    """Gutters present in both groups (their common x ranges)."""
+    common = []
+    for a0, a1 in a:
+        for b0, b1 in b:
+            if min(a1, b1) > max(a0, b0):
+                common.append((max(a0, b0), min(a1, b1)))
+    return common
+
+
+def _gutter_runs(bands: list[list[Line]]) -> list[list[list[Line]]]:
+    """Consecutive bands that share a gutter with the band above belong to one columned run."""
+    runs: list[list[list[Line]]] = []
+    previous: list[_Range] = []
+    for band in bands:
+        gaps = _gaps(band)
+        if runs and gaps and previous and _overlap(gaps, previous):
+            runs[-1].append(band)
+        else:
+            runs.append([band])
+        previous = gaps
+    return runs
+
+
+def _order_run(run: list[list[Line]], left: float, right: float) -> list[_Segment]:
+    lines = [line for band in run for line in band]
+    if len(run) == 1:
+        return [_Segment(_visual_lines(lines), False, left, right)]
+    common = _gaps(run[0])
+    for band in run[1:]:
+        common = _overlap(common, _gaps(band))
+    if common:
+        columns = _split(lines, common)
+        if all(_is_textual(column) for column in columns):
+            return [segment for column in columns for segment in _order(column)]
+    return [_Segment(_row(band), True, left, right) for band in run]
+
+
+def _split(lines: list[Line], gutters: list[_Range]) -> list[list[Line]]:
+    columns: list[list[Line]] = [[] for _ in range(len(gutters) + 1)]
+    for line in lines:
+        middle = (line.x0 + line.x1) / 2
+        columns[sum(1 for g0, _ in gutters if middle > g0)].append(line)
+    return [column for column in columns if column]
+
+
+def _is_textual(lines: list[Line]) -> bool:
+    """Columns of prose, not a table: several lines, mostly words rather than figures."""
+    words = [word for line in lines for word in line.text.split()]
+    figures = sum(1 for word in words if _NUMERIC.fullmatch(word))
+    return len(_visual_lines(lines)) >= 2 and figures <= 0.3 * len(words)
+
+
+def _row(band: list[Line]) -> list[Line]:
+    """A table row's lines cell by cell, each cell top to bottom."""
+    return [ln for cell in _clusters(band) for ln in sorted(cell, key=lambda ln: ln.y0)]
+
+
+def _visual_lines(lines: list[Line]) -> list[Line]:
+    """Pieces of one printed line (split by PyMuPDF at wide gaps) joined, top to bottom."""
+    merged: list[Line] = []
+    for line in sorted(lines, key=lambda ln: (ln.y0 + ln.y1, ln.x0)):
+        last = merged[-1] if merged else None
+        middle = (line.y0 + line.y1) / 2
+        if last and last.y0 < middle < last.y1 and (line.x0 >= last.x1 or line.x1 <= last.x0):
+            merged[-1] = _glue(last, line) if last.x0 < line.x0 else _glue(line, last)
+        else:
+            merged.append(line)
+    return sorted(merged, key=lambda ln: (ln.y0, ln.x0))
+
+
+def _glue(a: Line, b: Line) -> Line:
+    """`a` and `b` side by side on one printed line, `a` on the left."""
+    main = a if a.x1 - a.x0 >= b.x1 - b.x0 else b
+    box = (min(a.box[0], b.box[0]), min(a.box[1], b.box[1]))
+    box += (max(a.box[2], b.box[2]), max(a.box[3], b.box[3]))
+    return Line(
+        a.page, a.x0, min(a.y0, b.y0), b.x1, max(a.y1, b.y1), box, f"{a.text} {b.text}",
+        main.size, main.bold,
+    )  # fmt: skip
+
+
+# Typography
+
+
+def _style(ordered: list[list[_Segment]]) -> _Style:
+    """Body size: the size most text is set in; pitch: the tight (lower quartile) line step."""
+    chars: dict[float, int] = defaultdict(int)
+    pitches = []
+    for segments in ordered:
+        prose = [line for seg in segments if not seg.table for line in seg.lines]
+        for line in prose:
+            chars[line.size] += len(line.text)
+        for above, below in pairwise(prose):
+            step = below.y1 - above.y1
+            if above.size == below.size and 0 < step < 3 * below.size:
+                pitches.append(step / below.size)
+    body = max(chars, key=chars.__getitem__) if chars else 0.0
+    pitch = sorted(pitches)[len(pitches) // 4] if pitches else 1.2
+    return _Style(body, pitch)
+
+
+def _headingish(line: Line, style: _Style) -> bool:
+    return line.bold or line.size >= style.body_size + 1
+
+
+def _short(line: Line, seg: _Segment) -> bool:
+    return line.x1 < seg.right - max(0.12 * (seg.right - seg.left), 3 * line.size)
+
+
+def _same_style(a: Line, b: Line) -> bool:
+    return abs(a.size - b.size) <= 0.6 and a.bold == b.bold
+
+
+# Paragraphs within a page
+
+
+def _page_paragraphs(segments: list[_Segment], style: _Style) -> list[_Para]:
+    paras: list[_Para] = []
+    for seg in segments:
+        if seg.table:
+            paras.append(_Para([seg.lines], table=True))
+            continue
+        for line in seg.lines:
+            current = paras[-1] if paras and not paras[-1].table else None
+            if current is None:
+                paras.append(_Para([[line]]))
+            elif line.y1 < current.pieces[-1][-1].y0:  # back up the page: the next column
+                if _continues(current, line, seg.left, style):
+                    current.pieces.append([line])
+                else:
+                    paras.append(_Para([[line]]))
+            elif _starts_paragraph(current, line, seg, style):
+                paras.append(_Para([[line]]))
+            else:
+                current.pieces[-1].append(line)
+    return paras
+
+
+def _starts_paragraph(current: _Para, line: Line, seg: _Segment, style: _Style) -> bool:
+    """Layout signals that `line` opens a new paragraph rather than continuing `current`."""
+    above = current.pieces[-1][-1]
+    if not _same_style(above, line) or _headingish(above, style) != _headingish(line, style):
+        return True
+    if line.y1 - above.y1 > _GAP_FACTOR * style.pitch * above.size:
+        return True
+    if _headingish(above, style):
+        return not _wraps(above, line, seg)
+    indent = line.x0 - above.x0
+    tolerance = 0.5 * line.size
+    ended = _ENDS_SENTENCE.search(above.text) is not None
+    short = _short(above, seg)
+    under_first = len(current.lines) > 1  # `above` is not the paragraph's own first line
+    if _MARKER.match(line.text) and (
+        indent > tolerance or (indent < -tolerance and under_first) or ended or short
+    ):
+        return True
+    if indent > tolerance and (under_first or short):  # a first line indent, not a hanging one
+        return True
+    return short and ended
+
+
+def _wraps(above: Line, line: Line, seg: _Segment) -> bool:
+    """A heading line that runs on: full width, a comma or dash at the end, lowercase next."""
+    return not _short(above, seg) or line.text[0].islower() or above.text.endswith((",", "-", "–"))
+
+
+def _continues(para: _Para, line: Line, left: float, style: _Style) -> bool:
+    """Whether `line`, opening a page or a column whose text starts at `left`, carries on `para`."""
+    if para.table:
+        return False
+    lines = para.lines
+    last = lines[-1]
+    if not _same_style(last, line) or _headingish(last, style) or _MARKER.match(line.text):
+        return False
+    if _ENDS_SENTENCE.search(last.text) and not line.text[0].islower():
+        return False
+    margin = last.x0 if len(lines) > 1 else lines[0].x0  # where its unindented lines start
+    return line.x0 <= max(left, margin) + 0.5 * line.size
+
+
+# Output
+
+
+def _join(texts: list[str]) -> str:
+    """Lines joined with spaces; a soft hyphen is dropped, a hyphen inside a word is kept."""
+    out = ""
+    for text in texts:
+        if not out:
+            out = text
+        elif out.endswith("\u00ad"):
+            out = out[:-1] + text
+        elif out.endswith("-") and out[-2:-1].isalnum() and text[:1].isalnum():
+            out += text
+        else:
+            out += " " + text
+    return out.replace("\u00ad", "")
+
+
+def _union(lines: list[Line]) -> Box:
+    return (
+        round(min(ln.box[0] for ln in lines), 2),
+        round(min(ln.box[1] for ln in lines), 2),
+        round(max(ln.box[2] for ln in lines), 2),
+        round(max(ln.box[3] for ln in lines), 2),
+    )
+
+
+def _kind(para: _Para, text: str, style: _Style) -> str:
+    if para.table:
+        return "table"
+    lines = para.lines
+    short = len(lines) <= 3 and len(text) <= 200
+    larger = all(line.size >= style.body_size + 1 for line in lines)
+    bold = all(line.bold for line in lines)
+    if short and (larger or bold or (text.isupper() and len(lines) <= 2)):
+        return "heading"
+    return "list" if _BULLET.match(text) else "body"
+
+
+def _info(number: int, para: _Para, style: _Style) -> ParagraphInfo:
+    text = _join([line.text for line in para.lines])
+    parts = [(piece[0].page, _union(piece)) for piece in para.pieces]
+    page, bbox = parts[0]
+    return ParagraphInfo(number, page, bbox, text, _kind(para, text, style), parts)
+
+
+def _title(paras: list[_Para], infos: list[ParagraphInfo], style: _Style) -> str:
+    """The largest heading above page 1's first body text (not the motto), with its subtitle."""
+    block = []
+    for para, info in zip(paras, infos, strict=True):
+        if info.page != 1 or info.kind != "heading":
+            break
+        if not _MOTTO.search(info.text):
+            block.append((max(line.size for line in para.lines), info))
+    largest = max((size for size, _ in block), default=0.0)
+    if largest < style.body_size + 1:  # no line stands out: leave it to the metadata
+        return ""
+    at = next(i for i, (size, _) in enumerate(block) if size == largest)
+    title = block[at][1].text
+    following = block[at + 1][1].text if at + 1 < len(block) else ""
+    if following and not _SECTION.match(following):
+        title = f"{title} – {following}"
+    return title

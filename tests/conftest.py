@@ -1,0 +1,163 @@
+"""Fixtures: an app on a migrated SQLite copy, clients, logins and `create_*` factories."""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from flask import g
+from flask.testing import FlaskClient
+
+from core.app import create_app
+from core.extensions import db
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+FIXTURES = SHARED / "fixtures"
+MEETING_PACK = FIXTURES / "meeting"
+BAD_FILES = FIXTURES / "bad"
+PASSWORD = "matkhau123"
+
+
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory) -> Path:
+    """Run the Alembic migrations once; every test starts from a copy of that database."""
+    data_dir = tmp_path_factory.mktemp("template")
+    previous = os.environ.get("DATA_DIR")
+    os.environ["DATA_DIR"] = str(data_dir)
+    try:
+        app = create_app({"TESTING": True})
+        app.extensions["documents"].pool.close()
+        with app.app_context():
+            db.engine.dispose()  # closing the last connection checkpoints the WAL into the file
+    finally:
+        if previous is None:
+            os.environ.pop("DATA_DIR", None)
+        else:
+            os.environ["DATA_DIR"] = previous
+    return data_dir
+
+
+@pytest.fixture(scope="session")
+def pdf_pool():
+    """One set of PDF worker processes for the whole run: starting them is the slow part."""
+    from storage.workers import PdfWorkerPool
+
+    pool = PdfWorkerPool(size=2, timeout_s=30)
+    yield pool
+    pool.close()
+
+
+class FreshLoginClient(FlaskClient):
+    """Tests keep one app context open, so `g` outlives a request; real requests never share it."""
+
+    def open(self, *args, **kwargs):
+        g.pop("_login_user", None)
+        response = super().open(*args, **kwargs)
+        g.pop("_login_user", None)
+        return response
+
+
+@pytest.fixture
+def app(tmp_path, monkeypatch, migrated_template, pdf_pool):
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    for name in ("phonghop.sqlite3", "secret_key"):
+        shutil.copy(migrated_template / name, data_dir / name)
+    monkeypatch.setenv("DATA_DIR", str(data_dir))
+    app = create_app({"TESTING": True, "AUTO_MIGRATE": False})
+    app.extensions["documents"].pool.close()
+    app.extensions["documents"].pool = pdf_pool
+    app.test_client_class = FreshLoginClient
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def create_user(app):
+    from accounts.schemas import NewUser
+    from accounts.service import create_user as create
+
+    def factory(username: str, *, admin: bool = False, full_name: str | None = None):
+        return create(
+            NewUser(
+                username=username, password=PASSWORD, full_name=full_name or username.title(), is_admin=admin
+            )
+        )
+
+    return factory
+
+
+@pytest.fixture
+def token_for(client):
+    """Log in through the API and return a bearer token."""
+
+    def login(username: str, password: str = PASSWORD) -> str:
+        response = client.post("/api/login", json={"username": username, "password": password})
+        assert response.status_code == 200, response.get_json()
+        return response.get_json()["token"]
+
+    return login
+
+
+@pytest.fixture
+def api(client, token_for):
+    """`api(user).get(...)`: a client that authenticates every call with that user's token."""
+
+    class Caller:
+        def __init__(self, username: str):
+            self.headers = {"Authorization": f"Bearer {token_for(username)}"}
+
+        def __getattr__(self, method):
+            def call(url, **kwargs):
+                headers = {**self.headers, **kwargs.pop("headers", {})}
+                return getattr(client, method)(url, headers=headers, **kwargs)
+
+            return call
+
+    return Caller
+
+
+@pytest.fixture
+def create_meeting(app):
+    """A meeting with a secretary, optional chair/delegates and agenda items, optionally published."""
+    from meetings import service
+    from meetings.models import Meeting
+    from meetings.schemas import NewAgendaItem, NewMeeting, NewMember
+
+    def factory(secretary, *, chair=None, delegates=(), agenda=("Nội dung 1",), published=True) -> Meeting:
+        meeting = service.create_meeting(
+            secretary,
+            NewMeeting(
+                title="Kỳ họp thứ Mười hai", starts_at="2026-12-01T08:00:00+07:00", location="Hội trường"
+            ),
+        )
+        if chair is not None:
+            service.add_member(secretary, meeting.id, NewMember(username=chair.username, role="chair"))
+        for delegate in delegates:
+            service.add_member(secretary, meeting.id, NewMember(username=delegate.username, role="delegate"))
+        for title in agenda:
+            service.add_agenda_item(secretary, meeting.id, NewAgendaItem(title=title))
+        if published:
+            service.publish(secretary, meeting.id)
+        return meeting
+
+    return factory
+
+
+@pytest.fixture
+def create_document(app):
+    from documents.service import upload_document
+
+    def factory(secretary, agenda_item, filename: str = "to-trinh-de-an-chuyen-doi-so.pdf", title=None):
+        data = (MEETING_PACK / filename).read_bytes()
+        return upload_document(secretary, agenda_item.id, filename, data, title, app.extensions["documents"])
+
+    return factory
