@@ -2,6 +2,8 @@
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from core.validation import PlainText
+
 USERNAME_PATTERN = r"^[A-Za-z0-9_.\-@]{2,64}$"
 
 
@@ -10,9 +12,9 @@ class NewUser(BaseModel):
 
     username: str = Field(pattern=USERNAME_PATTERN)
     password: str = Field(min_length=6, max_length=200)
-    full_name: str = Field(default="", max_length=200)
-    position: str = Field(default="", max_length=200)
-    unit: str = Field(default="", max_length=200)
+    full_name: PlainText = Field(default="", max_length=200)
+    position: PlainText = Field(default="", max_length=200)
+    unit: PlainText = Field(default="", max_length=200)
     is_admin: bool = False
 
     @field_validator("username")

@@ -69,6 +69,7 @@ def _import_socket_handlers() -> None:
 def _register_features(app: Flask) -> None:
     from accounts.cli import users_cli
     from accounts.views import bp as accounts_bp
+    from annotations.export_views import bp as exports_bp
     from annotations.views import bp as annotations_bp
     from documents.views import bp as documents_bp
     from meetings.cli import demo_command
@@ -78,20 +79,24 @@ def _register_features(app: Flask) -> None:
     app.register_blueprint(meetings_bp)
     app.register_blueprint(documents_bp)
     app.register_blueprint(annotations_bp)
+    app.register_blueprint(exports_bp)
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_command)
 
 
 def _attach_document_runtime(app: Flask) -> None:
-    from storage.pdf.ingest import PdfLimits
-    from storage.workers import PdfWorkerPool
-
     from documents.service import DocumentRuntime
     from storage.blobstore import LocalBlobStore
     from storage.page_cache import PageCache
+    from storage.pdf.ingest import PdfLimits
+    from storage.workers import PdfWorkerPool
 
     data_dir = app.config["DATA_DIR"]
-    pool = PdfWorkerPool(size=app.config["PDF_WORKERS"], timeout_s=app.config["RENDER_TIMEOUT_S"])
+    pool = PdfWorkerPool(
+        size=app.config["PDF_WORKERS"],
+        timeout_s=app.config["RENDER_TIMEOUT_S"],
+        ingest_timeout_s=app.config["INGEST_TIMEOUT_S"],
+    )
     atexit.register(pool.close)
     app.extensions["documents"] = DocumentRuntime(
         store=LocalBlobStore(data_dir / "blobs"),
@@ -102,6 +107,7 @@ def _attach_document_runtime(app: Flask) -> None:
             max_pages=app.config["MAX_PAGES"],
             max_page_side_pt=app.config["MAX_PAGE_SIDE_PT"],
         ),
+        schedule=socketio.start_background_task if app.config["PREWARM_PAGES"] else None,
     )
 
 

@@ -48,6 +48,7 @@ def load_config() -> dict:
         "PDF_WORKERS": _env_int("PDF_WORKERS", 2),
         "RENDER_TIMEOUT_S": _env_float("RENDER_TIMEOUT_S", 20.0),
         "INGEST_TIMEOUT_S": _env_float("INGEST_TIMEOUT_S", 120.0),
+        "PREWARM_PAGES": os.environ.get("PREWARM_PAGES", "1") != "0",
         "TOKEN_MAX_AGE_S": _env_int("TOKEN_MAX_AGE_S", 30 * 24 * 3600),
         "AUTO_MIGRATE": os.environ.get("AUTO_MIGRATE", "1") != "0",
         "SESSION_COOKIE_SAMESITE": "Lax",
@@ -57,4 +58,7 @@ def load_config() -> dict:
         "BABEL_DEFAULT_LOCALE": "vi",
         "LANGUAGES": ["vi", "en"],
         "JSON_AS_ASCII": False,
+        # Who issues the chair's digest report, and where (its header and date line).
+        "COUNCIL_NAME": os.environ.get("COUNCIL_NAME") or "HỘI ĐỒNG NHÂN DÂN HUYỆN VÕ NHAI",
+        "COUNCIL_PLACE": os.environ.get("COUNCIL_PLACE") or "Võ Nhai",
     }

@@ -31,6 +31,7 @@ MESSAGES = {
     "meeting_not_found": _l("Không tìm thấy kỳ họp."),
     "agenda_item_not_found": _l("Không tìm thấy nội dung chương trình."),
     "invalid_role": _l("Vai trò phải là thư ký, chủ tọa hoặc đại biểu."),
+    "agenda_item_not_empty": _l("Hãy rút các tài liệu của nội dung này trước khi xóa nó khỏi chương trình."),
     "agenda_order_mismatch": _l("Danh sách sắp xếp phải gồm đúng các nội dung của chương trình."),
     # Documents
     "document_not_found": _l("Không tìm thấy tài liệu."),
@@ -53,9 +54,14 @@ MESSAGES = {
     "paragraph_not_found": _l("Đoạn văn này không thuộc tài liệu."),
     "outside_page": _l("Vị trí nằm ngoài trang %(page)s của tài liệu."),
     "reply_target_invalid": _l("Chỉ có thể trả lời một ý kiến còn hiển thị, cùng tài liệu và cùng đoạn."),
-    "annotation_already_shared": _l("Ghi chú đã chia sẻ không thể chuyển về riêng tư; hãy xóa nếu không muốn người khác xem."),
+    "annotation_already_shared": _l(
+        "Ghi chú đã chia sẻ không thể chuyển về riêng tư; hãy xóa nếu không muốn người khác xem."
+    ),
     "only_comments_hidden": _l("Chỉ có thể ẩn ý kiến góp ý đã chia sẻ."),
     "document_not_joined": _l("Hãy mở tài liệu trước khi cập nhật vị trí đọc."),
+    # Digest and exports
+    "digest_filter_outside_meeting": _l("Bộ lọc “%(name)s” không thuộc kỳ họp này."),
+    "export_failed": _l("Không tạo được tệp xuất. Vui lòng thử lại sau ít phút."),
 }
 
 

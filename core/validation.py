@@ -1,8 +1,8 @@
 """Turn a payload into a validated schema object, or an AppError naming what is wrong."""
 
-from typing import TypeVar
+from typing import Annotated, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import AfterValidator, BaseModel, ValidationError
 
 from core.errors import AppError
 
@@ -18,3 +18,16 @@ def parse(schema: type[Schema], payload) -> Schema:
         first = error.errors()[0]
         field = ".".join(str(part) for part in first["loc"]) or "payload"
         raise AppError("validation_error", detail=f"{field}: {first['msg']}") from None
+
+
+_CONTROL_CHARACTERS = dict.fromkeys(c for c in range(32) if chr(c) not in "\n\t")
+_CONTROL_CHARACTERS.update(dict.fromkeys(range(0x7F, 0xA0)))
+
+
+def clean_text(value: str) -> str:
+    """Drop control characters: they break XML exports (DOCX) and mean nothing to a reader."""
+    return value.translate(_CONTROL_CHARACTERS)
+
+
+# A user-written string: control characters removed, surrounding whitespace trimmed.
+PlainText = Annotated[str, AfterValidator(clean_text)]

@@ -37,7 +37,7 @@ class Document(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     agenda_item: Mapped[AgendaItem] = relationship(
-        backref=backref("documents", order_by="Document.position", cascade="all, delete-orphan")
+        backref=backref("documents", order_by="Document.position")
     )
     pages: Mapped[list["DocumentPage"]] = relationship(
         order_by="DocumentPage.number", cascade="all, delete-orphan"

@@ -1,6 +1,8 @@
 """Document operations: ingest once on upload, then serve pages, text and paragraphs to members."""
 
 import json
+import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
@@ -20,6 +22,9 @@ from storage.blobstore import BlobStore
 from storage.page_cache import PageCache, snap_width
 from storage.pdf.render import RenderedPage
 
+log = logging.getLogger(__name__)
+# Widths the reader asks for most: a tablet at DPR 2 and a phone at DPR 3, after snapping.
+PREWARM_RASTER_WIDTHS = (2048, 1280)
 REJECTION_STATUS = {"file_too_large": 413, "not_a_pdf": 415}
 IMAGE_FORMATS = ("auto", "svg", "png", "webp", "jpeg")
 
@@ -32,6 +37,14 @@ class DocumentRuntime:
     pool: PdfWorkerPool
     cache: PageCache
     limits: PdfLimits
+    # Runs a function in the background (Socket.IO's task starter); None skips pre-rendering.
+    schedule: Callable[..., object] | None = None
+
+
+def _schedule_prewarm(runtime: DocumentRuntime, document: Document) -> None:
+    if runtime.schedule is not None:
+        pages = [(page.number, page.is_scanned) for page in document.pages]
+        runtime.schedule(prewarm_pages, runtime, document.sha256, pages)
 
 
 def _ingest(runtime: DocumentRuntime, data: bytes) -> IngestResult:
@@ -111,6 +124,7 @@ def upload_document(
     _store_paragraphs(document, result)
     _notify_meeting_changed(document)
     db.session.commit()
+    _schedule_prewarm(runtime, document)
     return document
 
 
@@ -141,6 +155,7 @@ def replace_document(
     _store_paragraphs(document, result)
     _notify_meeting_changed(document)
     db.session.commit()
+    _schedule_prewarm(runtime, document)
     return document
 
 
@@ -217,10 +232,27 @@ def page_image(
 ) -> RenderedPage:
     """Serve from the disk cache; render in a worker with a time bound on a miss."""
     document = get_document(user, document_id)
-    _page(document, number)
+    page = _page(document, number)
     if fmt not in IMAGE_FORMATS:
         raise AppError("validation_error", detail="format")
-    return render_cached(runtime, document.sha256, number, width, fmt)
+    return render_cached(runtime, document.sha256, number, width, _resolve_format(fmt, page))
+
+
+def _resolve_format(fmt: str, page: DocumentPage) -> str:
+    """Text pages go as SVG (one cache entry at every zoom); scanned ones let the renderer pick."""
+    return "svg" if fmt == "auto" and not page.is_scanned else fmt
+
+
+def prewarm_pages(runtime: DocumentRuntime, digest: str, pages: list[tuple[int, bool]]) -> None:
+    """Render a new document's pages once, so delegates' first look comes from the cache."""
+    for number, scanned in pages:
+        widths = PREWARM_RASTER_WIDTHS if scanned else PREWARM_RASTER_WIDTHS[:1]
+        for width in widths:
+            try:
+                render_cached(runtime, digest, number, width, "auto" if scanned else "svg")
+            except AppError as error:
+                log.warning("Pre-rendering page %s of %s failed: %s", number, digest[:12], error.code)
+                break
 
 
 def render_cached(runtime: DocumentRuntime, digest: str, number: int, width: int, fmt: str) -> RenderedPage:

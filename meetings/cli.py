@@ -1,5 +1,6 @@
 """`flask demo`: a ready meeting so the first run of the app shows something real."""
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -30,11 +31,12 @@ DEMO_PEOPLE = [
 ]
 
 
-def _pack_from_dir(folder: Path) -> list[tuple[str, str, bytes]]:
+def _pack_from_dir(folder: Path) -> list[tuple[str, None, str, bytes]]:
+    """One agenda item per PDF; titles come from the documents themselves."""
     files = sorted(folder.glob("*.pdf"))
     if not files:
         raise click.ClickException(f"Không có tệp PDF nào trong {folder}.")
-    return [(f.stem.replace("-", " ").capitalize(), f.name, f.read_bytes()) for f in files]
+    return [(f.stem.replace("-", " ").capitalize(), None, f.name, f.read_bytes()) for f in files]
 
 
 @click.command("demo")
@@ -74,11 +76,12 @@ def demo_command(pack: Path | None) -> None:
     )
     for username, _, _, role in DEMO_PEOPLE[1:]:
         add_member(secretary, meeting.id, NewMember(username=username, role=role))
-    runtime = current_app.extensions["documents"]
-    for item_title, filename, data in _pack_from_dir(pack) if pack else demo_pack():
+    # Pre-render right here: a background thread would die with this short-lived command.
+    runtime = replace(current_app.extensions["documents"], schedule=lambda task, *args: task(*args))
+    for item_title, document_title, filename, data in _pack_from_dir(pack) if pack else demo_pack():
         item = add_agenda_item(secretary, meeting.id, NewAgendaItem(title=item_title))
         try:
-            document = upload_document(secretary, item.id, filename, data, None, runtime)
+            document = upload_document(secretary, item.id, filename, data, document_title, runtime)
         except AppError as error:
             raise click.ClickException(f"{filename}: {error.message()}") from None
         if pack and document.title:

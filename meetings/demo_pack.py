@@ -113,10 +113,25 @@ def _resolution() -> bytes:
     )
 
 
-def demo_pack() -> list[tuple[str, str, bytes]]:
-    """(agenda item title, file name, PDF bytes) in agenda order."""
+def demo_pack() -> list[tuple[str, str, str, bytes]]:
+    """(agenda item title, document title, file name, PDF bytes) in agenda order."""
     return [
-        ("Khai mạc; chương trình kỳ họp", "chuong-trinh-ky-hop.pdf", _programme()),
-        ("Đề án chuyển đổi số huyện giai đoạn 2026 - 2030", "to-trinh-chuyen-doi-so.pdf", _proposal()),
-        ("Nghị quyết về phòng họp không giấy", "du-thao-nghi-quyet.pdf", _resolution()),
+        (
+            "Khai mạc; chương trình kỳ họp",
+            "Chương trình kỳ họp thứ Mười hai",
+            "chuong-trinh-ky-hop.pdf",
+            _programme(),
+        ),
+        (
+            "Đề án chuyển đổi số huyện giai đoạn 2026 - 2030",
+            "Tờ trình về Đề án chuyển đổi số",
+            "to-trinh-chuyen-doi-so.pdf",
+            _proposal(),
+        ),
+        (
+            "Nghị quyết về phòng họp không giấy",
+            "Dự thảo Nghị quyết về phòng họp không giấy",
+            "du-thao-nghi-quyet.pdf",
+            _resolution(),
+        ),
     ]

@@ -33,8 +33,11 @@ class Meeting(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     published_at: Mapped[datetime | None]
 
+    # Removed items keep their withdrawn documents and annotations, but leave the agenda.
     agenda_items: Mapped[list["AgendaItem"]] = relationship(
-        back_populates="meeting", order_by="AgendaItem.position", cascade="all, delete-orphan"
+        primaryjoin="and_(Meeting.id == foreign(AgendaItem.meeting_id), AgendaItem.removed_at.is_(None))",
+        order_by="AgendaItem.position",
+        overlaps="meeting",
     )
     memberships: Mapped[list["Membership"]] = relationship(
         back_populates="meeting", cascade="all, delete-orphan"
@@ -68,5 +71,6 @@ class AgendaItem(db.Model):
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), index=True)
     position: Mapped[int] = mapped_column(default=0)
     title: Mapped[str] = mapped_column(String(500))
+    removed_at: Mapped[datetime | None]
 
-    meeting: Mapped[Meeting] = relationship(back_populates="agenda_items")
+    meeting: Mapped[Meeting] = relationship(overlaps="agenda_items")

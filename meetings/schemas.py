@@ -4,6 +4,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from core.validation import PlainText
 from meetings.models import Role
 
 
@@ -12,15 +13,15 @@ class _Strict(BaseModel):
 
 
 class NewMeeting(_Strict):
-    title: str = Field(min_length=1, max_length=300)
+    title: PlainText = Field(min_length=1, max_length=300)
     starts_at: datetime
-    location: str = Field(default="", max_length=300)
+    location: PlainText = Field(default="", max_length=300)
 
 
 class MeetingChanges(_Strict):
-    title: str | None = Field(default=None, min_length=1, max_length=300)
+    title: PlainText | None = Field(default=None, min_length=1, max_length=300)
     starts_at: datetime | None = None
-    location: str | None = Field(default=None, max_length=300)
+    location: PlainText | None = Field(default=None, max_length=300)
 
 
 class NewMember(_Strict):
@@ -29,7 +30,7 @@ class NewMember(_Strict):
 
 
 class NewAgendaItem(_Strict):
-    title: str = Field(min_length=1, max_length=500)
+    title: PlainText = Field(min_length=1, max_length=500)
 
 
 class AgendaOrder(BaseModel):

@@ -105,7 +105,7 @@ def add_agenda_item(actor: User, meeting_id: int, data: NewAgendaItem) -> Agenda
 
 def get_agenda_item_for_manager(actor: User, item_id: int) -> AgendaItem:
     item = db.session.get(AgendaItem, item_id)
-    if item is None:
+    if item is None or item.removed_at is not None:
         raise AppError("agenda_item_not_found", 404)
     require_manager(item.meeting, actor, "agenda_item_not_found")
     return item
@@ -132,11 +132,13 @@ def reorder_agenda(actor: User, meeting_id: int, order: AgendaOrder) -> Meeting:
     return meeting
 
 
-def delete_agenda_item(actor: User, item_id: int) -> None:
+def remove_agenda_item(actor: User, item_id: int) -> None:
+    """Take an item off the agenda; its documents must be withdrawn first, so none is lost."""
     item = get_agenda_item_for_manager(actor, item_id)
-    meeting = item.meeting
-    db.session.delete(item)
-    _notify_members(meeting, "meeting:updated")
+    if any(document.is_active for document in item.documents):
+        raise AppError("agenda_item_not_empty", 409)
+    item.removed_at = utcnow()
+    _notify_members(item.meeting, "meeting:updated")
     db.session.commit()
 
 

@@ -1,5 +1,7 @@
 """HTTP adapters for meetings: the JSON API and the meeting pages."""
 
+from datetime import UTC, datetime, timedelta, timezone
+
 from flask import Blueprint, jsonify, render_template
 from flask_login import current_user, login_required
 
@@ -11,6 +13,18 @@ from meetings.permissions import can_export, can_manage, role_of
 from meetings.schemas import AgendaOrder, MeetingChanges, NewAgendaItem, NewMeeting, NewMember
 
 bp = Blueprint("meetings", __name__)
+
+# Vietnam has kept UTC+7 without daylight saving since 1975; a fixed offset needs no tz database.
+VIETNAM_TIME = timezone(timedelta(hours=7))
+
+
+@bp.app_template_filter("local_time")
+def local_time(value: str | datetime) -> str:
+    """Stored times are naive UTC; councils read them as dd/mm/yyyy HH:MM in Vietnam time."""
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(VIETNAM_TIME).strftime("%d/%m/%Y %H:%M")
 
 
 def meeting_detail(meeting, user) -> dict:
@@ -109,7 +123,7 @@ def api_rename_agenda_item(item_id: int):
 @bp.delete("/api/agenda/<int:item_id>")
 @login_required
 def api_delete_agenda_item(item_id: int):
-    service.delete_agenda_item(current_user, item_id)
+    service.remove_agenda_item(current_user, item_id)
     return jsonify({"ok": True})
 
 

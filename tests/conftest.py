@@ -65,7 +65,7 @@ def app(tmp_path, monkeypatch, migrated_template, pdf_pool):
     for name in ("phonghop.sqlite3", "secret_key"):
         shutil.copy(migrated_template / name, data_dir / name)
     monkeypatch.setenv("DATA_DIR", str(data_dir))
-    app = create_app({"TESTING": True, "AUTO_MIGRATE": False})
+    app = create_app({"TESTING": True, "AUTO_MIGRATE": False, "PREWARM_PAGES": False})
     app.extensions["documents"].pool.close()
     app.extensions["documents"].pool = pdf_pool
     app.test_client_class = FreshLoginClient

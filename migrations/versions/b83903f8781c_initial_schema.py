@@ -61,6 +61,7 @@ def upgrade():
     sa.Column('meeting_id', sa.Integer(), nullable=False),
     sa.Column('position', sa.Integer(), nullable=False),
     sa.Column('title', sa.String(length=500), nullable=False),
+    sa.Column('removed_at', sa.DateTime(), nullable=True),
     sa.ForeignKeyConstraint(['meeting_id'], ['meetings.id'], name=op.f('fk_agenda_items_meeting_id_meetings')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_agenda_items'))
     )
