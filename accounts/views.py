@@ -52,7 +52,8 @@ def api_import_roster():
     upload = request.files.get("file")
     if upload is None:
         raise AppError("file_missing")
-    report = roster.import_roster(upload.read())
+    with upload.stream:
+        report = roster.import_roster(upload.read())
     return jsonify(report.to_dict()), 201 if report.created else 200
 
 

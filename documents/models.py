@@ -36,9 +36,7 @@ class Document(db.Model):
     uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    agenda_item: Mapped[AgendaItem] = relationship(
-        backref=backref("documents", order_by="Document.position")
-    )
+    agenda_item: Mapped[AgendaItem] = relationship(backref=backref("documents", order_by="Document.position"))
     pages: Mapped[list["DocumentPage"]] = relationship(
         order_by="DocumentPage.number", cascade="all, delete-orphan"
     )

@@ -7,8 +7,6 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from sqlalchemy import select
-from storage.pdf.ingest import IngestResult, PdfLimits, PdfRejected
-from storage.workers import PdfWorkerPool
 
 from accounts.models import User
 from core.broadcast import after_commit, user_room
@@ -20,13 +18,15 @@ from meetings.permissions import can_manage, require_manager, require_visible
 from meetings.service import get_agenda_item_for_manager
 from storage.blobstore import BlobStore
 from storage.page_cache import PageCache, snap_width
+from storage.pdf.ingest import IngestResult, PdfLimits, PdfRejected
+from storage.pdf.render import FORMATS as IMAGE_FORMATS
 from storage.pdf.render import RenderedPage
+from storage.workers import PdfWorkerPool
 
 log = logging.getLogger(__name__)
 # Widths the reader asks for most: a tablet at DPR 2 and a phone at DPR 3, after snapping.
 PREWARM_RASTER_WIDTHS = (2048, 1280)
 REJECTION_STATUS = {"file_too_large": 413, "not_a_pdf": 415}
-IMAGE_FORMATS = ("auto", "svg", "png", "webp", "jpeg")
 
 
 @dataclass

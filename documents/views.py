@@ -21,7 +21,8 @@ def _uploaded_file() -> tuple[str, bytes]:
     upload = request.files.get("file")
     if upload is None:
         raise AppError("file_missing")
-    return upload.filename or "", upload.read()
+    with upload.stream:
+        return upload.filename or "", upload.read()
 
 
 @bp.post("/api/agenda/<int:item_id>/documents")

@@ -1,7 +1,7 @@
 """`flask demo`: a ready meeting so the first run of the app shows something real."""
 
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import click
@@ -20,6 +20,7 @@ from meetings.schemas import NewAgendaItem, NewMeeting, NewMember
 from meetings.service import add_agenda_item, add_member, create_meeting, publish, rename_agenda_item
 
 DEMO_PASSWORD = "phonghop"
+VIETNAM = timezone(timedelta(hours=7))
 DEMO_PEOPLE = [
     ("secretary", "Nguyễn Thị Thu", "Chuyên viên Văn phòng HĐND", Role.SECRETARY),
     ("chair", "Hoàng Văn Quang", "Chủ tịch HĐND huyện", Role.CHAIR),
@@ -70,7 +71,9 @@ def demo_command(pack: Path | None) -> None:
         secretary,
         NewMeeting(
             title="Kỳ họp thứ Mười hai, HĐND huyện Võ Nhai khóa XXI",
-            starts_at=(datetime.now() + timedelta(days=2)).replace(hour=8, minute=0, second=0, microsecond=0),
+            starts_at=(datetime.now(VIETNAM) + timedelta(days=2)).replace(
+                hour=8, minute=0, second=0, microsecond=0
+            ),
             location="Hội trường UBND huyện Võ Nhai",
         ),
     )

@@ -11,11 +11,20 @@ import struct
 import sys
 from typing import BinaryIO
 
+from storage.pdf.annotate import annotate_pdf
 from storage.pdf.ingest import PdfRejected, ingest_pdf
 from storage.pdf.render import render_page
+from storage.pdf.typeset import finish_pdf, html_to_pdf, layout_pdf
 
 HEADER = struct.Struct(">Q")
-JOBS = {"render": render_page, "ingest": ingest_pdf}
+JOBS = {
+    "render": render_page,
+    "ingest": ingest_pdf,
+    "annotate": annotate_pdf,
+    "typeset": html_to_pdf,
+    "layout": layout_pdf,
+    "finish": finish_pdf,
+}
 
 
 def frame(message: object) -> tuple[bytes, bytes]:

@@ -17,10 +17,13 @@ import select
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from storage.pdf.annotate import Mark
 from storage.pdf.ingest import IngestResult, PdfLimits, PdfRejected
 from storage.pdf.render import FORMATS, RenderedPage
+from storage.pdf.typeset import A4, split_fragments
 from storage.pdf_worker import HEADER, frame
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,11 +48,11 @@ class WorkerCrashed(PdfRejected):
         super().__init__("worker_crashed", **params)
 
 
-class _Timeout(Exception):
+class _TimeUpError(Exception):
     pass
 
 
-class _Gone(Exception):
+class _WorkerGoneError(Exception):
     pass
 
 
@@ -59,6 +62,7 @@ class PdfWorkerPool:
     def __init__(self, size: int, timeout_s: float, ingest_timeout_s: float | None = None):
         if size < 1:
             raise ValueError("a pool needs at least one worker")
+        self.size = size
         self.timeout_s = timeout_s
         self.ingest_timeout_s = timeout_s if ingest_timeout_s is None else ingest_timeout_s
         # Last in, first out: the most recently used worker has the document open already.
@@ -78,6 +82,27 @@ class PdfWorkerPool:
         """Validate and extract an upload in a worker; refusals re-raise here as PdfRejected."""
         return self._run("ingest", (data, limits), self.ingest_timeout_s)
 
+    def typeset(self, fragments: list[str], css: str, footer: str | None = None) -> bytes:
+        """Typeset a report (storage.pdf.typeset); a long one is laid out by every worker at once.
+
+        Reports are long jobs, so they get the upload's time bound.
+        """
+        parts = split_fragments(fragments, self.size)
+        if len(parts) == 1:
+            return self._run("typeset", (fragments, css, A4, footer), self.ingest_timeout_s)
+        with ThreadPoolExecutor(max_workers=len(parts) - 1) as helpers:
+            later = [
+                helpers.submit(self._run, "layout", (part, css, A4), self.ingest_timeout_s)
+                for part in parts[1:]
+            ]
+            laid_out = [self._run("layout", (parts[0], css, A4), self.ingest_timeout_s)]
+            laid_out += [future.result() for future in later]
+        return self._run("finish", (laid_out, footer), self.ingest_timeout_s)
+
+    def annotate(self, pdf_path: str, marks: list[Mark]) -> bytes:
+        """The PDF with `marks` written in as PDF annotations (see storage.pdf.annotate)."""
+        return self._run("annotate", (os.path.abspath(pdf_path), marks), self.ingest_timeout_s)
+
     def close(self) -> None:
         """Stop the idle workers now and busy ones as they finish; safe to call twice."""
         self._closed = True
@@ -95,12 +120,12 @@ class PdfWorkerPool:
         try:
             reply = worker.call((kind, args), timeout_s)
             keep = worker
-        except _Timeout:
+        except _TimeUpError:
             worker.kill()
             log.warning("PDF %s job ran past %.1f s; worker killed", kind, timeout_s)
             keep = _Worker()
             raise RenderTimeout(timeout_s=timeout_s) from None
-        except _Gone:
+        except _WorkerGoneError:
             code = worker.kill()
             log.warning("PDF worker exited with code %s during a %s job", code, kind)
             keep = _Worker()
@@ -113,8 +138,10 @@ class PdfWorkerPool:
         return _result(reply)
 
     def _checkout(self) -> "_Worker":
-        slot = self._idle.get()
         if self._closed:
+            raise RuntimeError("the PDF worker pool is closed")
+        slot = self._idle.get()
+        if self._closed:  # closed while this caller waited for a slot
             self._checkin(slot)
             raise RuntimeError("the PDF worker pool is closed")
         if slot is not None and slot.alive():
@@ -166,8 +193,8 @@ class _Worker:
     def call(self, job: tuple, timeout_s: float) -> tuple:
         """Send one job and wait for its reply, never longer than `timeout_s` of work."""
         if not self.ready:
-            if self._receive(time.monotonic() + STARTUP_TIMEOUT_S, on_timeout=_Gone) != ("ready",):
-                raise _Gone
+            if self._receive(time.monotonic() + STARTUP_TIMEOUT_S, on_timeout=_WorkerGoneError) != ("ready",):
+                raise _WorkerGoneError
             self.ready = True
         deadline = time.monotonic() + timeout_s
         for part in frame(job):
@@ -177,15 +204,15 @@ class _Worker:
     def _send(self, data: bytes, deadline: float) -> None:
         view = memoryview(data)
         while view:
-            _wait(self.jobs, select.POLLOUT, deadline, _Timeout)
+            _wait(self.jobs, select.POLLOUT, deadline, _TimeUpError)
             try:
                 view = view[os.write(self.jobs, view) :]
             except BlockingIOError:
                 continue
             except BrokenPipeError:
-                raise _Gone from None
+                raise _WorkerGoneError from None
 
-    def _receive(self, deadline: float, on_timeout: type[Exception] = _Timeout) -> tuple:
+    def _receive(self, deadline: float, on_timeout: type[Exception] = _TimeUpError) -> tuple:
         (length,) = HEADER.unpack(self._read_exactly(HEADER.size, deadline, on_timeout))
         return pickle.loads(self._read_exactly(length, deadline, on_timeout))  # noqa: S301 - our own worker
 
@@ -200,7 +227,7 @@ class _Worker:
             except BlockingIOError:
                 continue
             if count == 0:
-                raise _Gone
+                raise _WorkerGoneError
             filled += count
         return buffer
 

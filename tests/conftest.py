@@ -49,11 +49,15 @@ def pdf_pool():
 
 
 class FreshLoginClient(FlaskClient):
-    """Tests keep one app context open, so `g` outlives a request; real requests never share it."""
+    """Tests keep one app context open, so `g` outlives a request; real requests never share it.
+
+    Werkzeug leaves a large multipart body's temporary file open; close it with the request.
+    """
 
     def open(self, *args, **kwargs):
         g.pop("_login_user", None)
         response = super().open(*args, **kwargs)
+        response.request.environ["wsgi.input"].close()
         g.pop("_login_user", None)
         return response
 

@@ -52,7 +52,9 @@ def test_no_route_answers_5xx_to_hostile_input(app, client, api, populated, user
                 failures.append((method, url, raw, response.status_code))
         if method == "POST":
             response = caller.post(
-                url, data={"file": (io.BytesIO(b"%PDF-1.7\n%garbage"), "x.pdf")}, content_type="multipart/form-data"
+                url,
+                data={"file": (io.BytesIO(b"%PDF-1.7\n%garbage"), "x.pdf")},
+                content_type="multipart/form-data",
             )
             if response.status_code >= 500:
                 failures.append((method, url, "multipart", response.status_code))

@@ -16,7 +16,8 @@
     setFontScale(current + STEP * Number(button.dataset.fontStep));
   });
 
-  // Translated strings come from the templates (<script type="application/json" class="ph-strings">).
+  // Translated strings come from the templates (<script type="application/json" class="ph-strings">);
+  // their placeholders are {name}: Jinja's gettext would try to fill %(name)s itself.
   const strings = {};
   document.querySelectorAll("script.ph-strings").forEach((node) => {
     try { Object.assign(strings, JSON.parse(node.textContent)); } catch (_) { /* a bad block only loses its strings */ }
@@ -24,7 +25,7 @@
   function t(key, params) {
     let text = strings[key] !== undefined ? strings[key] : key;
     if (params) {
-      text = text.replace(/%\((\w+)\)[sd]/g, (whole, name) => (params[name] !== undefined ? String(params[name]) : whole));
+      text = text.replace(/\{(\w+)\}/g, (whole, name) => (params[name] !== undefined ? String(params[name]) : whole));
     }
     return text;
   }

@@ -13,14 +13,23 @@
     return node ? { id: Number(node.dataset.itemId), node, title: node.querySelector(".agenda-title").textContent.trim() } : null;
   }
 
+  // The button is marked busy rather than disabled: disabling would drop the keyboard focus.
   async function run(work, button) {
-    if (button) button.disabled = true;
+    if (button) {
+      if (button.dataset.busy) return;
+      button.dataset.busy = "true";
+      button.setAttribute("aria-busy", "true");
+    }
     try {
       await work();
       await meeting.refresh();
     } catch (error) {
       toast(error.message, "error");
-      if (button && button.isConnected) button.disabled = false;
+    } finally {
+      if (button) {
+        delete button.dataset.busy;
+        button.removeAttribute("aria-busy");
+      }
     }
   }
 
@@ -47,16 +56,16 @@
     state.textContent = message;
     if (kind === "failed") {
       state.setAttribute("role", "alert");
-      const close = document.createElement("button");
-      close.type = "button";
-      close.className = "button small";
-      close.textContent = t("dismiss");
-      close.addEventListener("click", () => { row.remove(); tray.hidden = !trayList.children.length; });
-      row.append(close);
     } else {
       setTimeout(() => { row.remove(); tray.hidden = !trayList.children.length; }, 5000);
     }
   }
+
+  // Refusals stay until read; closing the tray clears every finished row, uploads in flight stay.
+  tray.querySelector("[data-tray-close]").addEventListener("click", () => {
+    trayList.querySelectorAll(".done, .failed").forEach((row) => row.remove());
+    tray.hidden = !trayList.children.length;
+  });
 
   async function sendFile(url, file, title) {
     const row = trayRow(file.name);

@@ -146,7 +146,9 @@
       const scope = key.holder ? root.querySelector(key.holder) : root;
       if (!scope) return;
       const target = scope.querySelector(`[data-action="${key.action}"],[name="${key.action}"]`);
-      if (target && !target.disabled) target.focus({ preventScroll: true });
+      // A moved item's arrow may now be disabled (it reached the top): stay within its tools.
+      const fallback = target && target.disabled ? target.parentElement.querySelector("[data-action]:not(:disabled)") : null;
+      (fallback || target)?.focus({ preventScroll: true });
     }
 
     function busyTyping() {
@@ -154,12 +156,15 @@
       return active && root.contains(active) && active.matches("input[type=text],input:not([type]),textarea") && active.value;
     }
 
+    function deferWhileTyping() {
+      if (!busyTyping()) return false;
+      document.activeElement.addEventListener("blur", () => setTimeout(refresh), { once: true });
+      return true;
+    }
+
     async function refresh() {
       if (pending) { again = true; return pending; }
-      if (busyTyping()) {
-        document.activeElement.addEventListener("blur", () => setTimeout(refresh), { once: true });
-        return null;
-      }
+      if (deferWhileTyping()) return null;
       pending = (async () => {
         let response;
         try {
@@ -174,7 +179,7 @@
         if (!response.ok) return;
         const html = new DOMParser().parseFromString(await response.text(), "text/html");
         const fresh = html.getElementById("meeting-live");
-        if (!fresh) return;
+        if (!fresh || deferWhileTyping()) return;
         const key = focusKey(document.activeElement);
         root.replaceChildren(...fresh.childNodes);
         restoreFocus(key);

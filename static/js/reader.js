@@ -65,7 +65,7 @@
   let tops = [];
 
   function gutter() {
-    return viewer.clientWidth < 600 ? 6 : 16;
+    return parseFloat(getComputedStyle(pagesBox).paddingLeft) || 0;
   }
 
   function displayedWidth(page) {
@@ -79,7 +79,7 @@
       page.slot.style.setProperty("--s", page.scale.toFixed(5));
     }
     tops = pages.map((page) => page.slot.offsetTop);
-    const label = root.ownerDocument.querySelector("[data-zoom-label]");
+    const label = document.querySelector("[data-zoom-label]");
     if (label) label.textContent = zoom === 1 ? t("fit") : `${Math.round(zoom * 100)}%`;
   }
 
@@ -178,7 +178,7 @@
   function goToPage(n) {
     const page = byNumber(Math.min(pages.length, Math.max(1, Math.round(n))));
     if (!page) return;
-    viewer.scrollTop = pagesBox.offsetTop + page.slot.offsetTop - gutter();
+    viewer.scrollTop = pagesBox.offsetTop + page.slot.offsetTop - 8;
     updateCurrent();
   }
 
@@ -332,13 +332,16 @@
       if (!text || width <= 0 || height <= 0) return;
       const span = document.createElement("span");
       const next = words[index + 1];
-      const lineEnds = !next || Math.abs((next[1] + next[3]) / 2 - (y0 + y1) / 2) > (y1 - y0) / 2 || next[0] < x0;
-      span.textContent = lineEnds ? text : text + " ";
-      const natural = (measure.measureText(text).width * height) / 100;
+      const lineEnds = !next || Math.abs((next[1] + next[3]) / 2 - (y0 + y1) / 2) > (y1 - y0) / 2 || next[0] <= x1;
+      // Inside a line the span also covers the gap to the next word, so a selection reads as one band.
+      const content = lineEnds ? text : text + " ";
+      const reach = lineEnds ? width : (next[0] - x0) * sx;
+      span.textContent = content;
+      const natural = (measure.measureText(content).width * height) / 100;
       span.style.left = `${x0 * sx}px`;
       span.style.top = `${y0 * sy}px`;
       span.style.fontSize = `${height}px`;
-      if (natural > 0) span.style.transform = `scaleX(${(width / natural).toFixed(4)})`;
+      if (natural > 0) span.style.transform = `scaleX(${(reach / natural).toFixed(4)})`;
       fragment.append(span);
       if (lineEnds) fragment.append(document.createElement("br"));
     });
@@ -502,19 +505,25 @@
 
   /* ---------- when the secretary replaces or withdraws this document ---------- */
 
-  const socket = live();
-  if (socket) {
+  // The socket library loads after this script (see reader.html).
+  document.addEventListener("DOMContentLoaded", () => {
+    const socket = live();
+    if (!socket) return;
     socket.on("meeting:updated", async ({ id }) => {
       if (String(id) !== root.dataset.meetingId) return;
+      let meeting;
       try {
-        const detail = await api("GET", base);
-        if (detail.status === "active") return;
-      } catch (error) {
-        if (error.status !== 404) return;
+        meeting = await api("GET", `/api/meetings/${id}`);
+      } catch (_) {
+        return;  // gone or unreachable: meeting:removed or the next update will tell
       }
-      document.getElementById("reader-notice").hidden = false;
+      const active = meeting.agenda.some((item) => item.documents.some((doc) => doc.id === data.id));
+      document.getElementById("reader-notice").hidden = active;
     });
-  }
+    socket.on("meeting:removed", ({ id }) => {
+      if (String(id) === root.dataset.meetingId) window.location.assign("/");
+    });
+  });
 
   /* ---------- the extension point ---------- */
 

@@ -24,12 +24,10 @@ __all__ = [
     "open_checked",
 ]
 
-# One extraction per page feeds words and paragraphs; ligatures come out as plain letters.
-_TEXT_FLAGS = (
-    pymupdf.TEXT_PRESERVE_WHITESPACE
-    | pymupdf.TEXT_MEDIABOX_CLIP
-    | pymupdf.TEXT_CID_FOR_UNKNOWN_UNICODE
-)
+# One extraction per page feeds words and paragraphs: the dict defaults, but ligatures come
+# out as plain letters and images stay out (a scan's pixels are not needed to see it is one).
+_UNWANTED = pymupdf.TEXT_PRESERVE_LIGATURES | pymupdf.TEXT_PRESERVE_IMAGES
+_TEXT_FLAGS = pymupdf.TEXTFLAGS_DICT & ~_UNWANTED
 _Affine = tuple[float, float, float, float, float, float]
 _IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 _MUPDF_ERRORS = (RuntimeError, ValueError, pymupdf.mupdf.FzErrorBase)
@@ -132,6 +130,7 @@ def ingest_pdf(data: bytes, limits: PdfLimits = PdfLimits()) -> IngestResult:
 
 
 def _check(doc: pymupdf.Document, limits: PdfLimits) -> None:
+    """Refusal codes in their documented order: the first problem found is the one reported."""
     try:
         if not doc.is_pdf:
             raise PdfRejected("not_a_pdf")
@@ -148,19 +147,16 @@ def _check(doc: pymupdf.Document, limits: PdfLimits) -> None:
             raise PdfRejected("pdf_damaged")
     except _MUPDF_ERRORS as error:
         raise PdfRejected("pdf_damaged") from error
+    limit = limits.max_page_side_pt
     for number, rect in enumerate(sizes, start=1):
-        if max(rect.width, rect.height) > limits.max_page_side_pt:
-            raise PdfRejected(
-                "page_too_large", page=number, limit_pt=_plain(limits.max_page_side_pt)
-            )
+        if max(rect.width, rect.height) > limit:
+            raise PdfRejected("page_too_large", page=number, limit_pt=_plain(limit))
 
 
 def _has_javascript(doc: pymupdf.Document) -> bool:
     """JavaScript anywhere: /OpenAction, /AA, the /Names tree or any /S /JavaScript action."""
-    return any(
-        _JAVASCRIPT.search(doc.xref_object(xref, compressed=True))
-        for xref in range(1, doc.xref_length())
-    )
+    objects = (doc.xref_object(xref, compressed=True) for xref in range(1, doc.xref_length()))
+    return any(_JAVASCRIPT.search(text) for text in objects)
 
 
 def _plain(value: float) -> int | float:
@@ -203,8 +199,8 @@ class _Shown:
     width: float
     height: float
 
-    def box(self, box: Box) -> Box:
-        x0, y0, x1, y1 = box if self.matrix == _IDENTITY else _moved(box, self.matrix)
+    def box(self, rect: Box) -> Box:
+        x0, y0, x1, y1 = rect if self.matrix == _IDENTITY else _moved(rect, self.matrix)
         if x0 < 0 or y0 < 0 or x1 > self.width or y1 > self.height:
             return (max(x0, 0.0), max(y0, 0.0), min(x1, self.width), min(y1, self.height))
         return (x0, y0, x1, y1)
@@ -237,11 +233,8 @@ def _page_text(text_dict: dict, number: int, shown: _Shown) -> PageText:
     turn = pymupdf.Matrix(-90 * quarter)
     frame = pymupdf.Rect(0, 0, text_dict["width"], text_dict["height"]) * turn
     to_frame = tuple(turn * pymupdf.Matrix(1, 0, 0, 1, -frame.x0, -frame.y0))
-    lines = [
-        _line(raw_line, number, to_frame, shown)
-        for raw_line in raw
-        if _quarter(raw_line["dir"]) == quarter
-    ]
+    along = [raw_line for raw_line in raw if _quarter(raw_line["dir"]) == quarter]
+    lines = [_line(raw_line, number, to_frame, shown) for raw_line in along]
     return PageText(number, frame.width, frame.height, [line for line in lines if line])
 
 
@@ -251,18 +244,21 @@ def _quarter(direction: tuple[float, float]) -> int:
 
 
 def _main_quarter(raw_lines: list[dict]) -> int:
-    weight = [0, 0, 0, 0]
+    """The direction most lines run in; a stamp or a margin note is outvoted."""
+    count = [0, 0, 0, 0]
     for raw in raw_lines:
-        weight[_quarter(raw["dir"])] += sum(len(span["text"]) for span in raw["spans"])
-    return weight.index(max(weight))
+        count[_quarter(raw["dir"])] += 1
+    return count.index(max(count))
 
 
 def _line(raw: dict, number: int, to_frame: _Affine, shown: _Shown) -> Line | None:
     spans = raw["spans"]
-    text = unicodedata.normalize("NFC", " ".join("".join(s["text"] for s in spans).split()))
+    text = unicodedata.normalize("NFC", " ".join("".join([s["text"] for s in spans]).split()))
     if not text:
         return None
-    size, bold = _typeface(spans)
+    # The longest run sets size and weight, so accents drawn from a fallback font do not.
+    main = max(spans, key=lambda span: len(span["text"]))
+    size, bold = round(main["size"], 1), bool(main["flags"] & pymupdf.TEXT_FONT_BOLD)
     x0, y0, x1, y1 = _moved(raw["bbox"], to_frame)
     first = next(span for span in spans if span["text"].strip())
     lead = len(first["text"]) - len(first["text"].lstrip())
@@ -270,17 +266,3 @@ def _line(raw: dict, number: int, to_frame: _Affine, shown: _Shown) -> Line | No
         left, _, right, _ = _moved(first["bbox"], to_frame)
         x0 = left + (right - left) * lead / len(first["text"])
     return Line(number, x0, y0, x1, y1, shown.box(raw["bbox"]), text, size, bold)
-
-
-def _typeface(spans: list[dict]) -> tuple[float, bool]:
-    """Size and boldness of most of a line's letters: accents from a fallback font do not decide."""
-    by_size: dict[float, int] = {}
-    bold = total = 0
-    for span in spans:
-        text = span["text"]
-        count = len(text) - text.count(" ")
-        by_size[span["size"]] = by_size.get(span["size"], 0) + count
-        total += count
-        if span["flags"] & pymupdf.TEXT_FONT_BOLD:
-            bold += count
-    return round(max(by_size, key=by_size.__getitem__), 1), 2 * bold > total

@@ -17,7 +17,7 @@ notes) stays in the page's words only.
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import pairwise
 from math import ceil
 
@@ -30,21 +30,20 @@ _MARKER = re.compile(
 _BULLET = re.compile(r"(?:[a-zđ][.)]|[-–•+*▪◦●])(?:\s|$)")
 _SECTION = re.compile(r"(?:[IVXLC]{1,6}|\d{1,3}(?:\.\d{1,3})*|[A-Z])[.)]\s")
 _ENDS_SENTENCE = re.compile(r"[.!?…:;][\"'”’»)\]]*$")
-_PAGE_NUMBER = re.compile(
-    r"(?i)(?:trang|page)?\s*[-–—]?\s*\d{1,4}(?:\s*(?:/|of|trên)\s*\d{1,4})?\s*[-–—]?"
-)
+_PAGE_NUMBER = re.compile(r"(?:trang|page)?[\s\-–—]*\d{1,4}(?:\s*(?:/|of|trên)\s*\d+)?[\s\-–—]*")
 _NUMERIC = re.compile(r"[\d.,:%/+\-–()]+")
 _MOTTO = re.compile(r"(?i)cộng ho[àa] xã hội chủ nghĩa|độc lập\s*[-–]\s*tự do")
 _DIGITS = re.compile(r"\d+")
 
 _MARGIN_ZONE = 0.12  # running headers and footers sit in the top or bottom 12% of a page
 _RUNNING_SHARE = 0.3  # ... and repeat on at least 30% of the pages that have text
+_ROW_PT = 3.0  # ... at the same height, give or take a few points
 _GAP_FACTOR = 1.35  # a line this much further down than the usual line pitch opens a paragraph
 
 
 @dataclass
 class ParagraphInfo:
-    """One commentable paragraph; `parts` holds each (page, bbox) piece, the first is page/bbox."""
+    """One commentable paragraph (`kind` as listed above); `parts`: its (page, bbox) pieces."""
 
     number: int
     page: int
@@ -139,25 +138,28 @@ def analyse(pages: list[PageText]) -> Layout:
 
 def _running_lines(pages: list[PageText]) -> set[Line]:
     """Lines in the page margins that repeat across pages, and bare page numbers there."""
-    groups: dict[str, list[Line]] = defaultdict(list)
     dropped: set[Line] = set()
+    in_margins: dict[int, list[tuple[Line, str, int]]] = defaultdict(list)
+    pages_at: dict[tuple[str, int], set[int]] = defaultdict(set)  # same text, same height
     for page in pages:
         for line in page.lines:
             if line.y1 > page.height * _MARGIN_ZONE and line.y0 < page.height * (1 - _MARGIN_ZONE):
                 continue
-            if _PAGE_NUMBER.fullmatch(line.text) and _alone_in_row(line, page.lines):
+            folded = line.text.casefold()
+            if _PAGE_NUMBER.fullmatch(folded) and _alone_in_row(line, page.lines):
                 dropped.add(line)
-            groups[_DIGITS.sub("#", line.text.casefold())].append(line)
+            text, row = _DIGITS.sub("#", folded), round(line.y0 / _ROW_PT)
+            pages_at[text, row].add(page.number)
+            in_margins[page.number].append((line, text, row))
     needed = max(2, ceil(_RUNNING_SHARE * sum(1 for page in pages if page.lines)))
-    repeated = {
-        line
-        for lines in groups.values()
-        for line in lines
-        if len({other.page for other in lines if abs(other.y0 - line.y0) < 3}) >= needed
-    }
     for page in pages:
+        repeated = {
+            line
+            for line, text, row in in_margins[page.number]
+            if len(set().union(*(pages_at.get((text, row + d), ()) for d in (-1, 0, 1)))) >= needed
+        }
         body = [line for line in page.lines if line not in repeated]
-        dropped.update(ln for ln in repeated if ln.page == page.number and _apart(ln, body))
+        dropped.update(line for line in repeated if _apart(line, body))
     return dropped
 
 
@@ -245,9 +247,8 @@ def _gutter_runs(bands: list[list[Line]]) -> list[list[list[Line]]]:
 
 
 def _order_run(run: list[list[Line]], left: float, right: float) -> list[_Segment]:
+    """Side-by-side prose reads column by column; else one band is a line, several a table."""
     lines = [line for band in run for line in band]
-    if len(run) == 1:
-        return [_Segment(_visual_lines(lines), False, left, right)]
     common = _gaps(run[0])
     for band in run[1:]:
         common = _overlap(common, _gaps(band))
@@ -255,6 +256,8 @@ def _order_run(run: list[list[Line]], left: float, right: float) -> list[_Segmen
         columns = _split(lines, common)
         if all(_is_textual(column) for column in columns):
             return [segment for column in columns for segment in _order(column)]
+    if len(run) == 1:
+        return [_Segment(_visual_lines(lines), False, left, right)]
     return [_Segment(_row(band), True, left, right) for band in run]
 
 
@@ -296,10 +299,8 @@ def _glue(a: Line, b: Line) -> Line:
     main = a if a.x1 - a.x0 >= b.x1 - b.x0 else b
     box = (min(a.box[0], b.box[0]), min(a.box[1], b.box[1]))
     box += (max(a.box[2], b.box[2]), max(a.box[3], b.box[3]))
-    return Line(
-        a.page, a.x0, min(a.y0, b.y0), b.x1, max(a.y1, b.y1), box, f"{a.text} {b.text}",
-        main.size, main.bold,
-    )  # fmt: skip
+    y0, y1, text = min(a.y0, b.y0), max(a.y1, b.y1), f"{a.text} {b.text}"
+    return replace(a, y0=y0, x1=b.x1, y1=y1, box=box, text=text, size=main.size, bold=main.bold)
 
 
 # Typography
@@ -372,7 +373,7 @@ def _starts_paragraph(current: _Para, line: Line, seg: _Segment, style: _Style) 
     tolerance = 0.5 * line.size
     ended = _ENDS_SENTENCE.search(above.text) is not None
     short = _short(above, seg)
-    under_first = len(current.lines) > 1  # `above` is not the paragraph's own first line
+    under_first = len(current.pieces) > 1 or len(current.pieces[-1]) > 1  # not its first line
     if _MARKER.match(line.text) and (
         indent > tolerance or (indent < -tolerance and under_first) or ended or short
     ):
@@ -383,22 +384,22 @@ def _starts_paragraph(current: _Para, line: Line, seg: _Segment, style: _Style) 
 
 
 def _wraps(above: Line, line: Line, seg: _Segment) -> bool:
-    """A heading line that runs on: full width, a comma or dash at the end, lowercase next."""
-    return not _short(above, seg) or line.text[0].islower() or above.text.endswith((",", "-", "–"))
+    """A heading line that runs on: lowercase next, a comma or dash at its end, or flush text."""
+    if line.text[0].islower() or above.text.endswith((",", "-", "–")):
+        return True
+    return not _short(above, seg) and abs(line.x0 - above.x0) <= 0.5 * line.size
 
 
 def _continues(para: _Para, line: Line, left: float, style: _Style) -> bool:
     """Whether `line`, opening a page or a column whose text starts at `left`, carries on `para`."""
     if para.table:
         return False
-    lines = para.lines
-    last = lines[-1]
+    last = para.pieces[-1][-1]
     if not _same_style(last, line) or _headingish(last, style) or _MARKER.match(line.text):
         return False
     if _ENDS_SENTENCE.search(last.text) and not line.text[0].islower():
         return False
-    margin = last.x0 if len(lines) > 1 else lines[0].x0  # where its unindented lines start
-    return line.x0 <= max(left, margin) + 0.5 * line.size
+    return line.x0 <= max(left, last.x0) + 0.5 * line.size  # not indented: no new paragraph
 
 
 # Output
@@ -448,19 +449,26 @@ def _info(number: int, para: _Para, style: _Style) -> ParagraphInfo:
 
 
 def _title(paras: list[_Para], infos: list[ParagraphInfo], style: _Style) -> str:
-    """The largest heading above page 1's first body text (not the motto), with its subtitle."""
-    block = []
+    """Page 1's largest heading above the running text (not the motto), and its subtitle."""
+    block: list[tuple[float, ParagraphInfo]] = []
     for para, info in zip(paras, infos, strict=True):
-        if info.page != 1 or info.kind != "heading":
+        if info.page != 1 or _running_text(para, info):
             break
-        if not _MOTTO.search(info.text):
-            block.append((max(line.size for line in para.lines), info))
-    largest = max((size for size, _ in block), default=0.0)
-    if largest < style.body_size + 1:  # no line stands out: leave it to the metadata
+        block.append((max(line.size for line in para.lines), info))
+    headings = [(size, i) for i, (size, info) in enumerate(block) if _title_like(info)]
+    size, at = max(headings, key=lambda heading: (heading[0], -heading[1]), default=(0.0, 0))
+    if size < style.body_size + 1:  # no line stands out: leave it to the metadata
         return ""
-    at = next(i for i, (size, _) in enumerate(block) if size == largest)
     title = block[at][1].text
-    following = block[at + 1][1].text if at + 1 < len(block) else ""
-    if following and not _SECTION.match(following):
-        title = f"{title} – {following}"
+    following = block[at + 1][1] if at + 1 < len(block) else None
+    if following and _title_like(following) and not _SECTION.match(following.text):
+        title = f"{title} – {following.text}"
     return title
+
+
+def _running_text(para: _Para, info: ParagraphInfo) -> bool:
+    return info.kind in ("body", "list") and (len(para.lines) > 1 or len(info.text) > 120)
+
+
+def _title_like(info: ParagraphInfo) -> bool:
+    return info.kind == "heading" and not _MOTTO.search(info.text)

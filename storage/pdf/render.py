@@ -17,7 +17,7 @@ FORMATS = ("auto", "svg", "png", "jpeg")
 MAX_OPEN_DOCUMENTS = 4
 # A page whose images cover at least this share of its area is a scan or a photo: send pixels.
 RASTER_COVERAGE = 0.5
-# Past this an SVG costs a tablet more to draw than a raster of the same page.
+# Past this much markup (a dense map, a CAD drawing) a raster is the lighter load for a tablet.
 MAX_SVG_BYTES = 3_000_000
 # A bound on the pixmap's memory whatever the page's shape; an A4 page 2048 px wide has 6 MP.
 MAX_RASTER_PIXELS = 16_000_000
@@ -60,7 +60,7 @@ def _load_page(pdf_path: str, page_number: int) -> pymupdf.Page:
 
 
 def _document(pdf_path: str) -> pymupdf.Document:
-    """Opening a PDF costs more than rendering one of its pages, so keep the recent few open."""
+    """Opening a PDF costs about as much as rendering a page of it, so keep the recent few open."""
     stamp = os.stat(pdf_path).st_mtime_ns
     cached = _open_documents.pop(pdf_path, None)
     if cached is not None and cached[0] == stamp:

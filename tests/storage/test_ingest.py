@@ -119,9 +119,8 @@ def test_javascript_anywhere_in_the_file_is_refused(key, value):
 def test_javascript_on_a_link_annotation_is_refused():
     doc = pymupdf.open(stream=made_pdf(), filetype="pdf")
     link = doc.get_new_xref()
-    doc.update_object(
-        link, "<</Type/Annot/Subtype/Link/Rect[72 80 200 100]/A<</S/JavaScript/JS(1)>>>>"
-    )
+    action = "<</S/JavaScript/JS(app.alert(1))>>"
+    doc.update_object(link, f"<</Type/Annot/Subtype/Link/Rect[72 80 200 100]/A{action}>>")
     doc.xref_set_key(doc[0].xref, "Annots", f"[{link} 0 R]")
     assert rejection(doc.tobytes()).code == "pdf_active_content"
 
@@ -170,6 +169,27 @@ def test_the_scanned_page_is_recognised_and_has_no_text(report):
     assert all(page.has_text for page in report.pages if page.number != 9)
 
 
+def picture_page_pdf(picture: pymupdf.Rect, rotation: int) -> bytes:
+    doc = pymupdf.open()
+    page = doc.new_page(width=595, height=842)
+    pixmap = pymupdf.Pixmap(pymupdf.csGRAY, pymupdf.IRect(0, 0, 60, 80), False)
+    pixmap.clear_with(200)
+    page.insert_image(picture, pixmap=pixmap)
+    page.set_rotation(rotation)
+    return doc.tobytes()
+
+
+@pytest.mark.parametrize("rotation", [0, 90, 270])
+def test_a_scan_is_recognised_however_it_is_turned(rotation):
+    page = ingest_pdf(picture_page_pdf(pymupdf.Rect(0, 0, 595, 842), rotation)).pages[0]
+    assert (page.is_scanned, page.has_text) == (True, False)
+
+
+def test_a_page_with_only_a_small_picture_is_not_a_scan():
+    page = ingest_pdf(picture_page_pdf(pymupdf.Rect(200, 300, 300, 400), 0)).pages[0]
+    assert (page.is_scanned, page.has_text) == (False, False)
+
+
 def test_words_on_the_turned_page_lie_within_the_page_as_shown(report):
     words = report.words[10]
     assert len(words) > 300
@@ -210,8 +230,9 @@ def test_text_drawn_upright_on_a_turned_page_reads_left_to_right():
     result = ingest_pdf(doc.tobytes())
     words = result.words[0]
     assert [w.text for w in words[:2]] == ["Upright", "heading"]
-    assert words[0].x1 < words[1].x0 and abs(words[0].y0 - words[1].y0) < 1
-    assert [p.text for p in result.paragraphs][0] == "Upright heading"
+    assert words[0].x1 < words[1].x0
+    assert words[0].y0 == pytest.approx(words[1].y0, abs=1)
+    assert result.paragraphs[0].text == "Upright heading"
     assert result.paragraphs[1].bbox[0] == pytest.approx(72, abs=2)
 
 

@@ -98,7 +98,12 @@ def test_readers_never_see_half_a_page_while_it_is_being_written(cache):
 
 @pytest.mark.parametrize(
     "key",
-    [("../../etc", 1, "png", 640), (DIGEST.upper(), 1, "png", 640), (DIGEST, 1, "../x", 640), (DIGEST, 0, "png", 640)],
+    [
+        ("../../etc", 1, "png", 640),
+        (DIGEST.upper(), 1, "png", 640),
+        (DIGEST, 1, "../x", 640),
+        (DIGEST, 0, "png", 640),
+    ],
 )
 def test_a_key_that_could_escape_the_cache_directory_is_refused(cache, key):
     with pytest.raises(ValueError):

@@ -1,0 +1,335 @@
+// Live annotation on the reader: highlights, ink, notes, per-paragraph comments and who is reading.
+// Built on window.PHReader (static/js/reader.js); the live protocol is in docs/realtime.md.
+import { createComments } from "./annotate/comments.js";
+import { createLive } from "./annotate/live.js";
+import { createPages } from "./annotate/pages.js";
+import { createSelection } from "./annotate/select.js";
+
+const reader = window.PHReader;
+const config = JSON.parse(document.getElementById("annotate-data").textContent);
+const me = config.user;
+const bar = document.querySelector(".annot-bar");
+const statusLine = bar.querySelector("[data-status]");
+const penOptions = document.querySelector("[data-options='pen']");
+const noteEditor = document.querySelector("[data-note-editor]");
+const presenceSheet = document.getElementById("annot-presence");
+const prefsKey = "ph.annotate.prefs";
+
+function t(key, params) {
+  const text = config.strings[key] ?? key;
+  return params ? text.replace(/\{(\w+)\}/g, (whole, name) => (params[name] !== undefined ? String(params[name]) : whole)) : text;
+}
+
+let paragraphs = [];
+let paragraphById = new Map();
+let current = new Map();
+
+const ctx = {
+  reader, config, me, t,
+  submit: (event, payload) => live.submit(event, payload),
+  annotations: () => [...current.values()],
+  tool: () => pages.state.tool,
+  paragraph: (id) => (id === null || id === undefined ? null : paragraphById.get(id) || null),
+  paragraphAt,
+  highlightAt,
+  openThread: (paragraphId, quote) => comments.open("thread", paragraphId, quote),
+  showParagraph,
+  openNote,
+  newNote,
+  showHighlight,
+  openSheet,
+  closeSheet,
+};
+
+/* ---------- where things are on a page ---------- */
+
+function boxesOf(paragraph) {
+  const parts = (paragraph.parts || []).map((part) => [part.page, part.bbox]);
+  return parts.length ? parts : [[paragraph.page, paragraph.bbox]];
+}
+
+function paragraphAt(number, [x, y], strict = false) {
+  let best = null, bestDistance = Infinity;
+  for (const paragraph of paragraphs) {
+    for (const [page, [x0, y0, x1, y1]] of boxesOf(paragraph)) {
+      if (page !== number) continue;
+      if (x >= x0 - 2 && x <= x1 + 2 && y >= y0 - 2 && y <= y1 + 2) return paragraph;
+      const distance = Math.max(0, y0 - y, y - y1);
+      if (distance < bestDistance) [best, bestDistance] = [paragraph, distance];
+    }
+  }
+  return strict ? null : best;
+}
+
+function highlightAt(number, [x, y]) {
+  return ctx.annotations().find((a) => a.kind === "highlight" && a.page === number
+    && a.target.quads.some(([x0, y0, x1, y1]) => x >= x0 - 1 && x <= x1 + 1 && y >= y0 - 1 && y <= y1 + 1)) || null;
+}
+
+function showParagraph(paragraph) {
+  if (reader.currentPage() !== paragraph.page) reader.goToPage(paragraph.page);
+  pages.flash(paragraph.page, paragraph.bbox);
+}
+
+/* ---------- sheets and popovers ---------- */
+
+function openSheet(sheet) {
+  for (const other of document.querySelectorAll(".annot-sheet")) if (other !== sheet) closeSheet(other);
+  sheet.hidden = false;
+  const trigger = bar.querySelector(`[aria-controls="${sheet.id}"]`);
+  if (trigger) trigger.setAttribute("aria-expanded", "true");
+  document.body.classList.add("annot-sheet-open");
+}
+
+function closeSheet(sheet) {
+  sheet.hidden = true;
+  const trigger = bar.querySelector(`[aria-controls="${sheet.id}"]`);
+  if (trigger) trigger.setAttribute("aria-expanded", "false");
+  if (!document.querySelector(".annot-sheet:not([hidden])")) document.body.classList.remove("annot-sheet-open");
+}
+
+function placeAt(popover, clientX, clientY) {
+  selection.place(popover, { left: clientX, right: clientX, top: clientY, bottom: clientY, width: 0, height: 0 });
+}
+
+let noteState = null;  // {annotation} or {page, point}
+
+function fillNoteEditor(editing) {
+  const { annotation } = noteState;
+  const mine = !annotation || annotation.author.id === me.id;
+  const input = noteEditor.querySelector("[data-note-input]");
+  const share = noteEditor.querySelector("[data-note-share]");
+  noteEditor.querySelector("[data-note-meta]").textContent = annotation
+    ? `${t("note_by", { name: mine ? t("you") : annotation.author.name })} · ${window.PH.formatDateTime(annotation.created_at)}`
+    : "";
+  const text = noteEditor.querySelector("[data-note-text]");
+  text.textContent = annotation ? annotation.body : "";
+  text.hidden = editing || !annotation;
+  input.hidden = !editing;
+  input.value = annotation ? annotation.body : "";
+  share.checked = annotation ? annotation.visibility === "shared" : false;
+  noteEditor.querySelector("[data-note-share-row]").hidden = !editing || (annotation && annotation.visibility === "shared");
+  noteEditor.querySelector("[data-note-save]").hidden = !editing;
+  noteEditor.querySelector("[data-note-edit]").hidden = editing || !mine || Boolean(annotation && annotation.pending);
+  noteEditor.querySelector("[data-note-delete]").hidden = !annotation || !mine || Boolean(annotation.pending);
+  if (editing) requestAnimationFrame(() => input.focus());
+}
+
+function openNote(annotation, pin) {
+  noteState = { annotation };
+  fillNoteEditor(false);
+  const box = pin.getBoundingClientRect();
+  placeAt(noteEditor, box.left + box.width / 2, box.bottom);
+}
+
+function newNote(page, point, clientX, clientY) {
+  noteState = { page, point, annotation: null };
+  fillNoteEditor(true);
+  placeAt(noteEditor, clientX, clientY);
+}
+
+noteEditor.addEventListener("click", async (event) => {
+  if (!noteState) return;
+  const { annotation } = noteState;
+  if (event.target.closest("[data-note-cancel]")) {
+    noteEditor.hidden = true;
+  } else if (event.target.closest("[data-note-edit]")) {
+    fillNoteEditor(true);
+  } else if (event.target.closest("[data-note-delete]")) {
+    noteEditor.hidden = true;
+    if (await window.PH.confirm(t("confirm_delete_note"), t("delete"), true)) live.submit("annotation:delete", { id: annotation.id });
+  } else if (event.target.closest("[data-note-save]")) {
+    const body = noteEditor.querySelector("[data-note-input]").value.trim();
+    const shared = noteEditor.querySelector("[data-note-share]").checked;
+    if (annotation) {
+      const changes = { id: annotation.id, body };
+      if (shared && annotation.visibility === "private") changes.visibility = "shared";
+      live.submit("annotation:update", changes);
+    } else if (body) {
+      live.submit("annotation:create", {
+        kind: "note", target: { page: noteState.page, point: noteState.point }, body, visibility: shared ? "shared" : "private",
+      });
+    }
+    noteEditor.hidden = true;
+  }
+});
+
+const highlightPopover = document.createElement("div");
+highlightPopover.className = "annot-popover highlight-popover";
+highlightPopover.setAttribute("role", "dialog");
+highlightPopover.hidden = true;
+document.body.append(highlightPopover);
+
+function showHighlight(highlight, clientX, clientY) {
+  const mine = highlight.author.id === me.id;
+  const meta = document.createElement("p");
+  meta.className = "note-meta";
+  meta.textContent = `${mine ? t("you") : highlight.author.name} · ${window.PH.formatDateTime(highlight.created_at)}`;
+  const quote = document.createElement("blockquote");
+  quote.className = "comment-quote";
+  quote.textContent = highlight.target.quote || "";
+  const actions = document.createElement("div");
+  actions.className = "dialog-actions";
+  const action = (label, className, run) => {
+    const node = document.createElement("button");
+    node.type = "button";
+    node.className = `button ${className}`;
+    node.textContent = label;
+    node.addEventListener("click", () => { highlightPopover.hidden = true; run(); });
+    actions.append(node);
+  };
+  if (mine && !highlight.pending) action(t("delete"), "danger", () => live.submit("annotation:delete", { id: highlight.id }));
+  action(t("cancel"), "", () => {});
+  action(t("reply"), "primary", () => {
+    const [x0, y0, x1, y1] = highlight.target.quads[0];
+    const paragraph = paragraphAt(highlight.page, [(x0 + x1) / 2, (y0 + y1) / 2]);
+    comments.open("thread", paragraph ? paragraph.id : null, highlight.target.quote);
+  });
+  highlightPopover.replaceChildren(meta, quote, actions);
+  placeAt(highlightPopover, clientX, clientY);
+}
+
+document.addEventListener("keydown", (event) => {
+  if (event.key !== "Escape") return;
+  for (const popover of document.querySelectorAll(".annot-popover")) popover.hidden = true;
+  for (const sheet of document.querySelectorAll(".annot-sheet")) closeSheet(sheet);
+});
+document.addEventListener("pointerdown", (event) => {
+  for (const popover of document.querySelectorAll(".annot-popover:not([hidden])")) {
+    if (!popover.contains(event.target) && !event.target.closest(".npin")) popover.hidden = true;
+  }
+}, true);
+
+/* ---------- tools ---------- */
+
+function loadPrefs() {
+  try {
+    Object.assign(pages.state, JSON.parse(localStorage.getItem(prefsKey) || "{}"), { tool: "read" });
+  } catch (_) { /* defaults */ }
+  if (!config.ink_colors[pages.state.color]) pages.state.color = penOptions.querySelector("[data-ink-color]").dataset.inkColor;
+  penOptions.querySelector("[data-pen-only]").checked = pages.state.penOnly;
+  penOptions.querySelector("[data-share-ink]").checked = pages.state.shareInk;
+  for (const swatch of penOptions.querySelectorAll("[data-ink-color]")) {
+    swatch.setAttribute("aria-checked", String(swatch.dataset.inkColor === pages.state.color));
+  }
+}
+
+function savePrefs() {
+  const { color, penOnly, shareInk } = pages.state;
+  localStorage.setItem(prefsKey, JSON.stringify({ color, penOnly, shareInk }));
+}
+
+function chooseTool(tool) {
+  pages.setTool(tool);
+  for (const node of bar.querySelectorAll("[data-tool]")) node.setAttribute("aria-pressed", String(node.dataset.tool === tool));
+  penOptions.hidden = tool !== "pen";
+  selection.hideMenu();
+  if (tool !== "read") window.getSelection().removeAllRanges();
+}
+
+bar.addEventListener("click", (event) => {
+  const tool = event.target.closest("[data-tool]");
+  if (tool) {
+    chooseTool(tool.dataset.tool === pages.state.tool ? "read" : tool.dataset.tool);
+    return;
+  }
+  const panelButton = event.target.closest("[data-panel]");
+  if (!panelButton) return;
+  const sheet = document.getElementById(panelButton.getAttribute("aria-controls"));
+  if (!sheet.hidden) closeSheet(sheet);
+  else if (panelButton.dataset.panel === "comments") comments.open("all");
+  else openSheet(sheet);
+});
+
+penOptions.addEventListener("click", (event) => {
+  const swatch = event.target.closest("[data-ink-color]");
+  if (!swatch) return;
+  pages.state.color = swatch.dataset.inkColor;
+  for (const node of penOptions.querySelectorAll("[data-ink-color]")) node.setAttribute("aria-checked", String(node === swatch));
+  savePrefs();
+});
+penOptions.addEventListener("change", () => {
+  pages.state.penOnly = penOptions.querySelector("[data-pen-only]").checked;
+  pages.state.shareInk = penOptions.querySelector("[data-share-ink]").checked;
+  pages.setTool(pages.state.tool);
+  savePrefs();
+});
+presenceSheet.querySelector("[data-close]").addEventListener("click", () => closeSheet(presenceSheet));
+
+/* ---------- presence and status ---------- */
+
+function renderPresence(users) {
+  bar.querySelector("[data-presence-count]").textContent = String(Math.max(1, users.length));
+  const items = users.map((user) => {
+    const item = document.createElement("li");
+    const go = document.createElement("button");
+    go.type = "button";
+    go.className = "presence-item";
+    const name = document.createElement("span");
+    name.className = "presence-name";
+    name.textContent = user.user_id === me.id ? `${user.name} (${t("you")})` : user.name;
+    const where = document.createElement("span");
+    where.className = "presence-page";
+    where.textContent = user.page ? t("page", { n: user.page }) : t("page_unknown");
+    go.append(name, where);
+    if (user.page) go.addEventListener("click", () => { reader.goToPage(user.page); closeSheet(presenceSheet); });
+    item.append(go);
+    return item;
+  });
+  presenceSheet.querySelector("[data-presence-list]").replaceChildren(...items);
+}
+
+let wasOffline = false;
+function renderStatus({ connected, pending }) {
+  statusLine.classList.toggle("offline", !connected);
+  if (!connected) statusLine.textContent = t("offline", { n: pending });
+  else if (pending) statusLine.textContent = t("pending");
+  else statusLine.textContent = "";
+  if (connected && wasOffline) window.PH.toast(t("reconnected"));
+  wasOffline = !connected;
+}
+
+/* ---------- wiring ---------- */
+
+function render() {
+  current = live.view();
+  const all = [...current.values()];
+  const counts = new Map();
+  let total = 0;
+  for (const annotation of all) {
+    if (annotation.kind !== "comment") continue;
+    total += 1;
+    if (annotation.paragraph_id) counts.set(annotation.paragraph_id, (counts.get(annotation.paragraph_id) || 0) + 1);
+  }
+  pages.render(all, paragraphs, counts);
+  comments.update(all.filter((annotation) => annotation.kind === "comment"));
+  const badge = bar.querySelector("[data-comment-count]");
+  badge.hidden = total === 0;
+  badge.textContent = String(total);
+}
+
+const pages = createPages(ctx);
+const selection = createSelection(ctx);
+const comments = createComments(ctx);
+const live = createLive({
+  documentId: reader.documentId,
+  me,
+  onChange: render,
+  onStatus: renderStatus,
+  onPresence: renderPresence,
+  onRefused: (operation, ack) => window.PH.toast(t("refused", { message: ack.message || ack.error || "" }), "error"),
+});
+loadPrefs();
+
+reader.on("zoom", () => render());
+let presenceTimer = 0;
+reader.on("pagechange", ({ number }) => {
+  clearTimeout(presenceTimer);
+  presenceTimer = setTimeout(() => live.presence(number), 600);
+});
+window.PH.api("GET", `/api/documents/${reader.documentId}/paragraphs`).then((list) => {
+  paragraphs = list;
+  paragraphById = new Map(list.map((p) => [p.id, p]));
+  render();
+}).catch(() => { /* without paragraphs the page marks wait for the next visit; the rest works */ });
+render();

@@ -1,0 +1,259 @@
+// The comment panel: every comment of the document grouped by paragraph, one paragraph's thread,
+// the composer, replies, edits, deletes and the chair's hide. Text is always set as text, never HTML.
+
+function el(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function button(label, className, onClick) {
+  const node = el("button", className || "link-button", label);
+  node.type = "button";
+  node.addEventListener("click", onClick);
+  return node;
+}
+
+/** Roots in time order, each with its replies (replies to replies join the root's list). */
+export function threads(comments) {
+  const byId = new Map(comments.map((c) => [c.id, c]));
+  const ordered = [...comments].sort((a, b) => (a.created_at < b.created_at ? -1 : a.created_at > b.created_at ? 1 : 0));
+  const roots = [];
+  const replies = new Map();
+  for (const comment of ordered) {
+    let parent = comment.reply_to ? byId.get(comment.reply_to) : null;
+    while (parent && parent.reply_to && byId.has(parent.reply_to)) parent = byId.get(parent.reply_to);
+    if (parent) {
+      if (!replies.has(parent.id)) replies.set(parent.id, []);
+      replies.get(parent.id).push(comment);
+    } else {
+      roots.push(comment);
+    }
+  }
+  return roots.map((root) => ({ root, replies: replies.get(root.id) || [], orphan: Boolean(root.reply_to) }));
+}
+
+export function createComments(ctx) {
+  const { t, me, config, reader } = ctx;
+  const panel = document.getElementById("annot-panel");
+  const list = panel.querySelector("[data-thread-list]");
+  const title = panel.querySelector("[data-panel-title]");
+  const back = panel.querySelector("[data-show-all]");
+  const form = panel.querySelector("[data-composer]");
+  const context = form.querySelector("[data-composer-context]");
+  const quoteBox = form.querySelector("[data-composer-quote]");
+  const cancelReply = form.querySelector("[data-cancel-reply]");
+  const state = { scope: "all", paragraphId: null, quote: "", replyTo: null, editing: null };
+  let comments = [];
+
+  function paragraphLabel(paragraphId) {
+    const paragraph = ctx.paragraph(paragraphId);
+    return paragraph ? t("paragraph", { n: paragraph.number }) : t("whole_document");
+  }
+
+  function open(scope, paragraphId, quote) {
+    state.scope = scope;
+    state.paragraphId = paragraphId ?? null;
+    state.quote = quote || "";
+    state.replyTo = null;
+    state.editing = null;
+    ctx.openSheet(panel);
+    render();
+    if (scope !== "all") form.elements.body.focus({ preventScroll: true });
+  }
+
+  function close() {
+    ctx.closeSheet(panel);
+  }
+
+  function visibleInScope() {
+    if (state.scope === "all") return comments;
+    return comments.filter((c) => (c.paragraph_id ?? null) === state.paragraphId);
+  }
+
+  function commentNode(comment, { reply = false, orphan = false } = {}) {
+    const mine = comment.author.id === me.id;
+    const article = el("article", "comment");
+    article.classList.toggle("reply", reply);
+    article.classList.toggle("mine", mine);
+    article.classList.toggle("pending", Boolean(comment.pending));
+    article.classList.toggle("is-hidden", Boolean(comment.hidden));
+    article.dataset.id = comment.id;
+
+    const head = el("header", "comment-head");
+    head.append(el("strong", "comment-author", mine ? t("you") : comment.author.name));
+    head.append(el("time", "comment-time", window.PH.formatDateTime(comment.created_at)));
+    if (comment.visibility === "private") head.append(el("span", "tag", t("private")));
+    if (comment.pending) head.append(el("span", "tag pending-tag", t("pending")));
+    if (comment.hidden && !comment.redacted) head.append(el("span", "tag hidden-tag", t("hidden_mine")));
+    article.append(head);
+    if (orphan) article.append(el("p", "comment-hint", t("deleted_parent")));
+    if (comment.target && comment.target.quote && !reply) article.append(el("blockquote", "comment-quote", comment.target.quote));
+
+    if (state.editing && state.editing.id === comment.id) {
+      article.append(editor(comment));
+      return article;
+    }
+    if (comment.hidden && comment.redacted) article.append(el("p", "comment-body hidden-trace", t("hidden_for_others")));
+    else article.append(el("p", "comment-body", comment.body));
+
+    if (!comment.pending) {
+      const actions = el("div", "comment-actions");
+      actions.append(button(t("reply"), "link-button", () => startReply(comment)));
+      if (mine) {
+        actions.append(button(t("edit"), "link-button", () => {
+          state.editing = { id: comment.id, draft: comment.body };
+          render();
+        }));
+        actions.append(button(t("delete"), "link-button danger", async () => {
+          if (await window.PH.confirm(t("confirm_delete"), t("delete"), true)) ctx.submit("annotation:delete", { id: comment.id });
+        }));
+      }
+      if (config.can_moderate && comment.visibility === "shared") {
+        actions.append(button(comment.hidden ? t("unhide") : t("hide"), "link-button moderate", () => {
+          ctx.submit("annotation:hide", { id: comment.id, hidden: !comment.hidden });
+        }));
+      }
+      article.append(actions);
+    }
+    return article;
+  }
+
+  function editor(comment) {
+    const box = el("div", "comment-editor");
+    const area = el("textarea");
+    area.rows = 3;
+    area.maxLength = config.max_body;
+    area.value = state.editing.draft;
+    area.setAttribute("aria-label", t("edit"));
+    area.addEventListener("input", () => { state.editing.draft = area.value; });
+    const actions = el("div", "comment-actions");
+    actions.append(button(t("cancel"), "button small", () => { state.editing = null; render(); }));
+    actions.append(button(t("save"), "button small primary", () => {
+      const body = area.value.trim();
+      if (!body) return;
+      ctx.submit("annotation:update", { id: comment.id, body });
+      state.editing = null;
+      render();
+    }));
+    box.append(area, actions);
+    requestAnimationFrame(() => area.focus());
+    return box;
+  }
+
+  function threadNodes(items) {
+    const fragment = document.createDocumentFragment();
+    for (const { root, replies, orphan } of threads(items)) {
+      const thread = el("div", "thread");
+      thread.append(commentNode(root, { orphan }));
+      for (const reply of replies) thread.append(commentNode(reply, { reply: true }));
+      fragment.append(thread);
+    }
+    return fragment;
+  }
+
+  function sectionHeader(paragraphId, count) {
+    const paragraph = ctx.paragraph(paragraphId);
+    const head = el("button", "section-head");
+    head.type = "button";
+    head.append(el("span", "section-title", paragraphLabel(paragraphId)));
+    if (paragraph) head.append(el("span", "section-page", t("page", { n: paragraph.page })));
+    head.append(el("span", "section-count", t("comments_count", { n: count })));
+    if (paragraph) head.append(el("span", "section-excerpt", paragraph.text));
+    head.addEventListener("click", () => {
+      if (paragraph) ctx.showParagraph(paragraph);
+      open("thread", paragraphId);
+    });
+    return head;
+  }
+
+  function render() {
+    if (panel.hidden) return;
+    const inScope = visibleInScope();
+    back.hidden = state.scope === "all";
+    if (state.scope === "all") {
+      title.textContent = t("all_comments");
+      const groups = new Map();
+      for (const comment of inScope) {
+        const key = comment.paragraph_id ?? null;
+        if (!groups.has(key)) groups.set(key, []);
+        groups.get(key).push(comment);
+      }
+      const keys = [...groups.keys()].sort((a, b) => {
+        if (a === null || b === null) return a === null ? -1 : 1;
+        return (ctx.paragraph(a)?.number ?? 0) - (ctx.paragraph(b)?.number ?? 0);
+      });
+      const fragment = document.createDocumentFragment();
+      for (const key of keys) {
+        const section = el("section", "comment-section");
+        section.append(sectionHeader(key, groups.get(key).length), threadNodes(groups.get(key)));
+        fragment.append(section);
+      }
+      if (!keys.length) fragment.append(el("p", "empty", t("no_comments")));
+      list.replaceChildren(fragment);
+    } else {
+      title.textContent = paragraphLabel(state.paragraphId);
+      const fragment = document.createDocumentFragment();
+      const paragraph = ctx.paragraph(state.paragraphId);
+      if (paragraph) fragment.append(el("p", "paragraph-text", paragraph.text));
+      fragment.append(threadNodes(inScope));
+      list.replaceChildren(fragment);
+    }
+    renderComposer();
+  }
+
+  function renderComposer() {
+    const reply = state.replyTo;
+    if (reply) context.textContent = t("reply_to", { name: reply.author.id === me.id ? t("you") : reply.author.name });
+    else if (state.scope === "all" || state.paragraphId === null) context.textContent = t("comment_on_document");
+    else context.textContent = t("comment_on", { n: ctx.paragraph(state.paragraphId)?.number ?? "" });
+    quoteBox.hidden = !state.quote || Boolean(reply);
+    quoteBox.textContent = state.quote;
+    cancelReply.hidden = !reply;
+    form.elements.private.disabled = Boolean(reply && reply.visibility === "private");
+  }
+
+  function startReply(comment) {
+    state.replyTo = comment;
+    renderComposer();
+    form.elements.body.focus();
+  }
+
+  cancelReply.addEventListener("click", () => {
+    state.replyTo = null;
+    renderComposer();
+  });
+  back.addEventListener("click", () => open("all"));
+  panel.querySelector("[data-close]").addEventListener("click", close);
+
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const body = form.elements.body.value.trim();
+    if (!body) return;
+    const reply = state.replyTo;
+    const paragraphId = reply ? reply.paragraph_id ?? null : state.scope === "all" ? null : state.paragraphId;
+    const priv = form.elements.private.checked || Boolean(reply && reply.visibility === "private");
+    ctx.submit("annotation:create", {
+      kind: "comment",
+      target: { paragraph_id: paragraphId, quote: reply ? "" : state.quote },
+      body,
+      visibility: priv ? "private" : "shared",
+      ...(reply ? { reply_to: reply.id } : {}),
+    });
+    form.elements.body.value = "";
+    state.replyTo = null;
+    state.quote = "";
+    renderComposer();
+  });
+  form.elements.body.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) form.requestSubmit();
+  });
+
+  function update(allComments) {
+    comments = allComments;
+    if (!state.editing) render();
+  }
+
+  return { open, close, update, isOpen: () => !panel.hidden, reader };
+}

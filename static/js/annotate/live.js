@@ -1,0 +1,200 @@
+// The client half of "no edit is lost". Every change is an operation with a random op_id, kept in a
+// durable outbox (localStorage) until the server acks it, which it does only after commit. On every
+// (re)connect the client joins the document, asks `?since=<seq>` for what it missed and resends the
+// outbox in order; the server answers a resent op_id with the first ack, so nothing doubles.
+//
+// What the UI shows is `view()`: the server's annotations with the outbox laid over them, so a change
+// appears at once, stays through a reload while offline, and disappears by itself if refused.
+
+const ACK_TIMEOUT_MS = 15000;
+const RETRY_MS = 5000;
+
+export function uuid() {
+  if (window.crypto && crypto.randomUUID) return crypto.randomUUID().replace(/-/g, "");
+  // crypto.randomUUID needs a secure context; a council LAN served over plain http is not one.
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  bytes[6] = (bytes[6] & 15) | 64;
+  bytes[8] = (bytes[8] & 63) | 128;
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+export function createLive({ documentId, me, onChange, onStatus, onPresence, onRefused }) {
+  const socket = window.PH.live();
+  const confirmed = new Map();  // id -> the server's latest version, or {id, seq, deleted: true}
+  const outboxKey = `ph.outbox.${me.id}`;
+  let outbox = load();
+  let synced = 0;
+  let flushing = null;
+  let resyncing = Promise.resolve();
+  let retryTimer = 0;
+  let changeFrame = 0;
+
+  function load() {
+    try {
+      const saved = JSON.parse(localStorage.getItem(outboxKey) || "[]");
+      return Array.isArray(saved) ? saved : [];
+    } catch (_) {
+      return [];
+    }
+  }
+
+  function save() {
+    try {
+      localStorage.setItem(outboxKey, JSON.stringify(outbox));
+    } catch (_) {
+      /* storage full or blocked: the outbox still lives for this page */
+    }
+  }
+
+  function changed() {
+    if (changeFrame) return;
+    changeFrame = requestAnimationFrame(() => {
+      changeFrame = 0;
+      onChange();
+    });
+    status();
+  }
+
+  function status() {
+    onStatus({ connected: Boolean(socket && socket.connected), pending: outbox.length });
+  }
+
+  /** Newer seq wins; at the same seq a version with the text beats its redacted twin. */
+  function applyConfirmed(annotation) {
+    if (annotation.document_id !== documentId) return;
+    const current = confirmed.get(annotation.id);
+    if (current && current.seq > annotation.seq) return;
+    if (current && current.seq === annotation.seq && annotation.redacted && !current.redacted) return;
+    confirmed.set(annotation.id, annotation);
+    changed();
+  }
+
+  function local(payload) {
+    const now = new Date().toISOString();
+    const target = payload.target || {};
+    return {
+      id: `op:${payload.op_id}`,
+      document_id: payload.document_id,
+      author: { id: me.id, name: me.name },
+      kind: payload.kind,
+      target,
+      body: payload.body || "",
+      visibility: payload.visibility,
+      reply_to: payload.reply_to || null,
+      paragraph_id: payload.kind === "comment" ? target.paragraph_id ?? null : null,
+      page: target.page ?? null,
+      seq: Infinity,
+      created_at: now,
+      updated_at: now,
+      hidden: false,
+      redacted: false,
+      pending: true,
+    };
+  }
+
+  /** The annotations to draw: confirmed ones with every unacked operation applied on top. */
+  function view() {
+    const result = new Map();
+    for (const [id, annotation] of confirmed) if (!annotation.deleted) result.set(id, annotation);
+    for (const { event, payload } of outbox) {
+      if (payload.document_id !== documentId) continue;
+      const current = result.get(payload.id);
+      if (event === "annotation:create") result.set(`op:${payload.op_id}`, local(payload));
+      else if (event === "annotation:delete") result.delete(payload.id);
+      else if (current && event === "annotation:update") {
+        const changes = {};
+        for (const key of ["body", "target", "visibility"]) if (payload[key] !== undefined) changes[key] = payload[key];
+        result.set(payload.id, { ...current, ...changes, pending: true });
+      } else if (current && event === "annotation:hide") {
+        result.set(payload.id, { ...current, hidden: payload.hidden, pending: true });
+      }
+    }
+    return result;
+  }
+
+  function emitAck(event, payload) {
+    return new Promise((resolve, reject) => {
+      socket.timeout(ACK_TIMEOUT_MS).emit(event, payload, (error, ack) => (error ? reject(error) : resolve(ack)));
+    });
+  }
+
+  /** Queue one operation; it is shown at once and sent as soon as the line allows. */
+  function submit(event, payload) {
+    const operation = { event, payload: { ...payload, document_id: documentId, op_id: uuid() } };
+    outbox.push(operation);
+    save();
+    changed();
+    flush();
+    return operation.payload.op_id;
+  }
+
+  function flush() {
+    if (flushing || !socket || !socket.connected) return flushing;
+    flushing = (async () => {
+      let missing = false;
+      while (outbox.length && socket.connected) {
+        const operation = outbox[0];
+        let ack;
+        try {
+          ack = await emitAck(operation.event, operation.payload);
+        } catch (_) {
+          clearTimeout(retryTimer);
+          retryTimer = setTimeout(flush, RETRY_MS);  // no answer in time: same op_id again later
+          break;
+        }
+        outbox = outbox.filter((item) => item !== operation);
+        save();
+        if (!ack || !ack.ok) onRefused(operation, ack || {});
+        else if (!confirmed.has(ack.id) || confirmed.get(ack.id).seq < ack.seq) missing = true;
+        changed();
+      }
+      if (missing) await catchUp().catch(() => {});
+    })().finally(() => {
+      flushing = null;
+      status();
+    });
+    return flushing;
+  }
+
+  async function catchUp() {
+    const changes = await window.PH.api("GET", `/api/documents/${documentId}/annotations?since=${synced}`);
+    changes.annotations.forEach(applyConfirmed);
+    synced = Math.max(synced, changes.seq);
+    changed();
+  }
+
+  async function resync() {
+    const joined = await emitAck("document:join", { document_id: documentId });
+    if (!joined.ok) {
+      onRefused({ event: "document:join" }, joined);
+      return;
+    }
+    await catchUp();
+    presence(lastPage);
+    await flush();
+  }
+
+  let lastPage = 1;
+  function presence(page) {
+    lastPage = page;
+    if (socket && socket.connected) socket.emit("presence:update", { document_id: documentId, page });
+  }
+
+  if (socket) {
+    socket.on("connect", () => {
+      resyncing = resyncing.then(resync).catch(() => {});
+      status();
+    });
+    socket.on("disconnect", status);
+    socket.on("annotation:created", applyConfirmed);
+    socket.on("annotation:updated", applyConfirmed);
+    socket.on("annotation:deleted", applyConfirmed);
+    socket.on("presence", (message) => {
+      if (message.document_id === documentId) onPresence(message.users);
+    });
+    if (socket.connected) resyncing = resync().catch(() => {});
+  }
+  window.addEventListener("online", () => flush());
+
+  return { view, submit, presence, pendingCount: () => outbox.length };
+}

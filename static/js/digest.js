@@ -1,0 +1,219 @@
+// The chair's digest: comments per agenda item, document and paragraph, kept current while the meeting runs.
+// Data comes from /api/meetings/<id>/digest.json; a change in any document (Socket.IO annotation:* events in
+// the document rooms) refetches it; without a live connection it refetches every 30 seconds.
+(function () {
+  "use strict";
+  const { api, t, live, formatDateTime, toast } = window.PH;
+  const root = document.getElementById("digest");
+  if (!root) return;
+  const meetingId = Number(root.dataset.meetingId);
+  const documentIds = JSON.parse(root.dataset.documents || "[]");
+  const form = document.getElementById("digest-filters");
+  const body = document.getElementById("digest-body");
+  const totals = document.getElementById("digest-totals");
+  const liveState = document.getElementById("live-state");
+  const POLL_MS = 30000, DEBOUNCE_MS = 700, QUOTE_CLAMP = 280;
+  let digest = null, refreshTimer = null, pollTimer = null, loading = false, again = false;
+
+  function el(tag, className, text) {
+    const node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  function filters() {
+    const params = new URLSearchParams();
+    for (const name of ["agenda_item", "document"]) {
+      const value = form.elements[name].value;
+      if (value) params.set(name, value);
+    }
+    return params;
+  }
+
+  function order() {
+    return form.querySelector("input[name=order]:checked").value;
+  }
+
+  function now() {
+    return formatDateTime(new Date().toISOString()).slice(-5);
+  }
+
+  function markLive() {
+    const connected = socket && socket.connected;
+    liveState.textContent = t(connected ? "live" : "polling", { time: now() });
+    root.classList.toggle("offline", !connected);
+  }
+
+  // One request at a time; a change that arrives meanwhile (an event, a new filter) asks again after it.
+  async function load() {
+    if (loading) { again = true; return; }
+    loading = true;
+    const query = filters().toString();
+    try {
+      digest = await api("GET", `/api/meetings/${meetingId}/digest.json${query ? "?" + query : ""}`);
+      render();
+      markLive();
+    } catch (error) {
+      toast(t("load_failed", { message: error.message }), "error");
+    } finally {
+      loading = false;
+      body.setAttribute("aria-busy", "false");
+    }
+    if (again) { again = false; load(); }
+  }
+
+  function scheduleRefresh() {
+    clearTimeout(refreshTimer);
+    refreshTimer = setTimeout(load, DEBOUNCE_MS);
+  }
+
+  function updateExportLinks() {
+    const query = filters().toString();
+    root.querySelectorAll("[data-export]").forEach((link) => {
+      const base = link.getAttribute("href").split("?")[0];
+      link.setAttribute("href", query ? `${base}?${query}` : base);
+    });
+  }
+
+  function entryNode(entry, depth) {
+    const item = el("li", "entry" + (entry.hidden ? " is-hidden" : "") + (depth ? " is-reply" : ""));
+    item.dataset.entryId = entry.id;
+    const meta = el("p", "entry-meta");
+    meta.append(el("strong", "entry-author", entry.author.name));
+    meta.append(el("time", "entry-time", formatDateTime(entry.created_at)));
+    if (depth) meta.append(el("span", "tag", t("reply")));
+    if (entry.kind === "note") meta.append(el("span", "tag", t("note", { page: entry.page })));
+    if (entry.hidden) meta.append(el("span", "tag hidden-tag", t("hidden")));
+    item.append(meta, el("p", "entry-body", entry.body));
+    if (entry.replies.length) {
+      const replies = el("ul", "entries replies");
+      entry.replies.forEach((reply) => replies.append(entryNode(reply, depth + 1)));
+      item.append(replies);
+    }
+    return item;
+  }
+
+  function entriesNode(entries) {
+    const list = el("ul", "entries");
+    entries.forEach((entry) => list.append(entryNode(entry, 0)));
+    return list;
+  }
+
+  function quoteNode(text) {
+    const quote = el("blockquote", "quote", text);
+    if (text.length <= QUOTE_CLAMP) return quote;
+    quote.classList.add("clamped");
+    const toggle = el("button", "button small quote-toggle", t("show_more"));
+    toggle.type = "button";
+    toggle.setAttribute("aria-expanded", "false");
+    toggle.addEventListener("click", () => {
+      const open = quote.classList.toggle("clamped") === false;
+      toggle.textContent = t(open ? "show_less" : "show_more");
+      toggle.setAttribute("aria-expanded", String(open));
+    });
+    const wrap = el("div", "quote-wrap");
+    wrap.append(quote, toggle);
+    return wrap;
+  }
+
+  function paragraphNode(paragraph) {
+    const card = el("article", "paragraph-card");
+    card.dataset.paragraphId = paragraph.id;
+    const head = el("header", "paragraph-head");
+    head.append(el("h4", "", t("page_paragraph", { page: paragraph.page, number: paragraph.number })));
+    const counts = el("span", "counts");
+    counts.append(el("span", "count-pill comments", t("comments_n", { n: paragraph.comments })));
+    if (paragraph.highlights) counts.append(el("span", "count-pill highlights", t("highlights_n", { n: paragraph.highlights })));
+    head.append(counts);
+    card.append(head, quoteNode(paragraph.text));
+    if (paragraph.entries.length) card.append(entriesNode(paragraph.entries));
+    return card;
+  }
+
+  function documentTitle(doc) {
+    if (doc.status === "replaced") return `${doc.title} (${t("replaced", { v: doc.version })})`;
+    if (doc.status === "withdrawn") return `${doc.title} (${t("withdrawn", { v: doc.version })})`;
+    return doc.title;
+  }
+
+  function documentNode(doc) {
+    const section = el("section", "document-card card");
+    section.dataset.documentId = doc.id;
+    const head = el("header", "document-head");
+    head.append(el("h3", "", documentTitle(doc)));
+    const open = el("a", "button small", t("open_document"));
+    open.href = `/documents/${doc.id}`;
+    head.append(open);
+    section.append(head);
+    const c = doc.counts;
+    section.append(el("p", "muted small", t("totals", {
+      comments: c.comments, replies: c.replies, notes: c.notes, highlights: c.highlights, people: c.participants,
+    })));
+    if (doc.general.length) {
+      section.append(el("h4", "general-title", t("general")));
+      section.append(entriesNode(doc.general));
+    }
+    const paragraphs = doc.paragraphs.slice();
+    if (order() === "activity") {
+      paragraphs.sort((a, b) => (b.comments + b.highlights) - (a.comments + a.highlights) || a.number - b.number);
+    }
+    paragraphs.forEach((paragraph) => section.append(paragraphNode(paragraph)));
+    if (!doc.general.length && !paragraphs.length) section.append(el("p", "muted", t("no_comments")));
+    return section;
+  }
+
+  function render() {
+    if (!digest) return;
+    const open = new Set([...body.querySelectorAll(".quote:not(.clamped)")].map((q) => q.closest("[data-paragraph-id]").dataset.paragraphId));
+    body.replaceChildren();
+    const sum = { comments: 0, replies: 0, notes: 0, highlights: 0 };
+    digest.agenda.forEach((item) => {
+      const section = el("section", "agenda-block");
+      const option = form.elements.agenda_item.querySelector(`option[value="${item.id}"]`);
+      section.append(el("h2", "", option ? `${option.dataset.number}. ${item.title}` : item.title));
+      if (!item.documents.length) section.append(el("p", "muted", t("no_documents")));
+      item.documents.forEach((doc) => {
+        for (const key of Object.keys(sum)) sum[key] += doc.counts[key];
+        section.append(documentNode(doc));
+      });
+      body.append(section);
+    });
+    totals.textContent = t("totals", { ...sum, people: digest.delegates.length });
+    open.forEach((id) => {
+      const toggle = body.querySelector(`[data-paragraph-id="${id}"] .quote-toggle`);
+      if (toggle) toggle.click();
+    });
+  }
+
+  form.addEventListener("change", (event) => {
+    if (event.target.name === "order") { render(); return; }
+    if (event.target.name === "agenda_item") {
+      const item = event.target.value;
+      const documentSelect = form.elements.document;
+      for (const option of documentSelect.options) option.hidden = Boolean(item && option.dataset.item && option.dataset.item !== item);
+      if (documentSelect.selectedOptions[0] && documentSelect.selectedOptions[0].hidden) documentSelect.value = "";
+    }
+    updateExportLinks();
+    load();
+  });
+  form.addEventListener("submit", (event) => event.preventDefault());
+
+  const socket = live();
+  function joinAll() {
+    documentIds.forEach((id) => socket.emit("document:join", { document_id: id }, () => {}));
+  }
+  if (socket) {
+    socket.on("connect", () => { joinAll(); load(); });
+    socket.on("disconnect", markLive);
+    for (const name of ["annotation:created", "annotation:updated", "annotation:deleted"]) {
+      socket.on(name, (payload) => { if (documentIds.includes(payload.document_id)) scheduleRefresh(); });
+    }
+  }
+  // The safety net: live events can be missed (a sleeping tablet, a proxy without WebSockets).
+  pollTimer = setInterval(() => { if (!socket || !socket.connected) load(); }, POLL_MS);
+  window.addEventListener("pagehide", () => clearInterval(pollTimer));
+
+  updateExportLinks();
+  load();
+})();
