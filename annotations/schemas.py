@@ -46,7 +46,9 @@ class CommentTarget(BaseModel):
 
 class HighlightTarget(BaseModel):
     page: PageNumber
-    quads: list[tuple[Coordinate, Coordinate, Coordinate, Coordinate]] = Field(min_length=1, max_length=MAX_QUADS)
+    quads: list[tuple[Coordinate, Coordinate, Coordinate, Coordinate]] = Field(
+        min_length=1, max_length=MAX_QUADS
+    )
     quote: str = Field(default="", max_length=MAX_QUOTE)
     color: Literal[tuple(HIGHLIGHT_COLORS)] = "yellow"
 

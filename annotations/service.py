@@ -8,10 +8,11 @@ Readers for the digest and exports: `shared_annotations(document_ids)`,
 """
 
 from collections.abc import Iterable
+from functools import wraps
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from accounts.models import User, utcnow
 from annotations.models import Annotation, DocumentSequence, Kind, ProcessedOperation, Visibility
@@ -57,39 +58,78 @@ def annotation_payload(annotation: Annotation, *, redact: bool = False) -> dict:
 
 
 def _tombstone(annotation: Annotation) -> dict:
-    return {"id": annotation.id, "document_id": annotation.document_id, "seq": annotation.seq, "deleted": True}
+    return {
+        "id": annotation.id,
+        "document_id": annotation.document_id,
+        "seq": annotation.seq,
+        "deleted": True,
+    }
 
 
 def latest_seq(document_id: int) -> int:
-    return db.session.scalar(
-        select(DocumentSequence.last_seq).where(DocumentSequence.document_id == document_id)
-    ) or 0
+    return (
+        db.session.scalar(
+            select(DocumentSequence.last_seq).where(DocumentSequence.document_id == document_id)
+        )
+        or 0
+    )
 
 
 def _next_seq(document_id: int) -> int:
     """The first write of the transaction, so SQLite serialises concurrent writers right here."""
+    table = DocumentSequence.__table__
     bump = (
-        update(DocumentSequence)
-        .where(DocumentSequence.document_id == document_id)
-        .values(last_seq=DocumentSequence.last_seq + 1)
-        .returning(DocumentSequence.last_seq)
-        .execution_options(synchronize_session=False)
+        update(table)
+        .where(table.c.document_id == document_id)
+        .values(last_seq=table.c.last_seq + 1)
+        .returning(table.c.last_seq)
     )
-    seq = db.session.scalar(bump)
+    seq = db.session.execute(bump).scalar()
     if seq is not None:
         return seq
     try:
         with db.session.begin_nested():
             db.session.add(DocumentSequence(document_id=document_id, last_seq=1))
     except IntegrityError:  # another writer created the row first (not on SQLite, which serialises)
-        return db.session.scalar(bump)
+        return db.session.execute(bump).scalar()
     return 1
 
 
 def _stored_ack(user: User, op_id: str) -> dict | None:
     return db.session.scalar(
-        select(ProcessedOperation.ack).where(ProcessedOperation.user_id == user.id, ProcessedOperation.op_id == op_id)
+        select(ProcessedOperation.ack).where(
+            ProcessedOperation.user_id == user.id, ProcessedOperation.op_id == op_id
+        )
     )
+
+
+def _idempotent(operation):
+    """A resent op_id gets its first ack back. The happy path pays nothing for this: a resend that
+    would succeed again trips the unique (user, op_id) at commit (see `_commit`), one that would now
+    be refused finds its ack here."""
+
+    @wraps(operation)
+    def once(user: User, data):
+        try:
+            return operation(user, data)
+        except AppError:
+            db.session.rollback()
+            stored = _stored_ack(user, data.op_id)
+            if stored is None:
+                raise
+            return stored
+
+    return once
+
+
+def _document(user: User, document_id: int) -> Document:
+    """`get_document`, with the agenda item and meeting it checks fetched in one query, not three."""
+    prefetched = db.session.get(  # held here: the session only keeps weak references
+        Document, document_id, options=[joinedload(Document.agenda_item).joinedload(AgendaItem.meeting)]
+    )
+    document = get_document(user, document_id)
+    assert document is prefetched
+    return document
 
 
 def _moderators(document: Document) -> set[int]:
@@ -107,19 +147,21 @@ def _broadcast(annotation: Annotation, event_name: str, document: Document) -> N
     if annotation.visibility == Visibility.PRIVATE:
         after_commit(db.session, event_name, annotation_payload(annotation), user_room(annotation.author_id))
         return
-    after_commit(db.session, event_name, annotation_payload(annotation, redact=True), document_room(document.id))
+    after_commit(
+        db.session, event_name, annotation_payload(annotation, redact=True), document_room(document.id)
+    )
     if annotation.is_hidden:
         for user_id in sorted(_moderators(document) | {annotation.author_id}):
             after_commit(db.session, event_name, annotation_payload(annotation), user_room(user_id))
 
 
 def _commit(user: User, op_id: str, annotation: Annotation, event_name: str, document: Document) -> dict:
-    """Store the change with its ack, then broadcast; a concurrent resend of `op_id` gets that ack."""
+    """Store the change with its ack, then broadcast; a resend of `op_id` gets the first ack instead."""
     db.session.flush()
+    _broadcast(annotation, event_name, document)  # before the ack row: building payloads may autoflush
     ack = {"ok": True, "id": annotation.id, "seq": annotation.seq}
-    db.session.add(ProcessedOperation(user_id=user.id, op_id=op_id, ack=ack))
-    _broadcast(annotation, event_name, document)
     try:
+        db.session.execute(insert(ProcessedOperation.__table__).values(user_id=user.id, op_id=op_id, ack=ack))
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
@@ -144,8 +186,10 @@ def _page_size(document: Document, number: int) -> tuple[float, float]:
 def _inside(page: int, size: tuple[float, float], points: Iterable[tuple[float, float]]) -> None:
     width, height = size
     for x, y in points:
-        if not (-EDGE_TOLERANCE_PT <= x <= width + EDGE_TOLERANCE_PT
-                and -EDGE_TOLERANCE_PT <= y <= height + EDGE_TOLERANCE_PT):
+        if not (
+            -EDGE_TOLERANCE_PT <= x <= width + EDGE_TOLERANCE_PT
+            and -EDGE_TOLERANCE_PT <= y <= height + EDGE_TOLERANCE_PT
+        ):
             raise AppError("outside_page", 422, page=page)
 
 
@@ -174,12 +218,14 @@ def _placement(document: Document, kind: str, target: dict) -> tuple[int | None,
     return None, page
 
 
-def _visible_annotation(user: User, annotation_id: int, document_id: int | None) -> tuple[Annotation, Document]:
+def _visible_annotation(
+    user: User, annotation_id: int, document_id: int | None
+) -> tuple[Annotation, Document]:
     """Unknown, invisible and other-document annotations all look the same: not found."""
     annotation = db.session.get(Annotation, annotation_id)
     if annotation is None or (document_id is not None and annotation.document_id != document_id):
         raise AppError("annotation_not_found", 404)
-    document = get_document(user, annotation.document_id)
+    document = _document(user, annotation.document_id)
     if annotation.visibility == Visibility.PRIVATE and annotation.author_id != user.id:
         raise AppError("annotation_not_found", 404)
     return annotation, document
@@ -206,14 +252,12 @@ def _reply_parent(user: User, document: Document, data: NewAnnotation) -> Annota
 
 def join_document(user: User, document_id: int) -> int:
     """Members may follow a document live; the seq tells them where their catch-up starts."""
-    return latest_seq(get_document(user, document_id).id)
+    return latest_seq(_document(user, document_id).id)
 
 
+@_idempotent
 def create_annotation(user: User, data: NewAnnotation) -> dict:
-    stored = _stored_ack(user, data.op_id)
-    if stored is not None:
-        return stored
-    document = get_document(user, data.document_id)
+    document = _document(user, data.document_id)
     target = data.target
     if data.reply_to is not None:
         parent = _reply_parent(user, document, data)
@@ -239,11 +283,9 @@ def create_annotation(user: User, data: NewAnnotation) -> dict:
     return _commit(user, data.op_id, annotation, "annotation:created", document)
 
 
+@_idempotent
 def update_annotation(user: User, data: AnnotationChanges) -> dict:
     """Authors edit their own text, shape or colour, and may share a private one (never un-share)."""
-    stored = _stored_ack(user, data.op_id)
-    if stored is not None:
-        return stored
     annotation, document = _own_annotation(user, data.id, data.document_id)
     if annotation.is_deleted:
         raise AppError("annotation_not_found", 404)
@@ -253,7 +295,9 @@ def update_annotation(user: User, data: AnnotationChanges) -> dict:
         if annotation.kind == Kind.COMMENT:
             target["paragraph_id"] = target.get("paragraph_id") or annotation.paragraph_id
             if target["paragraph_id"] != annotation.paragraph_id:
-                raise AppError("validation_error", detail="target.paragraph_id: a comment stays on its paragraph")
+                raise AppError(
+                    "validation_error", detail="target.paragraph_id: a comment stays on its paragraph"
+                )
         _placement(document, annotation.kind, target)
     body = annotation.body if data.body is None else data.body
     if annotation.kind == Kind.COMMENT and not body.strip():
@@ -268,24 +312,20 @@ def update_annotation(user: User, data: AnnotationChanges) -> dict:
     return _commit(user, data.op_id, annotation, "annotation:updated", document)
 
 
+@_idempotent
 def delete_annotation(user: User, data: AnnotationRef) -> dict:
     """Deleting leaves a tombstone with a new seq, so reconnecting clients learn of it too."""
-    stored = _stored_ack(user, data.op_id)
-    if stored is not None:
-        return stored
     annotation, document = _own_annotation(user, data.id, data.document_id)
     if annotation.is_deleted:
-        return {"ok": True, "id": annotation.id, "seq": annotation.seq}
+        return _stored_ack(user, data.op_id) or {"ok": True, "id": annotation.id, "seq": annotation.seq}
     annotation.seq = _next_seq(document.id)
     annotation.deleted_at = annotation.updated_at = utcnow()
     return _commit(user, data.op_id, annotation, "annotation:deleted", document)
 
 
+@_idempotent
 def set_hidden(user: User, data: Moderation) -> dict:
     """The chair (or secretary) hides a shared comment from others; its author still sees it."""
-    stored = _stored_ack(user, data.op_id)
-    if stored is not None:
-        return stored
     annotation, document = _visible_annotation(user, data.id, data.document_id)
     if not can_export(document.meeting, user):
         raise AppError("forbidden", 403)
@@ -294,7 +334,7 @@ def set_hidden(user: User, data: Moderation) -> dict:
     if annotation.kind != Kind.COMMENT or annotation.visibility != Visibility.SHARED:
         raise AppError("only_comments_hidden", 422)
     if annotation.is_hidden == data.hidden:
-        return {"ok": True, "id": annotation.id, "seq": annotation.seq}
+        return _stored_ack(user, data.op_id) or {"ok": True, "id": annotation.id, "seq": annotation.seq}
     annotation.seq = _next_seq(document.id)
     annotation.hidden_at = utcnow() if data.hidden else None
     annotation.hidden_by_id = user.id if data.hidden else None
@@ -304,7 +344,7 @@ def set_hidden(user: User, data: Moderation) -> dict:
 
 def changes_since(user: User, document_id: int, since: int) -> dict:
     """What the caller may see that changed after `since`; the seq is read first so nothing slips by."""
-    document = get_document(user, document_id)
+    document = _document(user, document_id)
     seq = latest_seq(document.id)
     query = (
         select(Annotation)
@@ -347,7 +387,9 @@ def shared_annotations(
             Annotation.visibility == Visibility.SHARED,
             Annotation.deleted_at.is_(None),
         )
-        .order_by(Annotation.document_id, Paragraph.number.nulls_first(), Annotation.created_at, Annotation.id)
+        .order_by(
+            Annotation.document_id, Paragraph.number.nulls_first(), Annotation.created_at, Annotation.id
+        )
     )
     if kinds is not None:
         query = query.where(Annotation.kind.in_(list(kinds)))

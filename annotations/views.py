@@ -4,7 +4,7 @@ from flask import Blueprint, jsonify, request
 from flask_login import current_user, login_required
 
 from annotations import service
-from annotations.schemas import Since
+from annotations.schemas import HIGHLIGHT_COLORS, INK_COLORS, MAX_BODY, Since
 from core.validation import parse
 
 bp = Blueprint("annotations", __name__)
@@ -15,3 +15,9 @@ bp = Blueprint("annotations", __name__)
 def api_changes(document_id: int):
     since = parse(Since, request.args.to_dict()).since
     return jsonify(service.changes_since(current_user, document_id, since))
+
+
+@bp.app_context_processor
+def annotation_palette() -> dict:
+    """The colours and limits the reader's annotation tools offer, the same ones the schemas accept."""
+    return {"highlight_colors": HIGHLIGHT_COLORS, "ink_colors": INK_COLORS, "max_body": MAX_BODY}

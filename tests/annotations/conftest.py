@@ -1,30 +1,19 @@
 """A published meeting with a chair, three delegates and a document, and socket clients for them."""
 
-import os
-
 import pytest
 
-from core.app import create_app
-from core.extensions import db, socketio
+from core.extensions import socketio
 
 
-@pytest.fixture(scope="session")
-def migrated_template(tmp_path_factory):
-    """TEMPORARY copy of the shared fixture that also checkpoints the WAL before it is copied."""
-    data_dir = tmp_path_factory.mktemp("template")
-    previous = os.environ.get("DATA_DIR")
-    os.environ["DATA_DIR"] = str(data_dir)
-    try:
-        app = create_app({"TESTING": True})
-        app.extensions["documents"].pool.close()
-        with app.app_context():
-            db.engine.dispose()
-    finally:
-        if previous is None:
-            os.environ.pop("DATA_DIR", None)
-        else:
-            os.environ["DATA_DIR"] = previous
-    return data_dir
+@pytest.fixture(autouse=True)
+def cheap_password_hashes(monkeypatch):
+    """Six accounts per test: hashing their passwords the production way is most of the setup time."""
+    from werkzeug.security import generate_password_hash
+
+    monkeypatch.setattr(
+        "accounts.service.generate_password_hash",
+        lambda password: generate_password_hash(password, "pbkdf2:sha256:1"),
+    )
 
 
 @pytest.fixture
@@ -89,5 +78,62 @@ def join(connect, document):
         assert ack["ok"], ack
         client.get_received()
         return client
+
+    return factory
+
+
+@pytest.fixture
+def create_annotation(app):
+    """`create_annotation(author, document, kind, ...)`: stored straight through the model, with a seq.
+
+    For digest and export tests, which need annotations at given times without a socket round trip.
+    """
+    from datetime import datetime
+
+    from annotations.models import Annotation, DocumentSequence
+    from core.extensions import db
+
+    def factory(
+        author,
+        document,
+        kind: str = "comment",
+        *,
+        paragraph=None,
+        body: str = "Đề nghị làm rõ nguồn kinh phí.",
+        target: dict | None = None,
+        visibility: str = "shared",
+        reply_to=None,
+        created_at: datetime | None = None,
+        hidden: bool = False,
+        deleted: bool = False,
+    ) -> Annotation:
+        if target is None:
+            quote = paragraph.text if paragraph else ""
+            target = {"paragraph_id": paragraph.id if paragraph else None, "quote": quote}
+        sequence = db.session.get(DocumentSequence, document.id)
+        if sequence is None:
+            sequence = DocumentSequence(document_id=document.id, last_seq=0)
+            db.session.add(sequence)
+        sequence.last_seq += 1
+        when = created_at or datetime(2026, 12, 1, 2, 0)
+        annotation = Annotation(
+            document_id=document.id,
+            author=author,
+            kind=kind,
+            visibility=visibility,
+            target=target,
+            body=body,
+            paragraph_id=paragraph.id if paragraph else (reply_to.paragraph_id if reply_to else None),
+            page=paragraph.page if paragraph else target.get("page"),
+            reply_to_id=reply_to.id if reply_to else None,
+            seq=sequence.last_seq,
+            created_at=when,
+            updated_at=when,
+            hidden_at=when if hidden else None,
+            deleted_at=when if deleted else None,
+        )
+        db.session.add(annotation)
+        db.session.commit()
+        return annotation
 
     return factory

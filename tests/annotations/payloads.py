@@ -16,7 +16,10 @@ def comment(document, paragraph, body="Đề nghị làm rõ nguồn kinh phí."
         "op_id": op_id(),
         "document_id": document.id,
         "kind": "comment",
-        "target": {"paragraph_id": paragraph.id if paragraph else None, "quote": paragraph.text[:40] if paragraph else ""},
+        "target": {
+            "paragraph_id": paragraph.id if paragraph else None,
+            "quote": paragraph.text[:40] if paragraph else "",
+        },
         "body": body,
         **extra,
     }

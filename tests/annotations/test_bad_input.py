@@ -92,7 +92,13 @@ def test_ink_with_pen_pressure_is_kept_point_for_point(join, document):
 @pytest.mark.parametrize("payload", [None, "annotation", 42, [1, 2], {"op_id": None}])
 def test_a_payload_that_is_not_an_object_is_refused(join, payload):
     author = join("daibieu1")
-    for event in ("document:join", "annotation:create", "annotation:update", "annotation:delete", "annotation:hide"):
+    for event in (
+        "document:join",
+        "annotation:create",
+        "annotation:update",
+        "annotation:delete",
+        "annotation:hide",
+    ):
         ack = author.emit(event, payload, callback=True)
         assert ack["ok"] is False, event
     assert author.is_connected()
@@ -122,12 +128,14 @@ def test_a_reply_to_a_comment_in_another_document_is_refused(join, document, oth
 def test_a_reply_to_a_highlight_or_to_an_unknown_comment_is_refused(join, document):
     author = join("daibieu1")
     mark = author.emit("annotation:create", highlight(document), callback=True)
-    assert author.emit("annotation:create", comment(document, None, reply_to=mark["id"]), callback=True)[
-        "error"
-    ] == "reply_target_invalid"
-    assert author.emit("annotation:create", comment(document, None, reply_to=99999), callback=True)[
-        "error"
-    ] == "annotation_not_found"
+    assert (
+        author.emit("annotation:create", comment(document, None, reply_to=mark["id"]), callback=True)["error"]
+        == "reply_target_invalid"
+    )
+    assert (
+        author.emit("annotation:create", comment(document, None, reply_to=99999), callback=True)["error"]
+        == "annotation_not_found"
+    )
 
 
 def test_someone_elses_private_note_cannot_be_found(join, document):

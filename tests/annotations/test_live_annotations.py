@@ -33,7 +33,9 @@ def test_joining_reports_the_latest_seq_to_catch_up_from(join, connect, document
     assert ack == {"ok": True, "seq": 1}
 
 
-def test_sending_the_same_operation_twice_stores_one_annotation_with_the_same_ack(join, document, first_paragraph):
+def test_sending_the_same_operation_twice_stores_one_annotation_with_the_same_ack(
+    join, document, first_paragraph
+):
     author, other = join("daibieu1"), join("daibieu2")
     payload = comment(document, first_paragraph)
     first = author.emit("annotation:create", payload, callback=True)
@@ -52,6 +54,21 @@ def test_the_same_op_id_from_another_device_of_the_author_is_still_one_annotatio
         "annotation:create", payload, callback=True
     )
     assert Annotation.query.count() == 1
+
+
+def test_a_resent_edit_or_hide_gets_its_first_ack_and_changes_nothing_later(join, document, first_paragraph):
+    author, chair = join("daibieu1"), join("chutoa")
+    created = author.emit("annotation:create", comment(document, first_paragraph), callback=True)
+    hide = {"op_id": op_id(), "id": created["id"]}
+    hidden = chair.emit("annotation:hide", hide, callback=True)
+    chair.emit("annotation:hide", {"op_id": op_id(), "id": created["id"], "hidden": False}, callback=True)
+    assert chair.emit("annotation:hide", hide, callback=True) == hidden
+    assert not db.session.get(Annotation, created["id"]).is_hidden
+
+    edit = {"op_id": op_id(), "id": created["id"], "body": "Sửa lần một"}
+    edited = author.emit("annotation:update", edit, callback=True)
+    author.emit("annotation:delete", {"op_id": op_id(), "id": created["id"]}, callback=True)
+    assert author.emit("annotation:update", edit, callback=True) == edited
 
 
 @pytest.mark.parametrize("make", [note, ink])
@@ -104,7 +121,10 @@ def test_editing_and_deleting_ones_own_comment_reaches_the_others(join, document
     assert [e["name"] for e in events] == ["annotation:created", "annotation:updated", "annotation:deleted"]
     assert events[1]["args"][0]["body"] == "Đề nghị bổ sung số liệu."
     assert events[2]["args"][0] == {
-        "id": created["id"], "document_id": document.id, "seq": deleted["seq"], "deleted": True
+        "id": created["id"],
+        "document_id": document.id,
+        "seq": deleted["seq"],
+        "deleted": True,
     }
 
 
@@ -159,7 +179,9 @@ def test_a_delegate_cannot_hide_comments(join, document, first_paragraph):
     assert not db.session.get(Annotation, created["id"]).is_hidden
 
 
-def test_events_of_one_document_do_not_reach_readers_of_another(join, document, other_document, first_paragraph):
+def test_events_of_one_document_do_not_reach_readers_of_another(
+    join, document, other_document, first_paragraph
+):
     author, elsewhere = join("daibieu1"), join("daibieu2", other_document.id)
     author.emit("annotation:create", comment(document, first_paragraph), callback=True)
     assert received(elsewhere, "annotation:created") == []

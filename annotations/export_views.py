@@ -1,0 +1,80 @@
+"""HTTP adapters for the chair's digest page and exports (chair, secretaries and admins only)."""
+
+from flask import Blueprint, Response, current_app, jsonify, render_template, request
+from flask_login import current_user, login_required
+
+from annotations.digest import DigestFilters
+from annotations.exports import service
+from annotations.exports.heading import ReportHeading
+from annotations.exports.payload import digest_payload
+from core.validation import parse
+from documents.service import active_documents
+
+bp = Blueprint("exports", __name__)
+
+
+def _filters() -> DigestFilters:
+    return parse(DigestFilters, request.args.to_dict())
+
+
+def _heading() -> ReportHeading:
+    return ReportHeading(current_app.config["COUNCIL_NAME"], current_app.config["COUNCIL_PLACE"])
+
+
+def _download(export: service.ExportFile) -> Response:
+    response = Response(export.body, mimetype=export.mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{export.filename}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.get("/meetings/<int:meeting_id>/digest")
+@login_required
+def digest_page(meeting_id: int):
+    meeting = service.exportable_meeting(current_user, meeting_id)
+    agenda = [(item, active_documents(item)) for item in meeting.agenda_items]
+    ids = [document.id for _item, documents in agenda for document in documents]
+    return render_template("annotations/digest.html", meeting=meeting, agenda=agenda, document_ids=ids)
+
+
+@bp.get("/api/meetings/<int:meeting_id>/digest.json")
+@login_required
+def api_digest(meeting_id: int):
+    response = jsonify(digest_payload(service.meeting_digest(current_user, meeting_id, _filters())))
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.get("/api/meetings/<int:meeting_id>/digest.pdf")
+@login_required
+def api_digest_pdf(meeting_id: int):
+    runtime = current_app.extensions["documents"]
+    return _download(service.digest_pdf(current_user, meeting_id, _filters(), _heading(), runtime))
+
+
+@bp.get("/api/meetings/<int:meeting_id>/digest.docx")
+@login_required
+def api_digest_docx(meeting_id: int):
+    return _download(service.digest_word(current_user, meeting_id, _filters(), _heading()))
+
+
+@bp.get("/api/meetings/<int:meeting_id>/digest.csv")
+@login_required
+def api_digest_csv(meeting_id: int):
+    return _download(service.digest_table(current_user, meeting_id, _filters()))
+
+
+@bp.get("/api/meetings/<int:meeting_id>/annotations.jsonld")
+@login_required
+def api_annotations_jsonld(meeting_id: int):
+    collection = service.web_annotations(current_user, meeting_id, request.url_root)
+    response = jsonify(collection)
+    response.mimetype = "application/ld+json"
+    response.headers["Content-Type"] = 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"'
+    return response
+
+
+@bp.get("/api/documents/<int:document_id>/annotated.pdf")
+@login_required
+def api_annotated_pdf(document_id: int):
+    return _download(service.annotated_pdf(current_user, document_id, current_app.extensions["documents"]))

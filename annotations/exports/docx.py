@@ -1,0 +1,323 @@
+"""The digest as a Word document the secretary edits into the official report.
+
+Same content and order as the PDF. Formatting lives in named styles (not on each run), so the
+secretary restyles the whole report in one place, and 5,000 comments build in seconds.
+"""
+
+import io
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt, RGBColor
+from docx.text.paragraph import Paragraph
+
+from annotations.digest import Digest, DocumentDigest, Entry, iter_entries
+from annotations.exports.heading import (
+    MOTTO,
+    TITLE,
+    ReportHeading,
+    clock,
+    document_label,
+    entry_text,
+    meeting_lines,
+    roman,
+)
+
+FONT = "Times New Roman"
+GREY = RGBColor(0x55, 0x55, 0x55)
+HIDDEN_RED = RGBColor(0x8A, 0x1C, 0x1C)
+INDENT_CM = 0.6
+MAX_DEPTH_INDENT = 3
+DOCUMENT_COLUMNS = ("TT", "Tài liệu", "Ý kiến", "Trả lời", "Ghi chú", "Đánh dấu", "Đã ẩn", "Số người")
+DELEGATE_COLUMNS = ("TT", "Đại biểu", "Ý kiến", "Trả lời", "Ghi chú", "Đánh dấu", "Số tài liệu")
+
+
+def digest_docx(digest: Digest, heading: ReportHeading) -> bytes:
+    document = Document()
+    _page_setup(document)
+    _styles(document)
+    report = _Report(document)
+    _heading(report, digest, heading)
+    for number, item in enumerate(digest.items, start=1):
+        report.paragraph(f"{roman(number)}. {item.title}", "Heading 1")
+        if not item.documents:
+            report.paragraph("Không có tài liệu.", "Digest None")
+        for position, doc in enumerate(item.documents, start=1):
+            _document(report, position, doc)
+    _summary(report, digest)
+    _signature(report)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+class _Report:
+    """Appends paragraphs in constant time each; python-docx's add_paragraph rescans the whole body."""
+
+    def __init__(self, document):
+        self.document = document
+        self._end = document.element.body.sectPr  # the section's properties stay the body's last child
+        self._style_ids = {}
+
+    def paragraph(self, text: str = "", style: str | None = None) -> Paragraph:
+        element = OxmlElement("w:p")
+        self._end.addprevious(element)
+        paragraph = Paragraph(element, self.document._body)
+        if style is not None:
+            if style not in self._style_ids:
+                self._style_ids[style] = self.document.styles[style].style_id
+            element.style = self._style_ids[style]
+        if text:
+            run_with_text(paragraph, text)
+        return paragraph
+
+    def table(self, rows: int, cols: int):
+        return self.document.add_table(rows=rows, cols=cols)
+
+
+def run_with_text(paragraph: Paragraph, text: str):
+    """A run holding `text`; plain text skips python-docx's character-by-character tab and break scan."""
+    run = paragraph.add_run()
+    if "\n" in text or "\t" in text or "\r" in text:
+        run.text = text
+    else:
+        run._r.add_t(text)
+    return run
+
+
+def _page_setup(document) -> None:
+    """A4 with the decree's margins, and "Trang x/y" in the footer as live Word fields."""
+    section = document.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Cm(21), Cm(29.7)
+    section.top_margin = section.bottom_margin = Cm(2)
+    section.left_margin, section.right_margin = Cm(3), Cm(1.5)
+    footer = section.footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    footer.add_run("Trang ")
+    _field(footer, "PAGE")
+    footer.add_run("/")
+    _field(footer, "NUMPAGES")
+
+
+def _field(paragraph, instruction: str) -> None:
+    run = paragraph.add_run()
+    for kind, text in (("begin", None), ("instr", instruction), ("separate", None), ("end", None)):
+        if kind == "instr":
+            element = OxmlElement("w:instrText")
+            element.set(qn("xml:space"), "preserve")
+            element.text = f" {text} "
+        else:
+            element = OxmlElement("w:fldChar")
+            element.set(qn("w:fldCharType"), kind)
+        run._r.append(element)
+        if kind == "separate":
+            placeholder = OxmlElement("w:t")
+            placeholder.text = "1"
+            run._r.append(placeholder)
+
+
+def _styles(document) -> None:
+    styles = document.styles
+    normal = styles["Normal"]
+    normal.font.name = FONT
+    normal.font.size = Pt(13)
+    normal.element.rPr.rFonts.set(qn("w:eastAsia"), FONT)
+    normal.paragraph_format.space_after = Pt(3)
+    for name, size in (("Heading 1", 13), ("Heading 2", 13), ("Heading 3", 12)):
+        style = styles[name]
+        style.font.name = FONT
+        style.font.size = Pt(size)
+        style.font.bold = True
+        style.font.italic = False
+        style.font.color.rgb = RGBColor(0, 0, 0)
+        for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+            style.element.rPr.rFonts.attrib.pop(qn(theme), None)  # the theme font would win over FONT
+        style.paragraph_format.space_before = Pt(10 if name == "Heading 1" else 6)
+        style.paragraph_format.space_after = Pt(3)
+    _paragraph_style(styles, "Digest Quote", size=12, italic=True, indent=INDENT_CM, justify=True)
+    _paragraph_style(styles, "Digest Meta", size=11, color=GREY, indent=INDENT_CM, space_before=3)
+    _paragraph_style(styles, "Digest Entry", size=12, indent=INDENT_CM, justify=True)
+    _paragraph_style(styles, "Digest None", size=12, italic=True, color=GREY, indent=INDENT_CM)
+
+
+def _paragraph_style(
+    styles, name, *, size, italic=False, color=None, indent=0.0, justify=False, space_before=0
+):
+    style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+    style.base_style = styles["Normal"]
+    style.font.size = Pt(size)
+    style.font.italic = italic
+    if color is not None:
+        style.font.color.rgb = color
+    style.paragraph_format.left_indent = Cm(indent)
+    style.paragraph_format.space_before = Pt(space_before)
+    style.paragraph_format.space_after = Pt(1)
+    if justify:
+        style.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+    return style
+
+
+def _centred(cell, lines: list[tuple[str, bool, bool, int]]) -> None:
+    """Fill a header cell with centred lines of (text, bold, italic, size)."""
+    paragraph = cell.paragraphs[0]
+    for index, (text, bold, italic, size) in enumerate(lines):
+        if index:
+            paragraph = cell.add_paragraph()
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        paragraph.paragraph_format.space_after = Pt(0)
+        run = paragraph.add_run(text)
+        run.bold, run.italic, run.font.size = bold, italic, Pt(size)
+
+
+def _heading(report: _Report, digest: Digest, heading: ReportHeading) -> None:
+    table = report.table(rows=1, cols=2)
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    _widths(table, [Cm(6.3), Cm(10.2)])
+    left, right = table.rows[0].cells
+    _centred(
+        left,
+        [(line, True, False, 12) for line in heading.council_lines()]
+        + [("―――――", False, False, 8), (heading.number_line(), False, False, 13)],
+    )
+    _centred(
+        right,
+        [
+            (MOTTO[0], True, False, 12),
+            (MOTTO[1], True, False, 13),
+            ("――――――――――", False, False, 8),
+            (heading.date_line(digest.generated_at), False, True, 13),
+        ],
+    )
+    title = report.paragraph()
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    title.paragraph_format.space_before = Pt(18)
+    title.paragraph_format.space_after = Pt(12)
+    run = title.add_run(TITLE)
+    run.bold, run.font.size = True, Pt(14)
+    for label, value in meeting_lines(digest):
+        line = report.paragraph()
+        line.add_run(f"{label}: ").bold = True
+        line.add_run(value)
+
+
+def _document(report: _Report, position: int, doc: DocumentDigest) -> None:
+    report.paragraph(f"{position}. {document_label(doc.title, doc.version, doc.status)}", "Heading 2")
+    report.paragraph(
+        f"{doc.comments} ý kiến, {doc.replies} trả lời, {doc.notes} ghi chú, {doc.highlights} lượt đánh dấu",
+        "Digest Meta",
+    )
+    if doc.general:
+        report.paragraph("Ý kiến chung về tài liệu", "Heading 3")
+        _entries(report, doc.general)
+    for paragraph in doc.paragraphs:
+        if not paragraph.entries:
+            continue
+        marks = f" · {paragraph.highlights} lượt đánh dấu" if paragraph.highlights else ""
+        report.paragraph(
+            f"Trang {paragraph.page} – Đoạn {paragraph.number} ({paragraph.comments} ý kiến{marks})",
+            "Heading 3",
+        )
+        report.paragraph(f"“{paragraph.text}”", "Digest Quote")
+        _entries(report, paragraph.entries)
+    if not doc.general and not any(p.entries for p in doc.paragraphs):
+        report.paragraph("Chưa có ý kiến.", "Digest None")
+
+
+def _entries(report: _Report, entries: list[Entry]) -> None:
+    for entry, depth in iter_entries(entries):
+        indent = Cm(INDENT_CM * (1 + min(depth, MAX_DEPTH_INDENT)))
+        meta = report.paragraph(style="Digest Meta")
+        run_with_text(meta, entry.author).bold = True
+        label = "Trả lời" if depth or entry.reply_to else ("Ghi chú" if entry.kind == "note" else "")
+        where = f", trang {entry.page}" if entry.kind == "note" and entry.page else ""
+        run_with_text(meta, f" · {clock(entry.created_at)}" + (f" · {label}{where}" if label else ""))
+        body = report.paragraph(style="Digest Entry")
+        run = run_with_text(body, entry_text(entry))
+        if entry.hidden:
+            run.italic = True
+            run.font.color.rgb = HIDDEN_RED
+        if depth:
+            meta.paragraph_format.left_indent = body.paragraph_format.left_indent = indent
+
+
+def _widths(table, widths: list) -> None:
+    """Fixed column widths; Word otherwise shares the page equally between the columns."""
+    table.autofit = False
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
+        for cell in column.cells:
+            cell.width = width
+
+
+def _table(report: _Report, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    """A count table: number, name (the wide column), then the counts."""
+    table = report.table(rows=1, cols=len(columns))
+    table.style = "Table Grid"
+    number_cm, name_cm = 1.0, 16.5 - 1.0 - 1.8 * (len(columns) - 2)
+    widths = [Cm(number_cm), Cm(name_cm), *[Cm(1.8)] * (len(columns) - 2)]
+    for cell, text in zip(table.rows[0].cells, columns, strict=True):
+        cell.text = text
+        cell.paragraphs[0].runs[0].bold = True
+        cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    for row in rows:
+        cells = table.add_row().cells
+        for index, (cell, value) in enumerate(zip(cells, row, strict=True)):
+            cell.text = str(value)
+            if index != 1:
+                cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    for row in table.rows:
+        for cell in row.cells:
+            for paragraph in cell.paragraphs:
+                paragraph.paragraph_format.space_after = Pt(0)
+                for run in paragraph.runs:
+                    run.font.size = Pt(11)
+    _widths(table, widths)
+
+
+def _summary(report: _Report, digest: Digest) -> None:
+    report.paragraph(f"{roman(len(digest.items) + 1)}. TỔNG HỢP SỐ LIỆU", "Heading 1")
+    report.paragraph("1. Theo tài liệu", "Heading 2")
+    _table(
+        report,
+        DOCUMENT_COLUMNS,
+        [
+            (
+                n,
+                document_label(d.title, d.version, d.status),
+                d.comments,
+                d.replies,
+                d.notes,
+                d.highlights,
+                d.hidden,
+                d.participants,
+            )
+            for n, d in enumerate(digest.documents(), start=1)
+        ],
+    )
+    report.paragraph("2. Theo đại biểu", "Heading 2")
+    _table(
+        report,
+        DELEGATE_COLUMNS,
+        [
+            (n, c.name, c.comments, c.replies, c.notes, c.highlights, c.documents)
+            for n, c in enumerate(digest.delegates, start=1)
+        ],
+    )
+
+
+def _signature(report: _Report) -> None:
+    report.paragraph()
+    table = report.table(rows=1, cols=2)
+    left, right = table.rows[0].cells
+    receivers = left.paragraphs[0]
+    heading = receivers.add_run("Nơi nhận:")
+    heading.bold = heading.italic = True
+    for line in ("- Chủ tọa kỳ họp;", "- Thường trực HĐND;", "- Lưu: VT."):
+        left.add_paragraph(line).runs[0].font.size = Pt(11)
+    _centred(right, [("THƯ KÝ KỲ HỌP", True, False, 13), ("(Ký, ghi rõ họ tên)", False, True, 12)])

@@ -1,0 +1,195 @@
+"""The digest as HTML fragments for storage.pdf.typeset: one fragment per paragraph's thread.
+
+Fragments keep MuPDF's layout time linear (see typeset.py); the worker flows them onto A4 pages.
+"""
+
+from html import escape
+
+from annotations.digest import Digest, DocumentDigest, Entry, ParagraphDigest, iter_entries
+from annotations.exports.heading import (
+    FOOTER,
+    MOTTO,
+    TITLE,
+    ReportHeading,
+    clock,
+    document_label,
+    entry_text,
+    meeting_lines,
+    roman,
+)
+
+# Entries per fragment: a paragraph with hundreds of comments is still laid out in slices.
+ENTRIES_PER_FRAGMENT = 25
+MAX_DEPTH_INDENT = 3
+# No-break spaces keep each heading on one line, so MuPDF sizes the columns to fit them.
+DOCUMENT_COLUMNS = (
+    "Ý\u00a0kiến",
+    "Trả\u00a0lời",
+    "Ghi\u00a0chú",
+    "Đánh\u00a0dấu",
+    "Đã\u00a0ẩn",
+    "Số\u00a0người",
+)
+DELEGATE_COLUMNS = ("Ý\u00a0kiến", "Trả\u00a0lời", "Ghi\u00a0chú", "Đánh\u00a0dấu", "Số\u00a0tài\u00a0liệu")
+
+REPORT_CSS = """
+* { font-family: noto; font-size: 12pt; line-height: 1.3; }
+body { margin: 0; }
+table.heading { width: 100%; border-collapse: collapse; }
+table.heading td { border: none; padding: 0; text-align: center; vertical-align: top; font-size: 12pt; }
+.council { font-weight: bold; font-size: 11.5pt; }
+.motto { font-weight: bold; font-size: 11pt; }
+.motto2 { font-weight: bold; font-size: 12pt; }
+.rule { font-size: 8pt; line-height: 1; }
+.number { font-size: 12pt; }
+.dateline { font-style: italic; font-size: 12pt; }
+h1 { font-size: 14pt; font-weight: bold; text-align: center; margin: 16pt 0 10pt 0; }
+p { margin: 0 0 3pt 0; text-align: justify; }
+p.fact { margin: 0 0 2pt 0; }
+h2 { font-size: 13pt; font-weight: bold; margin: 12pt 0 4pt 0; }
+h3 { font-size: 12pt; font-weight: bold; margin: 8pt 0 4pt 0; }
+h4 { font-size: 11pt; font-weight: bold; margin: 7pt 0 2pt 0; color: #1b3a5c; }
+.quote { font-style: italic; font-size: 11pt; margin: 0 0 4pt 14pt; padding: 3pt 6pt;
+         background-color: #f1f1f1; text-align: justify; }
+.entry { margin: 0 0 1pt 14pt; font-size: 11pt; }
+.meta { font-size: 10pt; color: #555555; margin: 3pt 0 0 14pt; }
+.meta b { color: #1f1f1f; }
+.hidden { color: #8a1c1c; font-style: italic; }
+.none { font-style: italic; color: #555555; margin-left: 14pt; }
+table.counts { width: 100%; border-collapse: collapse; margin: 4pt 0 8pt 0; }
+table.counts td, table.counts th { border: 0.6pt solid #444444; padding: 2pt 4pt; font-size: 10.5pt;
+         vertical-align: top; }
+table.counts th { font-weight: bold; text-align: center; font-size: 9.5pt; }
+td.n { text-align: right; }
+table.sign { width: 100%; margin-top: 18pt; }
+table.sign td { border: none; vertical-align: top; font-size: 11pt; }
+td.signer { text-align: center; }
+"""
+
+
+def digest_fragments(digest: Digest, heading: ReportHeading) -> list[str]:
+    """The whole report as HTML fragments, in reading order."""
+    fragments = [_heading(digest, heading)]
+    for number, item in enumerate(digest.items, start=1):
+        fragments.append(f"<h2>{roman(number)}. {escape(item.title)}</h2>")
+        if not item.documents:
+            fragments.append("<p class='none'>Không có tài liệu.</p>")
+        for position, document in enumerate(item.documents, start=1):
+            fragments.extend(_document(position, document))
+    fragments.extend(_summary(digest))
+    fragments.append(_signature())
+    return fragments
+
+
+def typeset_request(digest: Digest, heading: ReportHeading) -> dict:
+    """What the worker's "typeset" job takes: fragments, the report's CSS and the page footer."""
+    return {"fragments": digest_fragments(digest, heading), "css": REPORT_CSS, "footer": FOOTER}
+
+
+def _heading(digest: Digest, heading: ReportHeading) -> str:
+    council = "<br>".join(escape(line) for line in heading.council_lines())
+    facts = "".join(
+        f"<p class='fact'><b>{escape(label)}:</b> {escape(value)}</p>"
+        for label, value in meeting_lines(digest)
+    )
+    return (
+        "<table class='heading'><tr>"
+        f"<td style='width:38%'><div class='council'>{council}</div>"
+        "<div class='rule'>―――――――</div>"
+        f"<div class='number'>{escape(heading.number_line())}</div></td>"
+        f"<td style='width:62%'><div class='motto'>{MOTTO[0]}</div>"
+        f"<div class='motto2'>{MOTTO[1]}</div>"
+        "<div class='rule'>――――――――――――――</div>"
+        f"<div class='dateline'>{escape(heading.date_line(digest.generated_at))}</div></td>"
+        "</tr></table>"
+        f"<h1>{TITLE}</h1>{facts}"
+    )
+
+
+def _document(position: int, document: DocumentDigest) -> list[str]:
+    label = escape(document_label(document.title, document.version, document.status))
+    counts = (
+        f"{document.comments} ý kiến, {document.replies} trả lời, {document.notes} ghi chú, "
+        f"{document.highlights} lượt đánh dấu"
+    )
+    fragments = [f"<h3>{position}. {label}</h3><p class='meta'>{counts}</p>"]
+    if document.general:
+        fragments.append("<h4>Ý kiến chung về tài liệu</h4>")
+        fragments.extend(_entries(document.general))
+    for paragraph in document.paragraphs:
+        if paragraph.entries:
+            fragments.extend(_paragraph(paragraph))
+    if not document.general and not any(p.entries for p in document.paragraphs):
+        fragments.append("<p class='none'>Chưa có ý kiến.</p>")
+    return fragments
+
+
+def _paragraph(paragraph: ParagraphDigest) -> list[str]:
+    marks = f" · {paragraph.highlights} lượt đánh dấu" if paragraph.highlights else ""
+    head = (
+        f"<h4>Trang {paragraph.page} – Đoạn {paragraph.number} "
+        f"<span class='meta'>({paragraph.comments} ý kiến{marks})</span></h4>"
+        f"<div class='quote'>“{_text(paragraph.text)}”</div>"
+    )
+    slices = _entries(paragraph.entries)
+    return [head + slices[0], *slices[1:]] if slices else [head]
+
+
+def _entries(entries: list[Entry]) -> list[str]:
+    rows = [_entry(entry, depth) for entry, depth in iter_entries(entries)]
+    return ["".join(rows[i : i + ENTRIES_PER_FRAGMENT]) for i in range(0, len(rows), ENTRIES_PER_FRAGMENT)]
+
+
+def _entry(entry: Entry, depth: int) -> str:
+    indent = 14 + 18 * min(depth, MAX_DEPTH_INDENT)
+    label = "Trả lời" if depth or entry.reply_to else ("Ghi chú" if entry.kind == "note" else "")
+    where = f", trang {entry.page}" if entry.kind == "note" and entry.page else ""
+    kind = f" · {label}{where}" if label else ""
+    text = f"<span class='hidden'>{escape(entry_text(entry))}</span>" if entry.hidden else _text(entry.body)
+    return (
+        f"<p class='meta' style='margin-left:{indent}pt'><b>{escape(entry.author)}</b>"
+        f" · {clock(entry.created_at)}{kind}</p>"
+        f"<p class='entry' style='margin-left:{indent}pt'>{text}</p>"
+    )
+
+
+def _summary(digest: Digest) -> list[str]:
+    documents = [
+        (document_label(d.title, d.version, d.status), d.comments, d.replies, d.notes, d.highlights, d.hidden,
+         d.participants)
+        for d in digest.documents()
+    ]  # fmt: skip
+    people = [(c.name, c.comments, c.replies, c.notes, c.highlights, c.documents) for c in digest.delegates]
+    return [
+        f"<h2>{roman(len(digest.items) + 1)}. TỔNG HỢP SỐ LIỆU</h2><h3>1. Theo tài liệu</h3>"
+        + _table("Tài liệu", DOCUMENT_COLUMNS, documents),
+        "<h3>2. Theo đại biểu</h3>" + _table("Đại biểu", DELEGATE_COLUMNS, people),
+    ]
+
+
+def _table(label: str, columns: tuple[str, ...], rows: list[tuple]) -> str:
+    """A count table: a numbered name column, then right-aligned numbers."""
+    head = f"<tr><th>TT</th><th>{label}</th>" + "".join(f"<th>{c}</th>" for c in columns) + "</tr>"
+    body = "".join(
+        f"<tr><td class='n'>{n}</td><td>{escape(name)}</td>"
+        + "".join(f"<td class='n'>{value}</td>" for value in values)
+        + "</tr>"
+        for n, (name, *values) in enumerate(rows, start=1)
+    )
+    empty = f"<tr><td></td><td colspan='{len(columns)}'>Chưa có.</td></tr>"
+    return f"<table class='counts'>{head}{body or empty}</table>"
+
+
+def _signature() -> str:
+    return (
+        "<table class='sign'><tr>"
+        "<td><b><i>Nơi nhận:</i></b><br>- Chủ tọa kỳ họp;<br>- Thường trực HĐND;"
+        "<br>- Lưu: VT.</td>"
+        "<td class='signer'><b>THƯ KÝ KỲ HỌP</b><br>"
+        "<i>(Ký, ghi rõ họ tên)</i></td>"
+        "</tr></table>"
+    )
+
+
+def _text(value: str) -> str:
+    return escape(value).replace("\n", "<br>")

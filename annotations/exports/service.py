@@ -1,0 +1,152 @@
+"""The chair's exports: who may export, and which function turns the meeting into which file.
+
+Only the chair and secretaries (and admins) export (meetings.permissions.require_exporter);
+only shared annotations ever leave, private ones never. PyMuPDF work (typesetting the digest,
+writing annotations into a PDF) runs in the PDF worker pool, off the server's event loop.
+"""
+
+from dataclasses import dataclass
+
+from gevent import get_hub, monkey
+from sqlalchemy import select
+
+from accounts.models import User, utcnow
+from annotations.digest import Digest, DigestFilters, build_digest, gather
+from annotations.exports.csv import digest_csv
+from annotations.exports.docx import digest_docx
+from annotations.exports.heading import ReportHeading
+from annotations.exports.jsonld import annotation_collection
+from annotations.exports.pdf import typeset_request
+from annotations.models import Annotation, Kind
+from annotations.schemas import HIGHLIGHT_COLORS, INK_COLORS
+from annotations.service import shared_annotations, shared_annotations_of_meeting
+from core.errors import AppError, forbidden
+from core.extensions import db
+from documents.models import Document, Paragraph
+from documents.service import DocumentRuntime
+from meetings.models import Meeting
+from meetings.permissions import can_export, require_exporter, require_visible
+from storage.pdf.annotate import Mark
+from storage.pdf.ingest import PdfRejected
+
+NOTE_COLOR = "#f9a825"
+COMMENT_COLOR = "#1565c0"
+# The icon of a paragraph's comment sits in the margin just left of the paragraph.
+ICON_PT = 20.0
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    body: bytes
+    filename: str
+    mimetype: str
+
+
+def exportable_meeting(user: User, meeting_id: int) -> Meeting:
+    return require_exporter(db.session.get(Meeting, meeting_id), user)
+
+
+def meeting_digest(user: User, meeting_id: int, filters: DigestFilters) -> Digest:
+    meeting = exportable_meeting(user, meeting_id)
+    return build_digest(gather(meeting, filters), filters, utcnow())
+
+
+def digest_pdf(
+    user: User, meeting_id: int, filters: DigestFilters, heading: ReportHeading, runtime: DocumentRuntime
+) -> ExportFile:
+    job = typeset_request(meeting_digest(user, meeting_id, filters), heading)
+    try:
+        body = runtime.pool.typeset(job["fragments"], job["css"], job["footer"])
+    except PdfRejected as failure:
+        raise AppError("export_failed", 503) from failure
+    return ExportFile(body, f"tong-hop-y-kien-ky-hop-{meeting_id}.pdf", "application/pdf")
+
+
+def digest_word(user: User, meeting_id: int, filters: DigestFilters, heading: ReportHeading) -> ExportFile:
+    body = _off_the_event_loop(digest_docx, meeting_digest(user, meeting_id, filters), heading)
+    mimetype = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    return ExportFile(body, f"tong-hop-y-kien-ky-hop-{meeting_id}.docx", mimetype)
+
+
+def _off_the_event_loop(work, *args):
+    """Run CPU-bound pure Python (python-docx: seconds for a busy meeting) in a real OS thread
+    when gevent serves the sockets, so the interpreter keeps switching back to them meanwhile."""
+    if monkey.is_module_patched("threading"):
+        return get_hub().threadpool.apply(work, args)
+    return work(*args)
+
+
+def digest_table(user: User, meeting_id: int, filters: DigestFilters) -> ExportFile:
+    body = digest_csv(meeting_digest(user, meeting_id, filters))
+    return ExportFile(body, f"tong-hop-y-kien-ky-hop-{meeting_id}.csv", "text/csv; charset=utf-8")
+
+
+def web_annotations(user: User, meeting_id: int, base_url: str) -> dict:
+    """Every shared annotation of the meeting, hidden comments excepted, as a W3C collection."""
+    meeting = exportable_meeting(user, meeting_id)
+    annotations = shared_annotations_of_meeting(meeting.id)
+    return annotation_collection(meeting, annotations, _paragraphs_of(annotations), base_url)
+
+
+def annotated_pdf(user: User, document_id: int, runtime: DocumentRuntime) -> ExportFile:
+    """The original PDF with every shared highlight, stroke, note and comment written into it."""
+    document = db.session.get(Document, document_id)
+    if document is None:
+        raise AppError("document_not_found", 404)
+    require_visible(document.meeting, user, "document_not_found")
+    if not can_export(document.meeting, user):
+        raise forbidden()
+    annotations = shared_annotations([document.id])
+    paragraphs = _paragraphs_of(annotations)
+    marks = [_mark(annotation, paragraphs) for annotation in annotations]
+    try:
+        body = runtime.pool.annotate(str(runtime.store.local_path(document.sha256)), marks)
+    except PdfRejected as failure:
+        raise AppError("export_failed", 503) from failure
+    return ExportFile(body, f"tai-lieu-{document.id}-co-y-kien.pdf", "application/pdf")
+
+
+def _paragraphs_of(annotations: list[Annotation]) -> dict[int, Paragraph]:
+    ids = {a.paragraph_id for a in annotations if a.paragraph_id}
+    return {p.id: p for p in db.session.scalars(select(Paragraph).where(Paragraph.id.in_(ids)))}
+
+
+def _mark(annotation: Annotation, paragraphs: dict[int, Paragraph]) -> Mark:
+    target = annotation.target or {}
+    common = {
+        "kind": annotation.kind,
+        "name": f"phonghop-annotation-{annotation.id}",
+        "author": annotation.author.display_name,
+        "content": annotation.body,
+        "created": annotation.created_at,
+        "modified": annotation.updated_at,
+        "reply_to": f"phonghop-annotation-{annotation.reply_to_id}" if annotation.reply_to_id else None,
+    }
+    if annotation.kind == Kind.HIGHLIGHT:
+        color = HIGHLIGHT_COLORS.get(target.get("color", "yellow"))
+        return Mark(page=annotation.page, quads=target["quads"], color=color, subject="Đánh dấu", **common)
+    if annotation.kind == Kind.INK:
+        color = INK_COLORS.get(target.get("color", "red"))
+        return Mark(
+            page=annotation.page,
+            paths=target["paths"],
+            color=color,
+            width=target.get("width"),
+            subject="Nét vẽ",
+            **common,
+        )
+    if annotation.kind == Kind.NOTE:
+        return Mark(
+            page=annotation.page, point=tuple(target["point"]), color=NOTE_COLOR, subject="Ghi chú", **common
+        )
+    paragraph = paragraphs.get(annotation.paragraph_id)
+    if paragraph is None:
+        # A comment on the whole document: in the top-left corner of its first page.
+        return Mark(page=1, point=(4.0, 4.0), color=COMMENT_COLOR, subject="Ý kiến chung", **common)
+    return Mark(
+        page=paragraph.page,
+        point=(paragraph.x0 - ICON_PT - 2, paragraph.y0),
+        color=COMMENT_COLOR,
+        subject=f"Ý kiến về đoạn {paragraph.number}",
+        **common,
+    )

@@ -1,0 +1,107 @@
+"""Write annotations into a copy of a PDF as real PDF annotations any reader shows and lists.
+
+Pure function over a path, no Flask; run it in a PDF worker (storage/workers.py). Marks come in
+points of the page as displayed (after /Rotate), which is how clients and the API see pages;
+PyMuPDF's annotation methods take unrotated page space, hence `page.derotation_matrix`.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import pymupdf
+
+ICON_PT = 20.0
+# Sticky notes anchored at the same spot step down the margin instead of hiding each other.
+STACK_STEP_PT = 22.0
+VIETNAM = timedelta(hours=7)
+
+
+@dataclass(frozen=True)
+class Mark:
+    """One annotation to write; `name` becomes the PDF /NM, `reply_to` names the parent's."""
+
+    kind: str  # highlight | ink | note | comment
+    page: int  # 1-based
+    name: str
+    author: str
+    content: str
+    created: datetime  # naive UTC
+    modified: datetime
+    quads: list = field(default_factory=list)  # highlight: [[x0, y0, x1, y1], ...]
+    paths: list = field(default_factory=list)  # ink: [[[x, y], ...], ...]
+    point: tuple[float, float] | None = None  # note, comment: the icon's top-left
+    color: str | None = None  # "#rrggbb"
+    width: float | None = None  # ink stroke width in points
+    reply_to: str | None = None
+    subject: str = ""
+
+
+def annotate_pdf(pdf_path: str, marks: list[Mark]) -> bytes:
+    """The PDF at `pdf_path` with `marks` added; replies are threaded to their parent (/IRT)."""
+    document = pymupdf.open(pdf_path, filetype="pdf")
+    written: dict[str, int] = {}
+    stacked: dict[tuple[int, float, float], int] = {}
+    for mark in marks:
+        if not 1 <= mark.page <= document.page_count:
+            continue
+        page = document[mark.page - 1]
+        annot = _add(page, mark, written, stacked)
+        annot.set_info(
+            title=mark.author,
+            content=mark.content,
+            subject=mark.subject,
+            creationDate=_pdf_date(mark.created),
+            modDate=_pdf_date(mark.modified),
+        )
+        annot.update()
+        document.xref_set_key(annot.xref, "NM", pymupdf.get_pdf_str(mark.name))
+        written[mark.name] = annot.xref
+    return document.tobytes(garbage=3, deflate=True)
+
+
+def _add(page: pymupdf.Page, mark: Mark, written: dict[str, int], stacked: dict) -> pymupdf.Annot:
+    derotate = page.derotation_matrix
+    if mark.kind == "highlight":
+        # Transforming the quad, not its rect, keeps its corners in reading order on turned pages.
+        annot = page.add_highlight_annot(quads=[pymupdf.Rect(q).quad * derotate for q in mark.quads])
+        _color(annot, mark.color, fill=False)
+        return annot
+    if mark.kind == "ink":
+        strokes = [[tuple(pymupdf.Point(p) * derotate) for p in path] for path in mark.paths]
+        annot = page.add_ink_annot(strokes)
+        annot.set_border(width=mark.width or 2.0)
+        _color(annot, mark.color, fill=False)
+        return annot
+    parent = written.get(mark.reply_to) if mark.reply_to else None
+    x, y = mark.point or (0.0, 0.0)
+    if parent is None:
+        key = (page.number, round(x), round(y))
+        y += STACK_STEP_PT * stacked.get(key, 0)
+        stacked[key] = stacked.get(key, 0) + 1
+    # MuPDF keeps a sticky note upright and grows it right and down from its displayed top-left.
+    corner = _inside(pymupdf.Rect(x, y, x + ICON_PT, y + ICON_PT), page.rect).tl * derotate
+    annot = page.add_text_annot(corner, mark.content, icon="Comment" if mark.kind == "comment" else "Note")
+    _color(annot, mark.color, fill=False)
+    if parent is not None:
+        annot.set_irt_xref(parent)
+    return annot
+
+
+def _inside(rect: pymupdf.Rect, page: pymupdf.Rect) -> pymupdf.Rect:
+    """Keep an icon on the page, however close to an edge its paragraph starts."""
+    dx = max(page.x0 - rect.x0, 0) or min(page.x1 - rect.x1, 0)
+    dy = max(page.y0 - rect.y0, 0) or min(page.y1 - rect.y1, 0)
+    return pymupdf.Rect(rect.x0 + dx, rect.y0 + dy, rect.x1 + dx, rect.y1 + dy)
+
+
+def _color(annot: pymupdf.Annot, color: str | None, *, fill: bool) -> None:
+    if not color:
+        return
+    rgb = tuple(int(color[i : i + 2], 16) / 255 for i in (1, 3, 5))
+    annot.set_colors(stroke=rgb, fill=rgb if fill else None)
+
+
+def _pdf_date(value: datetime) -> str:
+    """A PDF date in Vietnam's time, as readers show it: D:YYYYMMDDHHmmSS+07'00'."""
+    local = value + VIETNAM  # Vietnam keeps no summer time
+    return f"D:{local:%Y%m%d%H%M%S}+07'00'"
