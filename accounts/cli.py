@@ -6,6 +6,7 @@ from flask.cli import AppGroup
 from accounts.schemas import NewUser
 from accounts.service import create_user
 from core.errors import AppError
+from core.validation import parse
 
 users_cli = AppGroup("users", help="Quản lý tài khoản / manage accounts.")
 
@@ -18,9 +19,8 @@ users_cli = AppGroup("users", help="Quản lý tài khoản / manage accounts.")
 def create_command(username: str, password: str, full_name: str, admin: bool) -> None:
     """Create one account."""
     try:
-        user = create_user(NewUser(username=username, password=password, full_name=full_name, is_admin=admin))
+        payload = {"username": username, "password": password, "full_name": full_name, "is_admin": admin}
+        user = create_user(parse(NewUser, payload))
     except AppError as error:
         raise click.ClickException(error.message()) from None
-    except ValueError as error:  # pydantic's ValidationError
-        raise click.ClickException(str(error)) from None
     click.echo(f"Đã tạo tài khoản {user.username} (id {user.id}).")

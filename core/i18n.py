@@ -4,7 +4,7 @@ from pathlib import Path
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import current_app, request
+from flask import current_app, has_request_context, request
 
 SOURCE_DIR = Path(__file__).resolve().parent.parent / "translations"
 
@@ -12,6 +12,8 @@ SOURCE_DIR = Path(__file__).resolve().parent.parent / "translations"
 def select_locale() -> str:
     """An explicit choice (?lang=, then the cookie) wins; otherwise Vietnamese."""
     supported = current_app.config["LANGUAGES"]
+    if not has_request_context():  # the CLI and background tasks speak the default language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     for candidate in (request.args.get("lang"), request.cookies.get("lang")):
         if candidate in supported:
             return candidate

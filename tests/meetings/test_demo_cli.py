@@ -1,0 +1,33 @@
+"""`flask demo` gives a fresh install a real, published meeting to look at."""
+
+from accounts.service import find_user
+from meetings.service import visible_meetings
+from tests.conftest import MEETING_PACK
+
+
+def test_the_demo_typesets_its_own_pack_and_prints_the_logins(app):
+    result = app.test_cli_runner().invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    for login in ("secretary", "chair", "delegate1", "delegate5", "phonghop"):
+        assert login in result.output
+    [meeting] = visible_meetings(find_user("delegate1"))
+    assert meeting.is_published
+    documents = [doc for item in meeting.agenda_items for doc in item.documents]
+    assert [doc.title for doc in documents][1] == "Tờ trình về Đề án chuyển đổi số"
+    assert all(doc.page_count >= 1 for doc in documents)
+
+
+def test_the_demo_takes_a_folder_of_pdfs(app):
+    result = app.test_cli_runner().invoke(args=["demo", "--pack", str(MEETING_PACK)])
+    assert result.exit_code == 0, result.output
+    [meeting] = visible_meetings(find_user("chair"))
+    titles = [item.title for item in meeting.agenda_items]
+    assert len(titles) == len(list(MEETING_PACK.glob("*.pdf")))
+    assert any(title.startswith("BÁO CÁO") for title in titles)
+
+
+def test_the_demo_leaves_a_database_with_data_alone(app, create_user):
+    create_user("quantri", admin=True)
+    result = app.test_cli_runner().invoke(args=["demo"])
+    assert result.exit_code == 0
+    assert find_user("delegate1") is None
