@@ -1,16 +1,13 @@
 """The people who use the platform; roles are per meeting (see meetings.models.Membership)."""
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from flask_login import UserMixin
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from core.clock import utcnow
 from core.extensions import db
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 class User(UserMixin, db.Model):

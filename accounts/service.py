@@ -62,12 +62,6 @@ def authenticate(credentials: Credentials) -> User:
     return user
 
 
-def set_password(user: User, password: str) -> None:
-    user.password_hash = generate_password_hash(password)
-    user.token_generation += 1
-    db.session.commit()
-
-
 def generate_password() -> str:
     """A password an office can read aloud or print on a slip: no look-alike characters."""
     alphabet = "abcdefghjkmnpqrstuvwxyz23456789"

@@ -6,20 +6,19 @@ export format present one and the same grouping. `gather` loads those rows in a 
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sqlalchemy import select
 
 from annotations.models import Annotation, Kind
 from annotations.service import shared_annotations
+from core.clock import UtcTime
 from core.errors import AppError
 from core.extensions import db
 from documents.models import Document, DocumentStatus, Paragraph
 from meetings.models import AgendaItem, Meeting, Role
 
-LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 # A sticky note this close to a paragraph's box is about that paragraph.
 NOTE_SLACK_PT = 6.0
 DIGEST_KINDS = (Kind.COMMENT, Kind.NOTE, Kind.HIGHLIGHT)
@@ -32,15 +31,11 @@ class DigestFilters(BaseModel):
 
     agenda_item: int | None = Field(default=None, ge=1, le=2**53)
     document: int | None = Field(default=None, ge=1, le=2**53)
-    since: datetime | None = None
-    until: datetime | None = None
+    since: UtcTime | None = None
+    until: UtcTime | None = None
 
     @model_validator(mode="after")
-    def utc_and_ordered(self):
-        if self.since is not None:
-            self.since = naive_utc(self.since)
-        if self.until is not None:
-            self.until = naive_utc(self.until)
+    def ordered(self):
         if self.since and self.until and self.since > self.until:
             raise ValueError("since: must not be later than until")
         return self
@@ -49,15 +44,6 @@ class DigestFilters(BaseModel):
         return (self.since is None or created_at >= self.since) and (
             self.until is None or created_at <= self.until
         )
-
-
-def naive_utc(value: datetime) -> datetime:
-    return value.astimezone(UTC).replace(tzinfo=None) if value.tzinfo else value
-
-
-def local_time(value: datetime) -> datetime:
-    """A stored (naive UTC) time as the clock on the meeting room's wall showed it."""
-    return value.replace(tzinfo=UTC).astimezone(LOCAL_TZ)
 
 
 @dataclass

@@ -10,7 +10,8 @@ from enum import StrEnum
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from accounts.models import User, utcnow
+from accounts.models import User
+from core.clock import utcnow
 from core.extensions import db
 
 

@@ -17,6 +17,7 @@ from pydantic import (
 
 from annotations.models import Kind, Visibility
 from core.errors import AppError
+from core.validation import PlainText
 
 MAX_BODY = 5000
 MAX_QUOTE = 5000
@@ -34,14 +35,14 @@ DEFAULT_VISIBILITY = {
 }
 
 Coordinate = Annotated[float, Field(allow_inf_nan=False)]
-PageNumber = Annotated[int, Field(ge=1)]
+PageNumber = Annotated[int, Field(ge=1, le=100_000)]
 OpId = Annotated[str, Field(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_\-]+$")]
 Id = Annotated[int, Field(ge=1, le=2**53)]
 
 
 class CommentTarget(BaseModel):
     paragraph_id: Id | None = None
-    quote: str = Field(default="", max_length=MAX_QUOTE)
+    quote: PlainText = Field(default="", max_length=MAX_QUOTE)
 
 
 class HighlightTarget(BaseModel):
@@ -49,7 +50,7 @@ class HighlightTarget(BaseModel):
     quads: list[tuple[Coordinate, Coordinate, Coordinate, Coordinate]] = Field(
         min_length=1, max_length=MAX_QUADS
     )
-    quote: str = Field(default="", max_length=MAX_QUOTE)
+    quote: PlainText = Field(default="", max_length=MAX_QUOTE)
     color: Literal[tuple(HIGHLIGHT_COLORS)] = "yellow"
 
     @field_validator("quads")
@@ -111,7 +112,7 @@ class DocumentRef(BaseModel):
 
 class PresenceUpdate(BaseModel):
     document_id: Id
-    page: PageNumber = Field(le=100_000)
+    page: PageNumber
 
 
 class NewAnnotation(BaseModel):
@@ -119,7 +120,7 @@ class NewAnnotation(BaseModel):
     document_id: Id
     kind: Kind
     target: dict
-    body: str = Field(default="", max_length=MAX_BODY)
+    body: PlainText = Field(default="", max_length=MAX_BODY)
     visibility: Visibility | None = None
     reply_to: Id | None = None
 
@@ -146,7 +147,7 @@ class AnnotationChanges(BaseModel):
     op_id: OpId
     id: Id
     document_id: Id | None = None
-    body: str | None = Field(default=None, max_length=MAX_BODY)
+    body: PlainText | None = Field(default=None, max_length=MAX_BODY)
     target: dict | None = None
     visibility: Visibility | None = None
 

@@ -14,7 +14,7 @@ from sqlalchemy import insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
-from accounts.models import User, utcnow
+from accounts.models import User
 from annotations.models import Annotation, DocumentSequence, Kind, ProcessedOperation, Visibility
 from annotations.schemas import (
     AnnotationChanges,
@@ -24,6 +24,7 @@ from annotations.schemas import (
     check_target,
 )
 from core.broadcast import after_commit, document_room, user_room
+from core.clock import utcnow
 from core.errors import AppError
 from core.extensions import db
 from documents.models import Document, DocumentPage, Paragraph
@@ -258,7 +259,7 @@ def join_document(user: User, document_id: int) -> int:
 @_idempotent
 def create_annotation(user: User, data: NewAnnotation) -> dict:
     document = _document(user, data.document_id)
-    target = data.target
+    target, parent = data.target, None
     if data.reply_to is not None:
         parent = _reply_parent(user, document, data)
         target = {**target, "paragraph_id": parent.paragraph_id}
@@ -274,7 +275,8 @@ def create_annotation(user: User, data: NewAnnotation) -> dict:
         body=data.body,
         paragraph_id=paragraph_id,
         page=page,
-        reply_to_id=data.reply_to,
+        # Threads are one level deep: a reply to a reply joins its thread, as in chat apps.
+        reply_to_id=(parent.reply_to_id or parent.id) if data.reply_to is not None else None,
         seq=_next_seq(document.id),
         created_at=now,
         updated_at=now,

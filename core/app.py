@@ -11,6 +11,7 @@ from core.config import load_config
 from core.errors import register_error_handlers
 from core.extensions import babel, db, login_manager, migrate, socketio
 from core.i18n import compile_catalogs, select_locale
+from core.security import BoundedIntConverter, refuse_cross_site_writes
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -21,7 +22,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     if type(dbapi_connection).__module__.startswith("sqlite3"):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA synchronous=FULL")  # an ack promises the row survives a power cut
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=10000")
         cursor.close()
@@ -44,10 +45,11 @@ def create_app(overrides: dict | None = None) -> Flask:
         app,
         async_mode=app.config["SOCKETIO_ASYNC_MODE"],
         message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
-        cors_allowed_origins=[],
         max_http_buffer_size=1_000_000,
     )
     register_error_handlers(app)
+    app.url_map.converters["int"] = BoundedIntConverter
+    app.before_request(refuse_cross_site_writes)
     _register_features(app)
     _attach_document_runtime(app)
     _register_template_helpers(app)

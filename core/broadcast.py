@@ -1,25 +1,46 @@
-"""Socket.IO events emitted only after the database transaction that caused them commits.
+"""Socket.IO effects that happen only after the database transaction that caused them commits.
 
 Services call `after_commit(...)`; nothing reaches clients if the transaction rolls back, and
 no client can see an event about data it cannot yet read (h's notify-after-commit rule).
 """
+
+from collections.abc import Callable
 
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from core.extensions import socketio
 
-_PENDING_KEY = "pending_broadcasts"
+_PENDING_KEY = "pending_socket_effects"
+
+
+def _queue(session: Session, effect: Callable[[], None]) -> None:
+    session.info.setdefault(_PENDING_KEY, []).append(effect)
 
 
 def after_commit(session: Session, event_name: str, payload: dict, room: str) -> None:
-    session.info.setdefault(_PENDING_KEY, []).append((event_name, payload, room))
+    _queue(session, lambda: socketio.emit(event_name, payload, to=room))
+
+
+def disconnect_user_after_commit(session: Session, user_id: int) -> None:
+    """Drop a user's live connections, so the rooms they may no longer follow stop reaching them.
+
+    Their clients reconnect at once and must join each document again, past the permission
+    check. Only connections to this process are known (python-socketio keeps no cross-process
+    list); with a message queue, the others keep their rooms until they reconnect.
+    """
+
+    def disconnect() -> None:
+        for sid, _ in list(socketio.server.manager.get_participants("/", user_room(user_id))):
+            socketio.server.disconnect(sid, namespace="/")
+
+    _queue(session, disconnect)
 
 
 @event.listens_for(Session, "after_commit")
-def _emit_pending(session: Session) -> None:
-    for event_name, payload, room in session.info.pop(_PENDING_KEY, []):
-        socketio.emit(event_name, payload, to=room)
+def _run_pending(session: Session) -> None:
+    for effect in session.info.pop(_PENDING_KEY, []):
+        effect()
 
 
 @event.listens_for(Session, "after_rollback")
@@ -33,7 +54,3 @@ def user_room(user_id: int) -> str:
 
 def document_room(document_id: int) -> str:
     return f"document:{document_id}"
-
-
-def meeting_room(meeting_id: int) -> str:
-    return f"meeting:{meeting_id}"

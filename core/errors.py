@@ -18,6 +18,7 @@ MESSAGES = {
     "method_not_allowed": _l("Thao tác này không được hỗ trợ tại địa chỉ này."),
     "request_too_large": _l("Tệp gửi lên quá lớn (tối đa %(limit_mb)s MB)."),
     "conflict": _l("Dữ liệu đã thay đổi, vui lòng tải lại trang."),
+    "cross_site_request": _l("Yêu cầu bị từ chối vì không xuất phát từ trang của Phòng họp không giấy."),
     "internal_error": _l("Máy chủ gặp sự cố. Vui lòng thử lại sau ít phút."),
     "validation_error": _l("Dữ liệu không hợp lệ: %(detail)s"),
     # Accounts
@@ -30,6 +31,7 @@ MESSAGES = {
     # Meetings
     "meeting_not_found": _l("Không tìm thấy kỳ họp."),
     "agenda_item_not_found": _l("Không tìm thấy nội dung chương trình."),
+    "member_not_found": _l("Người này không phải thành viên của kỳ họp."),
     "invalid_role": _l("Vai trò phải là thư ký, chủ tọa hoặc đại biểu."),
     "agenda_item_not_empty": _l("Hãy rút các tài liệu của nội dung này trước khi xóa nó khỏi chương trình."),
     "agenda_order_mismatch": _l("Danh sách sắp xếp phải gồm đúng các nội dung của chương trình."),

@@ -29,5 +29,5 @@ def clean_text(value: str) -> str:
     return value.translate(_CONTROL_CHARACTERS)
 
 
-# A user-written string: control characters removed, surrounding whitespace trimmed.
+# A user-written string, without control characters.
 PlainText = Annotated[str, AfterValidator(clean_text)]

@@ -7,7 +7,7 @@ from enum import StrEnum
 from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
-from accounts.models import utcnow
+from core.clock import utcnow
 from core.extensions import db
 from meetings.models import AgendaItem
 

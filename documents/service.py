@@ -9,13 +9,11 @@ from pathlib import PurePosixPath
 from sqlalchemy import select
 
 from accounts.models import User
-from core.broadcast import after_commit, user_room
 from core.errors import AppError
 from core.extensions import db
 from documents.models import Document, DocumentPage, DocumentStatus, Paragraph
-from meetings.models import Role
 from meetings.permissions import can_manage, require_manager, require_visible
-from meetings.service import get_agenda_item_for_manager
+from meetings.service import get_agenda_item_for_manager, notify_members
 from storage.blobstore import BlobStore
 from storage.page_cache import PageCache, snap_width
 from storage.pdf.ingest import IngestResult, PdfLimits, PdfRejected
@@ -122,7 +120,7 @@ def upload_document(
     db.session.add(document)
     db.session.flush()
     _store_paragraphs(document, result)
-    _notify_meeting_changed(document)
+    notify_members(document.meeting, "meeting:updated")
     db.session.commit()
     _schedule_prewarm(runtime, document)
     return document
@@ -153,7 +151,7 @@ def replace_document(
     db.session.add(document)
     db.session.flush()
     _store_paragraphs(document, result)
-    _notify_meeting_changed(document)
+    notify_members(document.meeting, "meeting:updated")
     db.session.commit()
     _schedule_prewarm(runtime, document)
     return document
@@ -162,7 +160,7 @@ def replace_document(
 def withdraw_document(actor: User, document_id: int) -> Document:
     document = _document_for_manager(actor, document_id)
     document.status = DocumentStatus.WITHDRAWN
-    _notify_meeting_changed(document)
+    notify_members(document.meeting, "meeting:updated")
     db.session.commit()
     return document
 
@@ -175,20 +173,14 @@ def _document_for_manager(actor: User, document_id: int) -> Document:
     return document
 
 
-def _notify_meeting_changed(document: Document) -> None:
-    meeting = document.meeting
-    for membership in meeting.memberships:
-        if meeting.is_published or membership.role == Role.SECRETARY:
-            after_commit(db.session, "meeting:updated", {"id": meeting.id}, user_room(membership.user_id))
-
-
 def get_document(user: User, document_id: int) -> Document:
-    """Members read active documents; secretaries can still open earlier versions."""
+    """Members read active documents and earlier versions (their notes stay on them);
+    a withdrawn document is gone for everyone but the secretaries."""
     document = db.session.get(Document, document_id)
     if document is None:
         raise AppError("document_not_found", 404)
     meeting = require_visible(document.meeting, user, "document_not_found")
-    if not document.is_active and not can_manage(meeting, user):
+    if document.status == DocumentStatus.WITHDRAWN and not can_manage(meeting, user):
         raise AppError("document_not_found", 404)
     return document
 

@@ -1,7 +1,7 @@
 """`flask demo`: a ready meeting so the first run of the app shows something real."""
 
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import click
@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from accounts.models import User
 from accounts.schemas import NewUser
 from accounts.service import create_user
+from core.clock import VIETNAM
 from core.errors import AppError
 from core.extensions import db
 from documents.service import upload_document
@@ -18,9 +19,9 @@ from meetings.demo_pack import demo_pack
 from meetings.models import Role
 from meetings.schemas import NewAgendaItem, NewMeeting, NewMember
 from meetings.service import add_agenda_item, add_member, create_meeting, publish, rename_agenda_item
+from storage.pdf.ingest import PdfRejected
 
 DEMO_PASSWORD = "phonghop"
-VIETNAM = timezone(timedelta(hours=7))
 DEMO_PEOPLE = [
     ("secretary", "Nguyễn Thị Thu", "Chuyên viên Văn phòng HĐND", Role.SECRETARY),
     ("chair", "Hoàng Văn Quang", "Chủ tịch HĐND huyện", Role.CHAIR),
@@ -40,6 +41,17 @@ def _pack_from_dir(folder: Path) -> list[tuple[str, None, str, bytes]]:
     return [(f.stem.replace("-", " ").capitalize(), None, f.name, f.read_bytes()) for f in files]
 
 
+def _check_pack(files, runtime) -> None:
+    """Refuse a bad pack before anything is created, so a failed run leaves the database empty."""
+    for _, _, filename, data in files:
+        try:
+            runtime.pool.ingest(data, runtime.limits)
+        except PdfRejected as rejection:
+            raise click.ClickException(
+                f"{filename}: {AppError(rejection.code, **rejection.params).message()}"
+            ) from None
+
+
 @click.command("demo")
 @click.option(
     "--pack",
@@ -51,6 +63,10 @@ def demo_command(pack: Path | None) -> None:
     if db.session.scalar(select(func.count(User.id))):
         click.echo("Cơ sở dữ liệu đã có dữ liệu; bỏ qua việc tạo dữ liệu mẫu.")
         return
+    # Pre-render right here: a background thread would die with this short-lived command.
+    runtime = replace(current_app.extensions["documents"], schedule=lambda task, *args: task(*args))
+    files = _pack_from_dir(pack) if pack else demo_pack()
+    _check_pack(files, runtime)
     admin = create_user(
         NewUser(username="admin", password=DEMO_PASSWORD, full_name="Quản trị hệ thống", is_admin=True)
     )
@@ -79,14 +95,9 @@ def demo_command(pack: Path | None) -> None:
     )
     for username, _, _, role in DEMO_PEOPLE[1:]:
         add_member(secretary, meeting.id, NewMember(username=username, role=role))
-    # Pre-render right here: a background thread would die with this short-lived command.
-    runtime = replace(current_app.extensions["documents"], schedule=lambda task, *args: task(*args))
-    for item_title, document_title, filename, data in _pack_from_dir(pack) if pack else demo_pack():
+    for item_title, document_title, filename, data in files:
         item = add_agenda_item(secretary, meeting.id, NewAgendaItem(title=item_title))
-        try:
-            document = upload_document(secretary, item.id, filename, data, document_title, runtime)
-        except AppError as error:
-            raise click.ClickException(f"{filename}: {error.message()}") from None
+        document = upload_document(secretary, item.id, filename, data, document_title, runtime)
         if pack and document.title:
             rename_agenda_item(secretary, item.id, NewAgendaItem(title=document.title))
     publish(secretary, meeting.id)

@@ -6,7 +6,8 @@ from enum import StrEnum
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from accounts.models import User, utcnow
+from accounts.models import User
+from core.clock import utcnow
 from core.extensions import db
 
 

@@ -1,9 +1,8 @@
 """Payloads accepted by the meeting adapters."""
 
-from datetime import datetime
-
 from pydantic import BaseModel, ConfigDict, Field
 
+from core.clock import UtcTime
 from core.validation import PlainText
 from meetings.models import Role
 
@@ -14,13 +13,13 @@ class _Strict(BaseModel):
 
 class NewMeeting(_Strict):
     title: PlainText = Field(min_length=1, max_length=300)
-    starts_at: datetime
+    starts_at: UtcTime
     location: PlainText = Field(default="", max_length=300)
 
 
 class MeetingChanges(_Strict):
     title: PlainText | None = Field(default=None, min_length=1, max_length=300)
-    starts_at: datetime | None = None
+    starts_at: UtcTime | None = None
     location: PlainText | None = Field(default=None, max_length=300)
 
 

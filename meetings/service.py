@@ -1,12 +1,11 @@
 """Meeting operations: the secretary builds the meeting; members see it once published."""
 
-from datetime import UTC
-
 from sqlalchemy import select
 
-from accounts.models import User, utcnow
+from accounts.models import User
 from accounts.service import require_user
-from core.broadcast import after_commit, user_room
+from core.broadcast import after_commit, disconnect_user_after_commit, user_room
+from core.clock import utcnow
 from core.errors import AppError
 from core.extensions import db
 from meetings.models import AgendaItem, Meeting, MeetingStatus, Membership, Role
@@ -14,16 +13,11 @@ from meetings.permissions import require_manager, require_visible, role_of
 from meetings.schemas import AgendaOrder, MeetingChanges, NewAgendaItem, NewMeeting, NewMember
 
 
-def _naive_utc(value):
-    """Store times as naive UTC; an offset-less time is taken as already UTC."""
-    return value.astimezone(UTC).replace(tzinfo=None) if value.tzinfo else value
-
-
 def create_meeting(actor: User, data: NewMeeting) -> Meeting:
     """Anyone signed in may convene a meeting; they become its first secretary."""
     meeting = Meeting(
         title=data.title,
-        starts_at=_naive_utc(data.starts_at),
+        starts_at=data.starts_at,
         location=data.location,
         created_by_id=actor.id,
     )
@@ -38,10 +32,10 @@ def update_meeting(actor: User, meeting_id: int, changes: MeetingChanges) -> Mee
     if changes.title is not None:
         meeting.title = changes.title
     if changes.starts_at is not None:
-        meeting.starts_at = _naive_utc(changes.starts_at)
+        meeting.starts_at = changes.starts_at
     if changes.location is not None:
         meeting.location = changes.location
-    _notify_members(meeting, "meeting:updated")
+    notify_members(meeting, "meeting:updated")
     db.session.commit()
     return meeting
 
@@ -87,8 +81,9 @@ def remove_member(actor: User, meeting_id: int, user_id: int) -> None:
         select(Membership).where(Membership.meeting_id == meeting.id, Membership.user_id == user_id)
     )
     if membership is None:
-        raise AppError("user_not_found", 404, username=str(user_id))
+        raise AppError("member_not_found", 404)
     after_commit(db.session, "meeting:removed", {"id": meeting.id}, user_room(user_id))
+    disconnect_user_after_commit(db.session, user_id)
     db.session.delete(membership)
     db.session.commit()
 
@@ -98,7 +93,7 @@ def add_agenda_item(actor: User, meeting_id: int, data: NewAgendaItem) -> Agenda
     last = max((item.position for item in meeting.agenda_items), default=0)
     item = AgendaItem(meeting=meeting, title=data.title, position=last + 1)
     db.session.add(item)
-    _notify_members(meeting, "meeting:updated")
+    notify_members(meeting, "meeting:updated")
     db.session.commit()
     return item
 
@@ -114,7 +109,7 @@ def get_agenda_item_for_manager(actor: User, item_id: int) -> AgendaItem:
 def rename_agenda_item(actor: User, item_id: int, data: NewAgendaItem) -> AgendaItem:
     item = get_agenda_item_for_manager(actor, item_id)
     item.title = data.title
-    _notify_members(item.meeting, "meeting:updated")
+    notify_members(item.meeting, "meeting:updated")
     db.session.commit()
     return item
 
@@ -126,7 +121,7 @@ def reorder_agenda(actor: User, meeting_id: int, order: AgendaOrder) -> Meeting:
         raise AppError("agenda_order_mismatch")
     for position, item_id in enumerate(order.item_ids, start=1):
         items[item_id].position = position
-    _notify_members(meeting, "meeting:updated")
+    notify_members(meeting, "meeting:updated")
     db.session.commit()
     db.session.refresh(meeting)
     return meeting
@@ -138,7 +133,7 @@ def remove_agenda_item(actor: User, item_id: int) -> None:
     if any(document.is_active for document in item.documents):
         raise AppError("agenda_item_not_empty", 409)
     item.removed_at = utcnow()
-    _notify_members(item.meeting, "meeting:updated")
+    notify_members(item.meeting, "meeting:updated")
     db.session.commit()
 
 
@@ -159,7 +154,7 @@ def publish(actor: User, meeting_id: int) -> Meeting:
     return meeting
 
 
-def _notify_members(meeting: Meeting, event_name: str) -> None:
+def notify_members(meeting: Meeting, event_name: str) -> None:
     """Tell members' open pages to refresh this meeting; drafts only concern secretaries."""
     for membership in meeting.memberships:
         if meeting.is_published or membership.role == Role.SECRETARY:

@@ -1,10 +1,11 @@
 """HTTP adapters for meetings: the JSON API and the meeting pages."""
 
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import datetime
 
 from flask import Blueprint, jsonify, render_template
 from flask_login import current_user, login_required
 
+from core.clock import in_vietnam
 from core.http import json_body
 from core.validation import parse
 from documents.service import active_documents
@@ -14,17 +15,12 @@ from meetings.schemas import AgendaOrder, MeetingChanges, NewAgendaItem, NewMeet
 
 bp = Blueprint("meetings", __name__)
 
-# Vietnam has kept UTC+7 without daylight saving since 1975; a fixed offset needs no tz database.
-VIETNAM_TIME = timezone(timedelta(hours=7))
-
 
 @bp.app_template_filter("local_time")
 def local_time(value: str | datetime) -> str:
     """Stored times are naive UTC; councils read them as dd/mm/yyyy HH:MM in Vietnam time."""
     moment = datetime.fromisoformat(value) if isinstance(value, str) else value
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(VIETNAM_TIME).strftime("%d/%m/%Y %H:%M")
+    return in_vietnam(moment.replace(tzinfo=None)).strftime("%d/%m/%Y %H:%M")
 
 
 def meeting_detail(meeting, user) -> dict:

@@ -14,6 +14,14 @@ HOSTILE_JSON_BODIES = [
     {"title": "x" * 100_000, "item_ids": ["a", None, 1.5]},
     {"title": "\u0000\ud7ff", "starts_at": "2026-13-45T99:99:99", "location": 7},
     {"item_ids": list(range(1000))},
+    {"title": "Kỳ họp", "starts_at": "9999-12-31T23:59:59-14:00", "location": "x"},
+    {"title": "Kỳ họp", "starts_at": "0001-01-01T00:00:00+14:00"},
+    {"username": "a" * 64, "role": "delegate", "item_ids": [2**70]},
+]
+HOSTILE_QUERIES = [
+    "?since=9999-12-31T23:59:59-14:00&until=0001-01-01T00:00:00%2B14:00",
+    "?since=-1&width=-5&format=zzz&agenda_item=99999999999999999999&document=abc",
+    "?since=99999999999999999999999&width=99999999999999999999",
 ]
 RAW_BODIES = [b"\xff\xfe\x00", b"{", b'{"a": ' * 500]
 
@@ -50,6 +58,11 @@ def test_no_route_answers_5xx_to_hostile_input(app, client, api, populated, user
             response = getattr(caller, method.lower())(url, data=raw, content_type="application/json")
             if response.status_code >= 500:
                 failures.append((method, url, raw, response.status_code))
+        if method == "GET":
+            for query in HOSTILE_QUERIES:
+                response = caller.get(url + query)
+                if response.status_code >= 500:
+                    failures.append((method, url + query, None, response.status_code))
         if method == "POST":
             response = caller.post(
                 url,

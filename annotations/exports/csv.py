@@ -8,8 +8,9 @@ secretary's computer (OWASP "CSV injection").
 import csv
 import io
 
-from annotations.digest import Digest, Entry, iter_entries, local_time
+from annotations.digest import Digest, Entry, iter_entries
 from annotations.exports.heading import HIDDEN_TEXT, KIND_LABELS, document_label
+from core.clock import in_vietnam
 
 COLUMNS = (
     "Nội dung chương trình",
@@ -56,7 +57,7 @@ def _row(item_title: str, document_title: str, paragraph, entry: Entry) -> tuple
         paragraph.number if paragraph else "",
         paragraph.text if paragraph else entry.quote,
         entry.author,
-        local_time(entry.created_at).strftime("%Y-%m-%d %H:%M"),
+        in_vietnam(entry.created_at).strftime("%Y-%m-%d %H:%M"),
         "Trả lời" if entry.reply_to else KIND_LABELS.get(entry.kind, entry.kind),
         HIDDEN_TEXT if entry.hidden else entry.body,
         entry.id,

@@ -7,7 +7,8 @@ language the chair's screen uses (Nghị định 30/2020/NĐ-CP sets the header,
 from dataclasses import dataclass
 from datetime import datetime
 
-from annotations.digest import Digest, Entry, local_time
+from annotations.digest import Digest, Entry
+from core.clock import in_vietnam
 
 MOTTO = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc")
 TITLE = "BÁO CÁO TỔNG HỢP Ý KIẾN ĐẠI BIỂU"
@@ -43,7 +44,7 @@ class ReportHeading:
 
     def date_line(self, when: datetime) -> str:
         """Days below 10 and months below 3 take a leading zero, as the decree asks."""
-        day = local_time(when)
+        day = in_vietnam(when)
         month = f"{day.month:02d}" if day.month < 3 else str(day.month)
         return f"{self.place}, ngày {day.day:02d} tháng {month} năm {day.year}"
 
@@ -58,7 +59,7 @@ def roman(number: int) -> str:
 
 def clock(value: datetime) -> str:
     """ "08:15 ngày 23/11/2026", in Vietnam's time."""
-    local = local_time(value)
+    local = in_vietnam(value)
     return f"{local:%H:%M} ngày {local:%d/%m/%Y}"
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from gevent import get_hub, monkey
 from sqlalchemy import select
 
-from accounts.models import User, utcnow
+from accounts.models import User
 from annotations.digest import Digest, DigestFilters, build_digest, gather
 from annotations.exports.csv import digest_csv
 from annotations.exports.docx import digest_docx
@@ -20,6 +20,7 @@ from annotations.exports.pdf import typeset_request
 from annotations.models import Annotation, Kind
 from annotations.schemas import HIGHLIGHT_COLORS, INK_COLORS
 from annotations.service import shared_annotations, shared_annotations_of_meeting
+from core.clock import utcnow
 from core.errors import AppError, forbidden
 from core.extensions import db
 from documents.models import Document, Paragraph

@@ -109,6 +109,30 @@ def test_a_reply_joins_the_thread_of_its_paragraph(join, document, first_paragra
     assert event["paragraph_id"] == first_paragraph.id
 
 
+def test_a_reply_to_a_reply_stays_in_the_same_thread(join, document, first_paragraph):
+    author, other = join("daibieu1"), join("daibieu2")
+    root = author.emit("annotation:create", comment(document, first_paragraph), callback=True)
+    reply = other.emit(
+        "annotation:create", comment(document, None, "Đồng ý.", reply_to=root["id"]), callback=True
+    )
+    answer = author.emit(
+        "annotation:create", comment(document, None, "Cảm ơn.", reply_to=reply["id"]), callback=True
+    )
+    assert answer["ok"], answer
+    event = next(e for e in received(other, "annotation:created") if e["id"] == answer["id"])
+    assert event["reply_to"] == root["id"]
+
+
+def test_control_characters_are_dropped_from_comment_text(join, document, first_paragraph):
+    author, other = join("daibieu1"), join("daibieu2")
+    ack = author.emit(
+        "annotation:create", comment(document, first_paragraph, "Đề\x0b nghị\x01 bổ sung"), callback=True
+    )
+    assert ack["ok"], ack
+    [event] = received(other, "annotation:created")
+    assert event["body"] == "Đề nghị bổ sung"
+
+
 def test_editing_and_deleting_ones_own_comment_reaches_the_others(join, document, first_paragraph):
     author, other = join("daibieu1"), join("daibieu2")
     created = author.emit("annotation:create", comment(document, first_paragraph), callback=True)
@@ -216,3 +240,19 @@ def test_comment_text_is_stored_and_sent_as_text_not_markup(join, document, firs
     author.emit("annotation:create", comment(document, first_paragraph, body), callback=True)
     [event] = received(other, "annotation:created")
     assert event["body"] == body
+
+
+def test_a_delegate_removed_from_the_meeting_stops_receiving_its_annotations(
+    join, connect, document, first_paragraph, people, meeting
+):
+    from meetings.service import remove_member
+
+    author, removed = join("daibieu1"), join("daibieu2")
+    remove_member(people["thuky"], meeting.id, people["daibieu2"].id)
+    assert not removed.is_connected()
+    author.emit("annotation:create", comment(document, first_paragraph), callback=True)
+
+    again = connect("daibieu2")
+    refused = again.emit("document:join", {"document_id": document.id}, callback=True)
+    assert refused["ok"] is False
+    assert not received(again, "annotation:created")

@@ -31,3 +31,12 @@ def test_the_demo_leaves_a_database_with_data_alone(app, create_user):
     result = app.test_cli_runner().invoke(args=["demo"])
     assert result.exit_code == 0
     assert find_user("delegate1") is None
+
+
+def test_a_pack_with_a_bad_file_is_refused_before_anything_is_created(app, tmp_path):
+    (tmp_path / "1-good.pdf").write_bytes((MEETING_PACK / "chuong-trinh-ky-hop.pdf").read_bytes())
+    (tmp_path / "2-bad.pdf").write_bytes(b"<html>not a pdf</html>")
+    result = app.test_cli_runner().invoke(args=["demo", "--pack", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "2-bad.pdf" in result.output
+    assert find_user("secretary") is None
