@@ -48,17 +48,17 @@ function boxesOf(paragraph) {
   return parts.length ? parts : [[paragraph.page, paragraph.bbox]];
 }
 
-function paragraphAt(number, [x, y], strict = false) {
+function paragraphAt(number, [x, y]) {
   let best = null, bestDistance = Infinity;
   for (const paragraph of paragraphs) {
     for (const [page, [x0, y0, x1, y1]] of boxesOf(paragraph)) {
       if (page !== number) continue;
       if (x >= x0 - 2 && x <= x1 + 2 && y >= y0 - 2 && y <= y1 + 2) return paragraph;
-      const distance = Math.max(0, y0 - y, y - y1);
+      const distance = Math.hypot(Math.max(0, x0 - x, x - x1), Math.max(0, y0 - y, y - y1));
       if (distance < bestDistance) [best, bestDistance] = [paragraph, distance];
     }
   }
-  return strict ? null : best;
+  return best;
 }
 
 function highlightAt(number, [x, y]) {
@@ -314,6 +314,7 @@ const comments = createComments(ctx);
 const live = createLive({
   documentId: reader.documentId,
   me,
+  page: reader.currentPage(),  // the reader may have opened at a later page before this module ran
   onChange: render,
   onStatus: renderStatus,
   onPresence: renderPresence,
@@ -322,6 +323,19 @@ const live = createLive({
 loadPrefs();
 
 reader.on("zoom", () => render());
+
+/** The last page scrolls clear of both tool bars, whatever their height at this text size. */
+function reserveToolbarSpace() {
+  const toolbar = document.querySelector(".reader-toolbar");
+  const boxes = [bar, toolbar].map((node) => node.getBoundingClientRect());
+  if (boxes.some((box) => box.height === 0)) return;  // hidden under the thumbnails for now
+  const top = Math.min(...boxes.map((box) => box.top));
+  const space = reader.viewer.getBoundingClientRect().bottom - top + 12;
+  reader.viewer.style.setProperty("--toolbar-space", `${Math.max(0, Math.ceil(space))}px`);
+}
+new ResizeObserver(reserveToolbarSpace).observe(bar);
+window.addEventListener("resize", reserveToolbarSpace);
+document.addEventListener("fontscale", () => requestAnimationFrame(reserveToolbarSpace));
 let presenceTimer = 0;
 reader.on("pagechange", ({ number }) => {
   clearTimeout(presenceTimer);

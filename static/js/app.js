@@ -6,6 +6,7 @@
   function setFontScale(scale) {
     const clamped = Math.min(MAX_SCALE, Math.max(MIN_SCALE, Math.round(scale * 100) / 100));
     document.documentElement.style.setProperty("--font-scale", String(clamped));
+    document.documentElement.classList.toggle("font-large", clamped > 1);  // phones drop tool names (annotate.css)
     localStorage.setItem("fontScale", String(clamped));
     document.dispatchEvent(new CustomEvent("fontscale", { detail: clamped }));
   }

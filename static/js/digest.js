@@ -117,13 +117,29 @@
     return wrap;
   }
 
+  function kinds(entries) {
+    const tally = { comments: 0, replies: 0, notes: 0 };
+    const walk = (entry, depth) => {
+      if (depth) tally.replies += 1;
+      else if (entry.kind === "note") tally.notes += 1;
+      else tally.comments += 1;
+      entry.replies.forEach((reply) => walk(reply, depth + 1));
+    };
+    entries.forEach((entry) => walk(entry, 0));
+    return tally;
+  }
+
   function paragraphNode(paragraph) {
     const card = el("article", "paragraph-card");
     card.dataset.paragraphId = paragraph.id;
     const head = el("header", "paragraph-head");
     head.append(el("h4", "", t("page_paragraph", { page: paragraph.page, number: paragraph.number })));
+    // Counted as the totals above count them: comments, replies and notes each by their own name.
+    const tally = kinds(paragraph.entries);
     const counts = el("span", "counts");
-    counts.append(el("span", "count-pill comments", t("comments_n", { n: paragraph.comments })));
+    if (tally.comments || !(tally.replies || tally.notes)) counts.append(el("span", "count-pill comments", t("comments_n", { n: tally.comments })));
+    if (tally.replies) counts.append(el("span", "count-pill", t("replies_n", { n: tally.replies })));
+    if (tally.notes) counts.append(el("span", "count-pill", t("notes_n", { n: tally.notes })));
     if (paragraph.highlights) counts.append(el("span", "count-pill highlights", t("highlights_n", { n: paragraph.highlights })));
     head.append(counts);
     card.append(head, quoteNode(paragraph.text));

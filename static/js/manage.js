@@ -37,6 +37,23 @@
 
   const tray = document.getElementById("upload-tray");
   const trayList = tray.querySelector(".uploads");
+  const trayTitle = tray.querySelector("#upload-tray-title");
+
+  // The page grows by the tray's height (and toasts rise above it), so the tray never hides a form.
+  function reserveTraySpace() {
+    const space = tray.hidden ? 0 : tray.offsetHeight + 16;
+    document.documentElement.style.setProperty("--tray-space", `${space}px`);
+  }
+  new ResizeObserver(reserveTraySpace).observe(tray);
+
+  let batches = 0;  // files of one pick go one after another: the tray reads "uploading" until the last
+
+  function updateTray() {
+    const running = batches > 0 || trayList.querySelector(".upload-row:not(.done):not(.failed)");
+    trayTitle.textContent = t(running ? "uploads_running" : "uploads_finished");
+    tray.hidden = !trayList.children.length;
+    reserveTraySpace();
+  }
 
   function trayRow(name) {
     const row = document.createElement("li");
@@ -45,7 +62,7 @@
     row.querySelector(".upload-name").textContent = name;
     row.querySelector(".upload-state").textContent = t("uploading");
     trayList.append(row);
-    tray.hidden = false;
+    updateTray();
     return row;
   }
 
@@ -57,14 +74,15 @@
     if (kind === "failed") {
       state.setAttribute("role", "alert");
     } else {
-      setTimeout(() => { row.remove(); tray.hidden = !trayList.children.length; }, 5000);
+      setTimeout(() => { row.remove(); updateTray(); }, 5000);
     }
+    updateTray();
   }
 
   // Refusals stay until read; closing the tray clears every finished row, uploads in flight stay.
   tray.querySelector("[data-tray-close]").addEventListener("click", () => {
     trayList.querySelectorAll(".done, .failed").forEach((row) => row.remove());
-    tray.hidden = !trayList.children.length;
+    updateTray();
   });
 
   async function sendFile(url, file, title) {
@@ -78,7 +96,7 @@
         bar.value = share;
         if (share >= 1) row.querySelector(".upload-state").textContent = t("processing");
       });
-      settleRow(row, t("uploaded", { title: doc.title, n: doc.page_count }), "done");
+      settleRow(row, t(doc.page_count === 1 ? "uploaded_one" : "uploaded", { title: doc.title, n: doc.page_count }), "done");
       return true;
     } catch (error) {
       settleRow(row, error.message, "failed");
@@ -90,7 +108,13 @@
     const title = files.length === 1 ? form.elements.title.value.trim() : "";
     const url = `/api/agenda/${form.dataset.itemId}/documents`;
     // One at a time: rural uplinks are narrow, and each file finishes visibly.
-    for (const file of files) await sendFile(url, file, title);
+    batches += 1;
+    try {
+      for (const file of files) await sendFile(url, file, title);
+    } finally {
+      batches -= 1;
+      updateTray();
+    }
     if (form.isConnected) form.reset();
     await meeting.refresh();
   }
@@ -168,11 +192,17 @@
     const item = itemOf(button);
     const row = button.closest("[data-document-id]");
     switch (button.dataset.action) {
-      case "publish":
-        if (await confirm(t("confirm_publish"), t("publish"))) {
+      case "publish": {
+        // Publishing early is allowed, but the secretary should know who would see nothing yet.
+        const warnings = [
+          button.dataset.delegates === "0" ? t("publish_no_delegates") : "",
+          button.dataset.documents === "0" ? t("publish_no_documents") : "",
+        ].filter(Boolean);
+        if (await confirm([t("confirm_publish"), ...warnings].join("\n\n"), t("publish"))) {
           run(async () => { await api("POST", `${base}/publish`); toast(t("published")); }, button);
         }
         break;
+      }
       case "move-up":
         run(() => move(item.id, -1), button);
         break;

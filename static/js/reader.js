@@ -320,28 +320,51 @@
   const measure = document.createElement("canvas").getContext("2d");
   measure.font = `100px ${TEXT_FONT}`;
 
+  // A page stored with /Rotate shows its text turned: read each word box in the text's own frame
+  // (u along the line, v across it), then turn the span back, so selection follows the words.
+  function readingFrame(rotation, pageWidth, pageHeight) {
+    switch (((rotation % 360) + 360) % 360) {
+      case 90: return ([x0, y0, x1, y1]) => [y0, pageWidth - x1, y1, pageWidth - x0];
+      case 180: return ([x0, y0, x1, y1]) => [pageWidth - x1, pageHeight - y1, pageWidth - x0, pageHeight - y0];
+      case 270: return ([x0, y0, x1, y1]) => [pageHeight - y1, x0, pageHeight - y0, x1];
+      default: return (box) => box.slice(0, 4);
+    }
+  }
+
+  function placeSpan(span, rotation, [x0, y0, x1, y1]) {
+    const corner = { 90: [x1, y0], 180: [x1, y1], 270: [x0, y1] }[rotation] || [x0, y0];
+    span.style.left = `${corner[0]}px`;
+    span.style.top = `${corner[1]}px`;
+    return rotation ? `rotate(${rotation}deg) ` : "";
+  }
+
   // One transparent span per word, stretched to the word's box, so selection follows the real words.
   function buildTextLayer(page, layer) {
     const words = layer.words || [];
     const sx = layer.width ? page.meta.width / layer.width : 1;
     const sy = layer.height ? page.meta.height / layer.height : 1;
+    const rotation = ((page.meta.rotation || 0) % 360 + 360) % 360;
+    const frame = readingFrame(rotation, page.meta.width, page.meta.height);
+    const boxes = words.map(([x0, y0, x1, y1]) => [x0 * sx, y0 * sy, x1 * sx, y1 * sy]);
+    const framed = boxes.map(frame);
     const fragment = document.createDocumentFragment();
     words.forEach((word, index) => {
-      const [x0, y0, x1, y1, text] = word;
-      const width = (x1 - x0) * sx, height = (y1 - y0) * sy;
-      if (!text || width <= 0 || height <= 0) return;
+      const text = word[4];
+      const [u0, v0, u1, v1] = framed[index];
+      const length = u1 - u0, height = v1 - v0;
+      if (!text || length <= 0 || height <= 0) return;
       const span = document.createElement("span");
-      const next = words[index + 1];
-      const lineEnds = !next || Math.abs((next[1] + next[3]) / 2 - (y0 + y1) / 2) > (y1 - y0) / 2 || next[0] <= x1;
+      const next = framed[index + 1];
+      const lineEnds = !next || Math.abs((next[1] + next[3]) / 2 - (v0 + v1) / 2) > height / 2 || next[0] <= u1;
       // Inside a line the span also covers the gap to the next word, so a selection reads as one band.
       const content = lineEnds ? text : text + " ";
-      const reach = lineEnds ? width : (next[0] - x0) * sx;
+      const reach = lineEnds ? length : next[0] - u0;
       span.textContent = content;
       const natural = (measure.measureText(content).width * height) / 100;
-      span.style.left = `${x0 * sx}px`;
-      span.style.top = `${y0 * sy}px`;
+      const turn = placeSpan(span, rotation, boxes[index]);
       span.style.fontSize = `${height}px`;
-      if (natural > 0) span.style.transform = `scaleX(${(reach / natural).toFixed(4)})`;
+      if (natural > 0) span.style.transform = `${turn}scaleX(${(reach / natural).toFixed(4)})`;
+      else if (turn) span.style.transform = turn.trim();
       fragment.append(span);
       if (lineEnds) fragment.append(document.createElement("br"));
     });
@@ -446,9 +469,8 @@
     for (const entry of entries) {
       if (!entry.isIntersecting) continue;
       const button = entry.target;
-      const img = button.querySelector("img");
-      const width = WIDTH_BUCKETS.find((b) => b >= button.clientWidth * (window.devicePixelRatio || 1)) || 320;
-      img.src = `${base}/pages/${button.dataset.goto}/image?width=${width}&format=jpeg`;
+      // The smallest JPEG the server makes (~35 KB), even on a 3x phone: a text page as SVG is larger.
+      button.querySelector("img").src = `${base}/pages/${button.dataset.goto}/image?width=${WIDTH_BUCKETS[0]}&format=jpeg`;
       thumbObserver.unobserve(button);
     }
   }, { root: thumbList, rootMargin: "200px 0px" });
@@ -457,6 +479,7 @@
     drawer.hidden = !open;
     backdrop.hidden = !open || wideScreen.matches;
     root.classList.toggle("with-thumbs", open);
+    document.body.classList.toggle("thumbs-open", open);
     document.querySelectorAll('[data-reader="thumbs"]').forEach((b) => b.setAttribute("aria-expanded", String(open)));
     if (!open) return;
     drawer.querySelectorAll(".thumb").forEach((button) => {
@@ -505,20 +528,56 @@
 
   /* ---------- when the secretary replaces or withdraws this document ---------- */
 
+  const notice = document.getElementById("reader-notice");
+
+  /** The active version that took this one's place, following a chain of replacements; null if none. */
+  async function successorOf(item) {
+    for (const candidate of item ? item.documents.filter((doc) => doc.version > data.version) : []) {
+      let id = candidate.id;
+      for (let step = 0; id && step < 5; step += 1) {
+        const detail = await api("GET", `/api/documents/${id}`);
+        if (detail.replaces_id === data.id) return candidate;
+        id = detail.replaces_id;
+      }
+    }
+    return null;
+  }
+
+  async function checkStillCurrent() {
+    let meeting, mine;
+    try {
+      meeting = await api("GET", `/api/meetings/${root.dataset.meetingId}`);
+    } catch (_) {
+      return;  // gone or unreachable: meeting:removed or the next update will tell
+    }
+    const item = meeting.agenda.find((entry) => entry.id === data.agenda_item_id);
+    if (item && item.documents.some((doc) => doc.id === data.id)) {
+      notice.hidden = true;
+      return;
+    }
+    try {
+      mine = await api("GET", base);
+    } catch (_) {
+      mine = { status: "withdrawn" };  // members no longer see a withdrawn document at all
+    }
+    const replaced = mine.status === "replaced";
+    const successor = replaced ? await successorOf(item).catch(() => null) : null;
+    notice.querySelector('[data-notice="replaced"]').hidden = !replaced;
+    notice.querySelector('[data-notice="withdrawn"]').hidden = replaced;
+    const link = notice.querySelector("[data-notice-successor]");
+    link.hidden = !successor;
+    if (successor) link.href = `/documents/${successor.id}`;
+    notice.hidden = false;
+  }
+
+  if (data.status !== "active") checkStillCurrent();
+
   // The socket library loads after this script (see reader.html).
   document.addEventListener("DOMContentLoaded", () => {
     const socket = live();
     if (!socket) return;
-    socket.on("meeting:updated", async ({ id }) => {
-      if (String(id) !== root.dataset.meetingId) return;
-      let meeting;
-      try {
-        meeting = await api("GET", `/api/meetings/${id}`);
-      } catch (_) {
-        return;  // gone or unreachable: meeting:removed or the next update will tell
-      }
-      const active = meeting.agenda.some((item) => item.documents.some((doc) => doc.id === data.id));
-      document.getElementById("reader-notice").hidden = active;
+    socket.on("meeting:updated", ({ id }) => {
+      if (String(id) === root.dataset.meetingId) checkStillCurrent();
     });
     socket.on("meeting:removed", ({ id }) => {
       if (String(id) === root.dataset.meetingId) window.location.assign("/");
@@ -577,6 +636,12 @@
     const match = /page=(\d+)/.exec(window.location.hash);
     if (match && Number(match[1]) !== currentPage.n) goToPage(Number(match[1]));
   });
+
+  // Toasts drop just below the top bar (app.css), clear of the tool bars at the bottom.
+  const topBar = document.querySelector(".reader-top");
+  new ResizeObserver(() => {
+    document.body.style.setProperty("--reader-top", `${topBar.getBoundingClientRect().bottom}px`);
+  }).observe(topBar);
 
   let lastWidth = viewer.clientWidth;
   new ResizeObserver(() => {

@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import TABLET
+from tests.browser.conftest import PHONE, TABLET
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
@@ -61,3 +61,16 @@ def test_a_highlight_and_a_comment_appear_live_for_another_delegate(open_page):
     expect(comment).to_have_text(body)
     assert comment.locator("b").count() == 0
     expect(reader.locator("#annot-panel [data-panel-title]")).to_have_text("Đoạn 7")
+
+
+def test_on_a_phone_only_the_paragraph_number_opens_its_comments_and_no_keyboard_pops_up(open_page):
+    page = open_page(PHONE, "delegate4")
+    _open_reader(page, _draft_resolution(page))
+    words = page.locator('.page[data-page="1"] .text-layer span')
+    words.nth(40).tap()
+    page.wait_for_timeout(600)  # a tap is judged after the selection it may start has settled
+    expect(page.locator("#annot-panel")).to_be_hidden()
+
+    page.locator('.page[data-page="1"] .pmark').nth(6).tap()
+    expect(page.locator("#annot-panel [data-panel-title]")).to_have_text("Đoạn 7")
+    assert page.evaluate("() => document.activeElement.matches('textarea')") is False

@@ -30,6 +30,7 @@ def test_published_meeting_appears_on_the_delegates_open_list(open_page):
     secretary.locator("#new-meeting button[type=submit]").click()
     secretary.wait_for_url(re.compile(r"/meetings/\d+$"))
     expect(secretary.locator(".status-panel")).to_contain_text("Bản nháp")
+    assert secretary.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
 
     secretary.fill("#invite-username", "delegate2")
     secretary.locator(".invite-form button[type=submit]").click()

@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import TABLET
+from tests.browser.conftest import PHONE, TABLET
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
@@ -42,6 +42,23 @@ WORDS_OUTSIDE_IMAGE = """(n) => {
         return r.left < image.left - 1 || r.top < image.top - 1
             || r.right > image.right + 1 || r.bottom > image.bottom + 1;
     }).length;
+}"""
+
+FITS_THE_WIDTH = "() => document.documentElement.scrollWidth <= window.innerWidth"
+
+# The paragraphs starting on page n whose number is not in the margin before their first line, in page
+# points whatever the reader's rotation: left of the text and level with it where lines run across,
+# above the text and over its column where they run down the page (`down`).
+MARKS_NOT_BESIDE = """async ([n, down]) => {
+    const reader = window.PHReader;
+    const all = await (await fetch(`/api/documents/${reader.documentId}/paragraphs`)).json();
+    return all.filter((p) => p.page === n).filter((p) => {
+        const mark = reader.pageElement(n).querySelector(`.pmark[data-paragraph="${p.id}"]`);
+        const r = mark.getBoundingClientRect();
+        const [x, y] = reader.toPagePoint(n, (r.left + r.right) / 2, (r.top + r.bottom) / 2);
+        const [x0, y0, x1, y1] = p.bbox;
+        return down ? !(x > x0 - 4 && x < x1 + 4 && y < y0) : !(y > y0 - 4 && y < y1 + 4 && x < x0);
+    }).map((p) => p.number);
 }"""
 
 
@@ -110,3 +127,63 @@ def test_a_rotated_page_keeps_its_words_under_the_finger(open_page):
 
     page.reload()
     expect(page.locator('.page-slot[data-page="1"]')).to_have_attribute("data-rotation", "90")
+
+
+def test_paragraph_numbers_stand_beside_their_paragraphs_on_a_sideways_page(open_page):
+    page = open_page(TABLET, "delegate5")
+    page.locator(".meeting-card", has_text="Kỳ họp thứ Mười hai").click()
+    page.locator(".doc-link", has_text="28 trang").click()
+    page.wait_for_url(re.compile(r"/documents/\d+"))
+    page.evaluate("() => window.PHReader.goToPage(11)")
+    expect(page.locator('.page[data-page="11"] .pmark').first).to_be_visible()
+    assert page.evaluate(MARKS_NOT_BESIDE, [11, True]) == []
+
+    rotate = page.get_by_role("button", name="Xoay trang đang đọc một góc vuông")
+    for _ in range(3):  # the page's text runs down: three quarter turns stand it upright
+        rotate.click()
+    expect(page.locator('.page-slot[data-page="11"]')).to_have_attribute("data-rotation", "270")
+    assert page.evaluate(MARKS_NOT_BESIDE, [11, True]) == []
+
+    page.evaluate("() => window.PHReader.goToPage(4)")  # a landscape table: rows closer than the marks
+    expect(page.locator('.page[data-page="4"] .pmark').first).to_be_visible()
+    assert page.evaluate(MARKS_NOT_BESIDE, [4, False]) == []
+
+
+@pytest.mark.parametrize("font_scale", ["1", "1.6"])
+def test_a_phone_never_scrolls_sideways_on_the_reader_meeting_and_digest_pages(open_page, font_scale):
+    page = open_page(PHONE, "chair")
+    page.evaluate("(scale) => localStorage.setItem('fontScale', scale)", font_scale)
+    meeting_id = page.request.get("/api/meetings").json()[0]["id"]
+    document_id = page.request.get(f"/api/meetings/{meeting_id}").json()["agenda"][0]["documents"][0]["id"]
+    for path in (f"/meetings/{meeting_id}", f"/meetings/{meeting_id}/digest", f"/documents/{document_id}"):
+        page.goto(path)
+        page.wait_for_load_state("networkidle")
+        assert page.evaluate(FITS_THE_WIDTH), f"{path} scrolls sideways at text size {font_scale}"
+
+
+def test_on_a_page_stored_sideways_the_selectable_words_run_with_the_printed_text(open_page):
+    page = open_page(TABLET, "delegate4")
+    page.locator(".meeting-card", has_text="Kỳ họp thứ Mười hai").click()
+    page.locator(".doc-link", has_text="28 trang").click()
+    page.wait_for_url(re.compile(r"/documents/\d+"))
+    page.evaluate("() => window.PHReader.goToPage(11)")
+    page.wait_for_function(TEXT_READY, arg=11)
+    checked = page.evaluate(
+        """async () => {
+            const reader = window.PHReader;
+            const layer = await (await fetch(`/api/documents/${reader.documentId}/pages/11/text`)).json();
+            const spans = [...reader.pageElement(11).querySelectorAll('.text-layer span')];
+            const misplaced = [];
+            if (spans.length !== layer.words.length) return { misplaced: ["span count"], spans: spans.length };
+            layer.words.forEach(([x0, y0, x1, y1, text], index) => {
+                if (text.length < 4 || index > 60) return;
+                const r = spans[index].getBoundingClientRect();
+                const [cx, cy] = reader.toPagePoint(11, (r.left + r.right) / 2, (r.top + r.bottom) / 2);
+                const inside = cx >= x0 - 2 && cx <= x1 + 2 && cy >= y0 - 2 && cy <= y1 + 20;
+                if (r.height <= r.width || !inside) misplaced.push(text);
+            });
+            return { misplaced, spans: spans.length };
+        }"""
+    )
+    assert checked["spans"] > 100
+    assert checked["misplaced"] == []

@@ -44,8 +44,16 @@ export function createComments(ctx) {
   const context = form.querySelector("[data-composer-context]");
   const quoteBox = form.querySelector("[data-composer-quote]");
   const cancelReply = form.querySelector("[data-cancel-reply]");
+  const general = panel.querySelector("[data-general]");
   const state = { scope: "all", paragraphId: null, quote: "", replyTo: null, editing: null };
   let comments = [];
+
+  // Opened by a finger, the panel waits for a tap on the box: focusing it would raise the keyboard
+  // over the thread the reader came to see. Opened by mouse or keyboard, typing can start at once.
+  let lastPointer = "";
+  document.addEventListener("pointerdown", (event) => { lastPointer = event.pointerType; }, true);
+  document.addEventListener("keydown", () => { lastPointer = ""; }, true);
+  const touching = () => lastPointer === "touch" || lastPointer === "pen";
 
   function paragraphLabel(paragraphId) {
     const paragraph = ctx.paragraph(paragraphId);
@@ -60,7 +68,7 @@ export function createComments(ctx) {
     state.editing = null;
     ctx.openSheet(panel);
     render();
-    if (scope !== "all") form.elements.body.focus({ preventScroll: true });
+    if (scope !== "all" && !touching()) form.elements.body.focus({ preventScroll: true });
   }
 
   function close() {
@@ -205,12 +213,18 @@ export function createComments(ctx) {
 
   function renderComposer() {
     const reply = state.replyTo;
+    // Under the list of every paragraph's comments, a composer would read as "comment on this list":
+    // a comment on the whole document is asked for by its own button there.
+    const overview = state.scope === "all" && !reply;
+    form.hidden = overview;
+    general.parentElement.hidden = !overview;
     if (reply) context.textContent = t("reply_to", { name: reply.author.id === me.id ? t("you") : reply.author.name });
-    else if (state.scope === "all" || state.paragraphId === null) context.textContent = t("comment_on_document");
+    else if (state.paragraphId === null) context.textContent = t("comment_on_document");
     else context.textContent = t("comment_on", { n: ctx.paragraph(state.paragraphId)?.number ?? "" });
     quoteBox.hidden = !state.quote || Boolean(reply);
     quoteBox.textContent = state.quote;
     cancelReply.hidden = !reply;
+    form.classList.toggle("replying", Boolean(reply));
     form.elements.private.disabled = Boolean(reply && reply.visibility === "private");
   }
 
@@ -225,6 +239,7 @@ export function createComments(ctx) {
     renderComposer();
   });
   back.addEventListener("click", () => open("all"));
+  general.addEventListener("click", () => open("thread", null));
   panel.querySelector("[data-close]").addEventListener("click", close);
 
   form.addEventListener("submit", (event) => {
@@ -232,7 +247,7 @@ export function createComments(ctx) {
     const body = form.elements.body.value.trim();
     if (!body) return;
     const reply = state.replyTo;
-    const paragraphId = reply ? reply.paragraph_id ?? null : state.scope === "all" ? null : state.paragraphId;
+    const paragraphId = reply ? reply.paragraph_id ?? null : state.paragraphId;
     const priv = form.elements.private.checked || Boolean(reply && reply.visibility === "private");
     ctx.submit("annotation:create", {
       kind: "comment",

@@ -18,7 +18,7 @@ export function uuid() {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-export function createLive({ documentId, me, onChange, onStatus, onPresence, onRefused }) {
+export function createLive({ documentId, me, page = 1, onChange, onStatus, onPresence, onRefused }) {
   const socket = window.PH.live();
   const confirmed = new Map();  // id -> the server's latest version, or {id, seq, deleted: true}
   const outboxKey = `ph.outbox.${me.id}`;
@@ -174,10 +174,10 @@ export function createLive({ documentId, me, onChange, onStatus, onPresence, onR
     await flush();
   }
 
-  let lastPage = 1;
-  function presence(page) {
-    lastPage = page;
-    if (socket && socket.connected) socket.emit("presence:update", { document_id: documentId, page });
+  let lastPage = page;
+  function presence(number) {
+    lastPage = number;
+    if (socket && socket.connected) socket.emit("presence:update", { document_id: documentId, page: number });
   }
 
   if (socket) {

@@ -2,6 +2,7 @@
 // scales and rotates with the page): highlights, ink, note pins and the paragraph numbers in the
 // margin; and the pen, eraser and note tools that turn pointers into operations.
 import { getStroke } from "/static/vendor/perfect-freehand.mjs";
+import { placeMarks } from "./marks.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 const PEN_GRACE_MS = 800;  // a palm landing right after the pen lifts is still a palm
@@ -102,40 +103,6 @@ export function createPages(ctx) {
     entry.marks.append(pin);
   }
 
-  /** The on-screen size of a margin mark, in points of this page (see .pmark in annotate.css). */
-  function markFontPt(number) {
-    const scale = reader.scale(number) || 1;
-    return (12 * Math.min(1, scale * 1.35)) / scale;
-  }
-
-  /** Marks sit left of the page's text; where short lines crowd them they alternate between two columns. */
-  function placeMarks(list) {
-    const byPage = new Map();
-    for (const paragraph of list) {
-      if (!byPage.has(paragraph.page)) byPage.set(paragraph.page, []);
-      byPage.get(paragraph.page).push(paragraph);
-    }
-    const places = new Map();
-    for (const [number, onPage] of byPage) {
-      const size = markFontPt(number);
-      const height = size * 2 + 1;
-      const left = Math.min(...onPage.map((p) => p.bbox[0]));
-      const inside = left < 24;
-      const gap = 5 / (reader.scale(number) || 1);  // the CSS margin-left of .pmark
-      const columns = inside ? [left] : [left, Math.max(left - size * 2.2, size * 2 + gap + 2)];
-      const free = columns.map(() => -Infinity);
-      for (const paragraph of [...onPage].sort((a, b) => a.bbox[1] - b.bbox[1])) {
-        const want = paragraph.bbox[1];
-        let column = free.findIndex((bottom) => bottom <= want);
-        if (column < 0) column = free.indexOf(Math.min(...free));
-        const top = Math.max(want, free[column]);
-        free[column] = top + height;
-        places.set(paragraph.id, { x: columns[column], y: top, inside });
-      }
-    }
-    return places;
-  }
-
   function drawParagraphMark(entry, paragraph, count, place) {
     const mark = document.createElement("button");
     mark.type = "button";
@@ -144,6 +111,9 @@ export function createPages(ctx) {
     mark.classList.toggle("has-comments", count > 0);
     mark.style.left = `${place.x}px`;
     mark.style.top = `${place.y}px`;
+    if (place.quarter) mark.style.setProperty("--q", `${place.quarter * 90}deg`);
+    const reach = { "--hit-up": place.hitUp, "--hit-down": place.hitDown, "--hit-right": place.hitRight, "--hit-width": place.hitWidth };
+    for (const [name, value] of Object.entries(reach)) if (value) mark.style.setProperty(name, `${value.toFixed(2)}px`);
     mark.dataset.paragraph = paragraph.id;
     const number = document.createElement("span");
     number.className = "pmark-number";
@@ -172,7 +142,7 @@ export function createPages(ctx) {
       entry.ink.replaceChildren();
       entry.marks.replaceChildren();
     }
-    const places = placeMarks(paragraphs);
+    const places = placeMarks(reader, paragraphs, commentCounts);
     for (const paragraph of paragraphs) {
       const entry = layerFor(paragraph.page);
       if (entry) drawParagraphMark(entry, paragraph, commentCounts.get(paragraph.id) || 0, places.get(paragraph.id));

@@ -1,5 +1,6 @@
 // Reading mode: a text selection offers highlight colours and "comment"; a tap on a highlight shows
-// it; a tap anywhere else in a paragraph opens that paragraph's comment thread.
+// it. A tap elsewhere on the text does nothing: readers touch the page all the time to scroll and zoom,
+// so a paragraph's comments open only from its number in the margin (pages.js).
 
 const TAP_MOVE_PX = 10;
 const TAP_MS = 450;
@@ -123,12 +124,7 @@ export function createSelection(ctx) {
     const number = Number(element.dataset.page);
     const point = reader.toPagePoint(number, event.clientX, event.clientY);
     const highlight = ctx.highlightAt(number, point);
-    if (highlight) {
-      ctx.showHighlight(highlight, event.clientX, event.clientY);
-      return;
-    }
-    const paragraph = ctx.paragraphAt(number, point, true);
-    if (paragraph) ctx.openThread(paragraph.id);
+    if (highlight) ctx.showHighlight(highlight, event.clientX, event.clientY);
   }
 
   return { hideMenu, place };
