@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sqlalchemy import select
 
 from annotations.models import Annotation, Kind
-from annotations.service import shared_annotations
+from annotations.queries import shared_annotations
 from core.clock import UtcTime
 from core.errors import AppError
 from core.extensions import db

@@ -1,12 +1,11 @@
 """HTTP adapters for the chair's digest page and exports (chair, secretaries and admins only)."""
 
-from flask import Blueprint, Response, current_app, jsonify, render_template, request
+from flask import Blueprint, Response, current_app, render_template, request
 from flask_login import current_user, login_required
 
 from annotations.digest import DigestFilters
 from annotations.exports import service
 from annotations.exports.heading import ReportHeading
-from annotations.exports.payload import digest_payload
 from core.validation import parse
 from documents.service import active_documents
 
@@ -40,7 +39,8 @@ def digest_page(meeting_id: int):
 @bp.get("/api/meetings/<int:meeting_id>/digest.json")
 @login_required
 def api_digest(meeting_id: int):
-    response = jsonify(digest_payload(service.meeting_digest(current_user, meeting_id, _filters())))
+    body = service.digest_json(current_user, meeting_id, _filters())
+    response = Response(body, mimetype="application/json")
     response.headers["Cache-Control"] = "private, no-store"
     return response
 
@@ -67,10 +67,9 @@ def api_digest_csv(meeting_id: int):
 @bp.get("/api/meetings/<int:meeting_id>/annotations.jsonld")
 @login_required
 def api_annotations_jsonld(meeting_id: int):
-    collection = service.web_annotations(current_user, meeting_id, request.url_root)
-    response = jsonify(collection)
-    response.mimetype = "application/ld+json"
-    response.headers["Content-Type"] = 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"'
+    body = service.web_annotations(current_user, meeting_id, request.url_root)
+    response = Response(body, content_type='application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"')
+    response.headers["Cache-Control"] = "private, no-store"  # comments are not for shared caches
     return response
 
 

@@ -1,21 +1,20 @@
-"""Annotations: create, edit, delete, hide and catch up; every change takes the document's next seq.
+"""Annotations: create, edit, delete and hide; every change takes the document's next seq.
 
 Each change commits the annotation, its new seq and the ack of its `op_id` in one transaction, and
-only then is it broadcast; a resent `op_id` gets the stored ack back and changes nothing.
-
-Readers for the digest and exports: `shared_annotations(document_ids)`,
-`shared_annotations_of_meeting(meeting_id)` and `annotation_payload(annotation)`.
+only then is it broadcast; a resent `op_id` gets the stored ack back and changes nothing. Reading
+them back (catch-up, the digest's and exports' rows) is annotations.queries.
 """
 
 from collections.abc import Iterable
+from datetime import timedelta
 from functools import wraps
 
-from sqlalchemy import insert, or_, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload, selectinload
 
 from accounts.models import User
 from annotations.models import Annotation, DocumentSequence, Kind, ProcessedOperation, Visibility
+from annotations.queries import annotation_payload, latest_seq, tombstone, visible_document
 from annotations.schemas import (
     AnnotationChanges,
     AnnotationRef,
@@ -28,52 +27,11 @@ from core.clock import utcnow
 from core.errors import AppError
 from core.extensions import db
 from documents.models import Document, DocumentPage, Paragraph
-from documents.service import get_document
-from meetings.models import AgendaItem, Meeting, Role
+from meetings.models import Role
 from meetings.permissions import can_export
 
 # Half a point of slack: clients round coordinates they derived from CSS pixels.
 EDGE_TOLERANCE_PT = 0.5
-
-
-def annotation_payload(annotation: Annotation, *, redact: bool = False) -> dict:
-    """The annotation as clients and exports see it; `redact` blanks a hidden comment's text."""
-    redacted = redact and annotation.is_hidden
-    return {
-        "id": annotation.id,
-        "document_id": annotation.document_id,
-        "author": {"id": annotation.author_id, "name": annotation.author.display_name},
-        "kind": annotation.kind,
-        "target": annotation.target,
-        "body": "" if redacted else annotation.body,
-        "visibility": annotation.visibility,
-        "reply_to": annotation.reply_to_id,
-        "paragraph_id": annotation.paragraph_id,
-        "page": annotation.page,
-        "seq": annotation.seq,
-        "created_at": annotation.created_at.isoformat() + "Z",
-        "updated_at": annotation.updated_at.isoformat() + "Z",
-        "hidden": annotation.is_hidden,
-        "redacted": redacted,
-    }
-
-
-def _tombstone(annotation: Annotation) -> dict:
-    return {
-        "id": annotation.id,
-        "document_id": annotation.document_id,
-        "seq": annotation.seq,
-        "deleted": True,
-    }
-
-
-def latest_seq(document_id: int) -> int:
-    return (
-        db.session.scalar(
-            select(DocumentSequence.last_seq).where(DocumentSequence.document_id == document_id)
-        )
-        or 0
-    )
 
 
 def _next_seq(document_id: int) -> int:
@@ -104,6 +62,14 @@ def _stored_ack(user: User, op_id: str) -> dict | None:
     )
 
 
+def prune_processed_operations(older_than: timedelta) -> int:
+    """Acks only need to outlive a client's outbox, which a connected tablet empties in seconds."""
+    cutoff = utcnow() - older_than
+    pruned = db.session.execute(delete(ProcessedOperation).where(ProcessedOperation.created_at < cutoff))
+    db.session.commit()
+    return pruned.rowcount
+
+
 def _idempotent(operation):
     """A resent op_id gets its first ack back. The happy path pays nothing for this: a resend that
     would succeed again trips the unique (user, op_id) at commit (see `_commit`), one that would now
@@ -123,16 +89,6 @@ def _idempotent(operation):
     return once
 
 
-def _document(user: User, document_id: int) -> Document:
-    """`get_document`, with the agenda item and meeting it checks fetched in one query, not three."""
-    prefetched = db.session.get(  # held here: the session only keeps weak references
-        Document, document_id, options=[joinedload(Document.agenda_item).joinedload(AgendaItem.meeting)]
-    )
-    document = get_document(user, document_id)
-    assert document is prefetched
-    return document
-
-
 def _moderators(document: Document) -> set[int]:
     meeting = document.meeting
     return {m.user_id for m in meeting.memberships if m.role in (Role.CHAIR, Role.SECRETARY)}
@@ -141,7 +97,7 @@ def _moderators(document: Document) -> set[int]:
 def _broadcast(annotation: Annotation, event_name: str, document: Document) -> None:
     """Shared changes go to the document's room; private ones and unredacted hidden text to people."""
     if annotation.is_deleted:
-        payload = _tombstone(annotation)
+        payload = tombstone(annotation)
         room = document_room(document.id) if annotation.visibility == Visibility.SHARED else None
         after_commit(db.session, event_name, payload, room or user_room(annotation.author_id))
         return
@@ -226,7 +182,7 @@ def _visible_annotation(
     annotation = db.session.get(Annotation, annotation_id)
     if annotation is None or (document_id is not None and annotation.document_id != document_id):
         raise AppError("annotation_not_found", 404)
-    document = _document(user, annotation.document_id)
+    document = visible_document(user, annotation.document_id)
     if annotation.visibility == Visibility.PRIVATE and annotation.author_id != user.id:
         raise AppError("annotation_not_found", 404)
     return annotation, document
@@ -253,12 +209,12 @@ def _reply_parent(user: User, document: Document, data: NewAnnotation) -> Annota
 
 def join_document(user: User, document_id: int) -> int:
     """Members may follow a document live; the seq tells them where their catch-up starts."""
-    return latest_seq(_document(user, document_id).id)
+    return latest_seq(visible_document(user, document_id).id)
 
 
 @_idempotent
 def create_annotation(user: User, data: NewAnnotation) -> dict:
-    document = _document(user, data.document_id)
+    document = visible_document(user, data.document_id)
     target, parent = data.target, None
     if data.reply_to is not None:
         parent = _reply_parent(user, document, data)
@@ -342,70 +298,3 @@ def set_hidden(user: User, data: Moderation) -> dict:
     annotation.hidden_by_id = user.id if data.hidden else None
     annotation.updated_at = utcnow()
     return _commit(user, data.op_id, annotation, "annotation:updated", document)
-
-
-def changes_since(user: User, document_id: int, since: int) -> dict:
-    """What the caller may see that changed after `since`; the seq is read first so nothing slips by."""
-    document = _document(user, document_id)
-    seq = latest_seq(document.id)
-    query = (
-        select(Annotation)
-        .options(selectinload(Annotation.author))
-        .where(
-            Annotation.document_id == document.id,
-            Annotation.seq > since,
-            or_(Annotation.visibility == Visibility.SHARED, Annotation.author_id == user.id),
-        )
-        .order_by(Annotation.seq)
-    )
-    if since == 0:
-        query = query.where(Annotation.deleted_at.is_(None))
-    moderator = can_export(document.meeting, user)
-    return {
-        "seq": seq,
-        "annotations": [
-            _tombstone(a)
-            if a.is_deleted
-            else annotation_payload(a, redact=not moderator and a.author_id != user.id)
-            for a in db.session.scalars(query)
-        ],
-    }
-
-
-def shared_annotations(
-    document_ids: Iterable[int], *, kinds: Iterable[str] | None = None, include_hidden: bool = False
-) -> list[Annotation]:
-    """Everything members shared on these documents, for the digest and exports (no permission check).
-
-    Deleted ones are left out, hidden comments too unless `include_hidden`; ordered by document,
-    then paragraph number (document-wide comments first), then time, so replies follow their parent.
-    """
-    query = (
-        select(Annotation)
-        .options(selectinload(Annotation.author))
-        .outerjoin(Paragraph, Paragraph.id == Annotation.paragraph_id)
-        .where(
-            Annotation.document_id.in_(list(document_ids)),
-            Annotation.visibility == Visibility.SHARED,
-            Annotation.deleted_at.is_(None),
-        )
-        .order_by(
-            Annotation.document_id, Paragraph.number.nulls_first(), Annotation.created_at, Annotation.id
-        )
-    )
-    if kinds is not None:
-        query = query.where(Annotation.kind.in_(list(kinds)))
-    if not include_hidden:
-        query = query.where(Annotation.hidden_at.is_(None))
-    return list(db.session.scalars(query))
-
-
-def shared_annotations_of_meeting(meeting_id: int, **options) -> list[Annotation]:
-    """`shared_annotations` for every document of the meeting, earlier versions included."""
-    document_ids = db.session.scalars(
-        select(Document.id)
-        .join(AgendaItem, AgendaItem.id == Document.agenda_item_id)
-        .join(Meeting, Meeting.id == AgendaItem.meeting_id)
-        .where(Meeting.id == meeting_id)
-    )
-    return shared_annotations(list(document_ids), **options)

@@ -3,7 +3,7 @@
 from flask import Blueprint, jsonify, request
 from flask_login import current_user, login_required
 
-from annotations import service
+from annotations import queries
 from annotations.schemas import HIGHLIGHT_COLORS, INK_COLORS, MAX_BODY, Since
 from core.validation import parse
 
@@ -14,7 +14,7 @@ bp = Blueprint("annotations", __name__)
 @login_required
 def api_changes(document_id: int):
     since = parse(Since, request.args.to_dict()).since
-    return jsonify(service.changes_since(current_user, document_id, since))
+    return jsonify(queries.changes_since(current_user, document_id, since))
 
 
 @bp.app_context_processor

@@ -71,6 +71,7 @@ def _import_socket_handlers() -> None:
 def _register_features(app: Flask) -> None:
     from accounts.cli import users_cli
     from accounts.views import bp as accounts_bp
+    from annotations.cli import annotations_cli
     from annotations.export_views import bp as exports_bp
     from annotations.views import bp as annotations_bp
     from documents.views import bp as documents_bp
@@ -84,6 +85,7 @@ def _register_features(app: Flask) -> None:
     app.register_blueprint(exports_bp)
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_command)
+    app.cli.add_command(annotations_cli)
 
 
 def _attach_document_runtime(app: Flask) -> None:

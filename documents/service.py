@@ -1,12 +1,12 @@
 """Document operations: ingest once on upload, then serve pages, text and paragraphs to members."""
 
-import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
+from sqlalchemy.orm.interfaces import ORMOption
 
 from accounts.models import User
 from core.errors import AppError
@@ -64,7 +64,7 @@ def _title_for(requested: str | None, result: IngestResult, filename: str) -> st
 
 def _build_document(result: IngestResult, digest: str, size: int, **fields) -> Document:
     document = Document(sha256=digest, size_bytes=size, page_count=result.page_count, **fields)
-    for page, words in zip(result.pages, result.words, strict=True):
+    for page, words_json in zip(result.pages, result.words_json, strict=True):
         document.pages.append(
             DocumentPage(
                 number=page.number,
@@ -72,30 +72,33 @@ def _build_document(result: IngestResult, digest: str, size: int, **fields) -> D
                 height=page.height,
                 rotation=page.rotation,
                 is_scanned=page.is_scanned,
-                words_json=json.dumps(
-                    [[round(w.x0, 1), round(w.y0, 1), round(w.x1, 1), round(w.y1, 1), w.text] for w in words],
-                    ensure_ascii=False,
-                ),
+                words_json=words_json,
             )
         )
     return document
 
 
 def _store_paragraphs(document: Document, result: IngestResult) -> None:
-    db.session.add_all(
-        Paragraph(
-            document_id=document.id,
-            number=p.number,
-            page=p.page,
-            x0=p.bbox[0],
-            y0=p.bbox[1],
-            x1=p.bbox[2],
-            y1=p.bbox[3],
-            kind=p.kind,
-            text=p.text,
-            parts=[[page, list(box)] for page, box in p.parts],
-        )
-        for p in result.paragraphs
+    """One multi-row INSERT: a long report has thousands, and ORM objects cost a lot each."""
+    if not result.paragraphs:
+        return
+    db.session.execute(
+        insert(Paragraph.__table__),
+        [
+            {
+                "document_id": document.id,
+                "number": p.number,
+                "page": p.page,
+                "x0": p.bbox[0],
+                "y0": p.bbox[1],
+                "x1": p.bbox[2],
+                "y1": p.bbox[3],
+                "kind": p.kind,
+                "text": p.text,
+                "parts": [[page, list(box)] for page, box in p.parts],
+            }
+            for p in result.paragraphs
+        ],
     )
 
 
@@ -105,25 +108,17 @@ def upload_document(
     """Add a document to an agenda item; nothing is stored unless the whole file is usable."""
     item = get_agenda_item_for_manager(actor, item_id)
     result = _ingest(runtime, data)
-    digest = runtime.store.put(data)
     last = max((d.position for d in item.documents), default=0)
-    document = _build_document(
+    return _add_document(
+        actor,
+        filename,
+        data,
         result,
-        digest,
-        len(data),
+        runtime,
         agenda_item=item,
         position=last + 1,
         title=_title_for(title, result, filename),
-        original_filename=(filename or "")[:300],
-        uploaded_by_id=actor.id,
     )
-    db.session.add(document)
-    db.session.flush()
-    _store_paragraphs(document, result)
-    notify_members(document.meeting, "meeting:updated")
-    db.session.commit()
-    _schedule_prewarm(runtime, document)
-    return document
 
 
 def replace_document(
@@ -134,20 +129,29 @@ def replace_document(
     if not old.is_active:
         raise AppError("document_withdrawn", 409)
     result = _ingest(runtime, data)
-    digest = runtime.store.put(data)
-    document = _build_document(
+    old.status = DocumentStatus.REPLACED
+    return _add_document(
+        actor,
+        filename,
+        data,
         result,
-        digest,
-        len(data),
+        runtime,
         agenda_item=old.agenda_item,
         position=old.position,
         title=_title_for(title, result, filename) if title or result.title else old.title,
-        original_filename=(filename or "")[:300],
-        uploaded_by_id=actor.id,
         version=old.version + 1,
         replaces_id=old.id,
     )
-    old.status = DocumentStatus.REPLACED
+
+
+def _add_document(
+    actor: User, filename: str, data: bytes, result: IngestResult, runtime: DocumentRuntime, **fields
+) -> Document:
+    """Store an ingested file with its pages and paragraphs in one commit, then tell the members."""
+    digest = runtime.store.put(data)
+    document = _build_document(
+        result, digest, len(data), original_filename=(filename or "")[:300], uploaded_by_id=actor.id, **fields
+    )
     db.session.add(document)
     db.session.flush()
     _store_paragraphs(document, result)
@@ -173,10 +177,10 @@ def _document_for_manager(actor: User, document_id: int) -> Document:
     return document
 
 
-def get_document(user: User, document_id: int) -> Document:
+def get_document(user: User, document_id: int, options: Sequence[ORMOption] = ()) -> Document:
     """Members read active documents and earlier versions (their notes stay on them);
-    a withdrawn document is gone for everyone but the secretaries."""
-    document = db.session.get(Document, document_id)
+    a withdrawn document is gone for everyone but the secretaries. `options` load more at once."""
+    document = db.session.get(Document, document_id, options=options)
     if document is None:
         raise AppError("document_not_found", 404)
     meeting = require_visible(document.meeting, user, "document_not_found")

@@ -2,9 +2,11 @@
 
 Only the chair and secretaries (and admins) export (meetings.permissions.require_exporter);
 only shared annotations ever leave, private ones never. PyMuPDF work (typesetting the digest,
-writing annotations into a PDF) runs in the PDF worker pool, off the server's event loop.
+writing annotations into a PDF) runs in the PDF worker pool, off the server's event loop; the
+other formats are built from rows read on the loop, then encoded in an OS thread.
 """
 
+import json
 from dataclasses import dataclass
 
 from gevent import get_hub, monkey
@@ -16,10 +18,11 @@ from annotations.exports.csv import digest_csv
 from annotations.exports.docx import digest_docx
 from annotations.exports.heading import ReportHeading
 from annotations.exports.jsonld import annotation_collection
+from annotations.exports.payload import digest_payload
 from annotations.exports.pdf import typeset_request
 from annotations.models import Annotation, Kind
+from annotations.queries import shared_annotations, shared_annotations_of_meeting
 from annotations.schemas import HIGHLIGHT_COLORS, INK_COLORS
-from annotations.service import shared_annotations, shared_annotations_of_meeting
 from core.clock import utcnow
 from core.errors import AppError, forbidden
 from core.extensions import db
@@ -77,16 +80,29 @@ def _off_the_event_loop(work, *args):
     return work(*args)
 
 
+def digest_json(user: User, meeting_id: int, filters: DigestFilters) -> bytes:
+    """The digest for the chair's live page, as UTF-8 JSON (megabytes for a busy meeting)."""
+    return _off_the_event_loop(_json, digest_payload, meeting_digest(user, meeting_id, filters))
+
+
 def digest_table(user: User, meeting_id: int, filters: DigestFilters) -> ExportFile:
-    body = digest_csv(meeting_digest(user, meeting_id, filters))
+    body = _off_the_event_loop(digest_csv, meeting_digest(user, meeting_id, filters))
     return ExportFile(body, f"tong-hop-y-kien-ky-hop-{meeting_id}.csv", "text/csv; charset=utf-8")
 
 
-def web_annotations(user: User, meeting_id: int, base_url: str) -> dict:
-    """Every shared annotation of the meeting, hidden comments excepted, as a W3C collection."""
+def web_annotations(user: User, meeting_id: int, base_url: str) -> bytes:
+    """Every shared annotation of the meeting, hidden comments excepted, as a W3C collection.
+
+    The rows are read here; the collection is built from them, already loaded, in the thread.
+    """
     meeting = exportable_meeting(user, meeting_id)
     annotations = shared_annotations_of_meeting(meeting.id)
-    return annotation_collection(meeting, annotations, _paragraphs_of(annotations), base_url)
+    paragraphs = _paragraphs_of(annotations)
+    return _off_the_event_loop(_json, annotation_collection, meeting, annotations, paragraphs, base_url)
+
+
+def _json(build, *args) -> bytes:
+    return json.dumps(build(*args), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def annotated_pdf(user: User, document_id: int, runtime: DocumentRuntime) -> ExportFile:

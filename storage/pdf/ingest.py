@@ -4,6 +4,7 @@ Every coordinate leaving this module is in PDF points of the page as displayed (
 origin top-left, after /Rotate), so it lines up with a rendered image of the page.
 """
 
+import json
 import math
 import re
 import unicodedata
@@ -11,7 +12,8 @@ from dataclasses import dataclass
 
 import pymupdf
 
-from storage.pdf.paragraphs import Box, Line, PageText, ParagraphInfo, analyse
+from storage.pdf.paragraphs import PageText, ParagraphInfo, analyse
+from storage.pdf.reading_order import Box, Line
 
 __all__ = [
     "IngestResult",
@@ -71,7 +73,7 @@ class PageInfo:
 
 @dataclass(slots=True)
 class Word:
-    """One word of the text layer, in displayed-page points."""
+    """One word of the text layer, in displayed-page points (rounded to 0.1 pt, as stored)."""
 
     x0: float
     y0: float
@@ -87,8 +89,15 @@ class IngestResult:
     page_count: int
     title: str
     pages: list[PageInfo]
-    words: list[list[Word]]
+    # Per page, its words as the JSON text layer the reader loads: [[x0, y0, x1, y1, text], ...].
+    # Encoded here in the worker, so the server stores them without touching each word.
+    words_json: list[str]
     paragraphs: list[ParagraphInfo]
+
+    @property
+    def words(self) -> list[list[Word]]:
+        """The text layer decoded, for checks and tools; the app stores `words_json` as it is."""
+        return [[Word(*row) for row in json.loads(page)] for page in self.words_json]
 
 
 def open_checked(data: bytes, limits: PdfLimits) -> pymupdf.Document:
@@ -124,7 +133,7 @@ def ingest_pdf(data: bytes, limits: PdfLimits = PdfLimits()) -> IngestResult:
         page_count=len(read),
         title=layout.title or _metadata_title(metadata_title),
         pages=[info for info, _, _ in read],
-        words=[words for _, words, _ in read],
+        words_json=[words for _, words, _ in read],
         paragraphs=layout.paragraphs,
     )
 
@@ -173,12 +182,11 @@ def _metadata_title(title: str) -> str:
 # One page
 
 
-def _read_page(page: pymupdf.Page) -> tuple[PageInfo, list[Word], PageText]:
+def _read_page(page: pymupdf.Page) -> tuple[PageInfo, str, PageText]:
     textpage = page.get_textpage(flags=_TEXT_FLAGS)
     text_dict = page.get_text("dict", textpage=textpage)
     shown = _Shown(tuple(page.rotation_matrix), page.rect.width, page.rect.height)
-    words = _words(page.get_text("words", textpage=textpage), shown)
-    chars = sum(len(word.text) for word in words)
+    words, chars = _text_layer(page.get_text("words", textpage=textpage), shown)
     bounds = pymupdf.Rect(0, 0, text_dict["width"], text_dict["height"])
     info = PageInfo(
         number=page.number + 1,
@@ -206,10 +214,20 @@ class _Shown:
         return (x0, y0, x1, y1)
 
 
-def _words(raw_words: list[tuple], shown: _Shown) -> list[Word]:
-    """The text layer; a hot loop (hundreds of words a page), hence the local names."""
+def _text_layer(raw_words: list[tuple], shown: _Shown) -> tuple[str, int]:
+    """The page's words as JSON, and how many letters they hold.
+
+    A hot loop (hundreds of words a page), hence the local names; 0.1 pt is finer than a
+    reader's finger and keeps the stored text layer small.
+    """
     box, nfc = shown.box, unicodedata.normalize
-    return [Word(*box(raw[:4]), nfc("NFC", raw[4])) for raw in raw_words]
+    rows, chars = [], 0
+    for raw in raw_words:
+        x0, y0, x1, y1 = box(raw[:4])
+        text = nfc("NFC", raw[4])
+        chars += len(text)
+        rows.append((round(x0, 1), round(y0, 1), round(x1, 1), round(y1, 1), text))
+    return json.dumps(rows, ensure_ascii=False, separators=(",", ":")), chars
 
 
 def _moved(box: Box, matrix: _Affine) -> Box:

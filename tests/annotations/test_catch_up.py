@@ -2,7 +2,7 @@
 
 import pytest
 
-from annotations import service
+from annotations import queries
 from tests.annotations.payloads import comment, highlight, note, op_id, received
 
 
@@ -93,7 +93,7 @@ def test_the_digest_reads_shared_comments_by_paragraph_without_private_deleted_o
     hidden = author.emit("annotation:create", comment(document, first_paragraph, "Ẩn"), callback=True)
     chair.emit("annotation:hide", {"op_id": op_id(), "id": hidden["id"]}, callback=True)
 
-    digest = service.shared_annotations([document.id], kinds=["comment"])
+    digest = queries.shared_annotations([document.id], kinds=["comment"])
     assert [a.id for a in digest] == [whole["id"], early["id"], late["id"]]
-    with_hidden = service.shared_annotations_of_meeting(document.meeting.id, include_hidden=True)
+    with_hidden = queries.shared_annotations_of_meeting(document.meeting.id, include_hidden=True)
     assert hidden["id"] in [a.id for a in with_hidden]

@@ -5,8 +5,10 @@ import io
 import json
 import re
 import subprocess
+import threading
 from datetime import datetime
 from pathlib import Path
+from types import SimpleNamespace
 
 import docx
 import jsonschema
@@ -234,6 +236,46 @@ def test_the_pdf_work_happens_in_the_worker_processes(api, meeting, document, di
 
     assert chair.get(f"/api/meetings/{meeting.id}/digest.pdf").status_code == 200
     assert chair.get(f"/api/documents/{document.id}/annotated.pdf").status_code == 200
+
+
+class _RecordingThreadpool:
+    """gevent's threadpool, noting the OS thread each job ran in."""
+
+    def __init__(self):
+        self.threads: list[int] = []
+
+    def apply(self, work, args):
+        from gevent import get_hub
+
+        def run(*args):
+            self.threads.append(threading.get_ident())
+            return work(*args)
+
+        return get_hub().threadpool.apply(run, args)
+
+
+@pytest.mark.parametrize("route", ["digest.json", "digest.csv", "annotations.jsonld"])
+def test_under_gevent_exports_are_encoded_in_another_thread_and_come_out_the_same(
+    api, meeting, discussion, monkeypatch, route
+):
+    from annotations.exports import service
+
+    chair, url = api("chutoa"), f"/api/meetings/{meeting.id}/{route}"
+    inline = chair.get(url)
+    pool = _RecordingThreadpool()
+    monkeypatch.setattr(service.monkey, "is_module_patched", lambda module: module == "threading")
+    monkeypatch.setattr(service, "get_hub", lambda: SimpleNamespace(threadpool=pool))
+
+    threaded = chair.get(url)
+
+    assert threaded.status_code == 200
+    assert len(pool.threads) == 1
+    assert pool.threads[0] != threading.get_ident()
+    assert threaded.headers["Content-Type"] == inline.headers["Content-Type"]
+    if route == "digest.json":  # stamped with the time it was made
+        assert {**threaded.get_json(), "generated_at": None} == {**inline.get_json(), "generated_at": None}
+    else:
+        assert threaded.data == inline.data
 
 
 # --- Word and CSV --------------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """Upload checks and text extraction: what the secretary sees when a file is refused or accepted."""
 
+import json
 import pickle
 from pathlib import Path
 
@@ -219,6 +220,14 @@ def test_the_turned_page_reads_top_to_bottom_as_a_viewer_shows_it(report):
     assert all(word.x0 == pytest.approx(first_line[0].x0, abs=1) for word in first_line)
     assert [word.y0 for word in first_line] == sorted(word.y0 for word in first_line)
     assert first_line[0].x0 > 700  # the top of the file's page is on the right when turned
+
+
+def test_the_text_layer_comes_back_as_json_the_reader_loads_as_is(report):
+    rows = json.loads(report.words_json[10])
+    assert len(rows) > 300
+    assert rows[:4] == [[w.x0, w.y0, w.x1, w.y1, w.text] for w in report.words[10][:4]]
+    assert all(len(row) == 5 and isinstance(row[4], str) for row in rows)
+    assert all(round(value, 1) == value for row in rows for value in row[:4])
 
 
 def test_text_drawn_upright_on_a_turned_page_reads_left_to_right():

@@ -7,7 +7,8 @@ import pymupdf
 import pytest
 
 from storage.pdf.ingest import ingest_pdf
-from storage.pdf.paragraphs import Line, PageText, analyse
+from storage.pdf.paragraphs import PageText, analyse
+from storage.pdf.reading_order import Line
 
 MEETING = Path(__file__).resolve().parents[2] / ".." / "shared" / "fixtures" / "meeting"
 NUMBERED = re.compile(r"(\d+)\. ")

@@ -1,0 +1,133 @@
+"""Annotations read back: the payload clients see, catch-up after a reconnect, and the shared
+annotations the digest and exports are made from.
+
+The writing side (create, edit, delete, hide) is annotations.service.
+"""
+
+from collections.abc import Iterable
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from accounts.models import User
+from annotations.models import Annotation, DocumentSequence, Visibility
+from core.extensions import db
+from documents.models import Document, Paragraph
+from documents.service import get_document
+from meetings.models import AgendaItem, Meeting
+from meetings.permissions import can_export
+
+
+def annotation_payload(annotation: Annotation, *, redact: bool = False) -> dict:
+    """The annotation as clients and exports see it; `redact` blanks a hidden comment's text."""
+    redacted = redact and annotation.is_hidden
+    return {
+        "id": annotation.id,
+        "document_id": annotation.document_id,
+        "author": {"id": annotation.author_id, "name": annotation.author.display_name},
+        "kind": annotation.kind,
+        "target": annotation.target,
+        "body": "" if redacted else annotation.body,
+        "visibility": annotation.visibility,
+        "reply_to": annotation.reply_to_id,
+        "paragraph_id": annotation.paragraph_id,
+        "page": annotation.page,
+        "seq": annotation.seq,
+        "created_at": annotation.created_at.isoformat() + "Z",
+        "updated_at": annotation.updated_at.isoformat() + "Z",
+        "hidden": annotation.is_hidden,
+        "redacted": redacted,
+    }
+
+
+def tombstone(annotation: Annotation) -> dict:
+    """A deleted annotation as clients learn of it: enough to drop it, nothing of its content."""
+    return {
+        "id": annotation.id,
+        "document_id": annotation.document_id,
+        "seq": annotation.seq,
+        "deleted": True,
+    }
+
+
+def latest_seq(document_id: int) -> int:
+    return (
+        db.session.scalar(
+            select(DocumentSequence.last_seq).where(DocumentSequence.document_id == document_id)
+        )
+        or 0
+    )
+
+
+def visible_document(user: User, document_id: int) -> Document:
+    """`get_document`, with the agenda item and meeting it checks fetched in one query, not three."""
+    return get_document(
+        user, document_id, options=[joinedload(Document.agenda_item).joinedload(AgendaItem.meeting)]
+    )
+
+
+def changes_since(user: User, document_id: int, since: int) -> dict:
+    """What the caller may see that changed after `since`; the seq is read first so nothing slips by."""
+    document = visible_document(user, document_id)
+    seq = latest_seq(document.id)
+    query = (
+        select(Annotation)
+        .options(selectinload(Annotation.author))
+        .where(
+            Annotation.document_id == document.id,
+            Annotation.seq > since,
+            or_(Annotation.visibility == Visibility.SHARED, Annotation.author_id == user.id),
+        )
+        .order_by(Annotation.seq)
+    )
+    if since == 0:
+        query = query.where(Annotation.deleted_at.is_(None))
+    moderator = can_export(document.meeting, user)
+    return {
+        "seq": seq,
+        "annotations": [
+            tombstone(a)
+            if a.is_deleted
+            else annotation_payload(a, redact=not moderator and a.author_id != user.id)
+            for a in db.session.scalars(query)
+        ],
+    }
+
+
+def shared_annotations(
+    document_ids: Iterable[int], *, kinds: Iterable[str] | None = None, include_hidden: bool = False
+) -> list[Annotation]:
+    """Everything members shared on these documents, for the digest and exports (no permission check).
+
+    Deleted ones are left out, hidden comments too unless `include_hidden`; ordered by document,
+    then paragraph number (document-wide comments first), then time, so replies follow their parent.
+    """
+    query = (
+        select(Annotation)
+        .options(selectinload(Annotation.author))
+        .outerjoin(Paragraph, Paragraph.id == Annotation.paragraph_id)
+        .where(
+            Annotation.document_id.in_(list(document_ids)),
+            Annotation.visibility == Visibility.SHARED,
+            Annotation.deleted_at.is_(None),
+        )
+        .order_by(
+            Annotation.document_id, Paragraph.number.nulls_first(), Annotation.created_at, Annotation.id
+        )
+    )
+    if kinds is not None:
+        query = query.where(Annotation.kind.in_(list(kinds)))
+    if not include_hidden:
+        query = query.where(Annotation.hidden_at.is_(None))
+    return list(db.session.scalars(query))
+
+
+def shared_annotations_of_meeting(meeting_id: int, **options) -> list[Annotation]:
+    """`shared_annotations` for every document of the meeting, earlier versions included."""
+    document_ids = db.session.scalars(
+        select(Document.id)
+        .join(AgendaItem, AgendaItem.id == Document.agenda_item_id)
+        .join(Meeting, Meeting.id == AgendaItem.meeting_id)
+        .where(Meeting.id == meeting_id)
+    )
+    return shared_annotations(list(document_ids), **options)
