@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.annotations.live import Delegate, LiveServer, Proxy, make_demo_data, wait_until
+from tests.live_server import Delegate, LiveServer, Proxy, make_demo_data, wait_until
 
 pytestmark = pytest.mark.server
 

@@ -1,18 +1,11 @@
 """A real server (`python wsgi.py`, gevent) with the demo meeting, driven by Debian's chromium."""
 
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-MEETING_PACK = ROOT.parent / "shared" / "fixtures" / "meeting"
+from tests.live_server import DEMO_PASSWORD, LiveServer, make_demo_data
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -22,7 +15,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-DEMO_PASSWORD = "phonghop"
 TABLET = {"viewport": {"width": 820, "height": 1180}, "device_scale_factor": 2, "has_touch": True}
 PHONE = {
     "viewport": {"width": 390, "height": 844},
@@ -32,56 +24,17 @@ PHONE = {
 }
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _wait_until_up(url: str, server: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            pytest.fail(f"the server exited with {server.returncode}:\n{log.read_text()}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            time.sleep(0.1)
-    pytest.fail(f"the server did not answer within 30 s:\n{log.read_text()}")
-
-
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
     """The whole app as users get it, with the demo meeting built from the shared pack."""
-    data_dir = tmp_path_factory.mktemp("live-server")
-    port = _free_port()
-    env = {**os.environ, "DATA_DIR": str(data_dir), "PORT": str(port), "HOST": "127.0.0.1"}
-    subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "wsgi", "demo", "--pack", str(MEETING_PACK)],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
-    log = data_dir / "server.log"
-    with log.open("wb") as output:
-        server = subprocess.Popen(
-            [sys.executable, "wsgi.py"], cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT
-        )
-    base_url = f"http://127.0.0.1:{port}"
+    template = tmp_path_factory.mktemp("demo-data")
+    make_demo_data(template)
+    server = LiveServer(template, tmp_path_factory.mktemp("live-server") / "data")
+    server.start()
     try:
-        _wait_until_up(f"{base_url}/login", server, log)
-        yield base_url
+        yield server.url
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        server.stop()
 
 
 @pytest.fixture(scope="session")

@@ -20,7 +20,7 @@ from pathlib import Path
 import requests
 import socketio
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 MEETING_PACK = ROOT.parent / "shared" / "fixtures" / "meeting"
 DEMO_PASSWORD = "phonghop"
 
