@@ -92,7 +92,7 @@ def _attach_document_runtime(app: Flask) -> None:
     from documents.service import DocumentRuntime
     from storage.blobstore import LocalBlobStore
     from storage.page_cache import PageCache
-    from storage.pdf.ingest import PdfLimits
+    from storage.pdf.shared import PdfLimits
     from storage.workers import PdfWorkerPool
 
     data_dir = app.config["DATA_DIR"]

@@ -16,9 +16,8 @@ from meetings.permissions import can_manage, require_manager, require_visible
 from meetings.service import get_agenda_item_for_manager, notify_members
 from storage.blobstore import BlobStore
 from storage.page_cache import PageCache, snap_width
-from storage.pdf.ingest import IngestResult, PdfLimits, PdfRejected
-from storage.pdf.render import FORMATS as IMAGE_FORMATS
-from storage.pdf.render import RenderedPage
+from storage.pdf.shared import FORMATS as IMAGE_FORMATS
+from storage.pdf.shared import IngestResult, PdfLimits, PdfRejected, RenderedPage
 from storage.workers import PdfWorkerPool
 
 log = logging.getLogger(__name__)

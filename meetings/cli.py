@@ -15,11 +15,10 @@ from core.clock import VIETNAM
 from core.errors import AppError
 from core.extensions import db
 from documents.service import upload_document
-from meetings.demo_pack import demo_pack
 from meetings.models import Role
 from meetings.schemas import NewAgendaItem, NewMeeting, NewMember
 from meetings.service import add_agenda_item, add_member, create_meeting, publish, rename_agenda_item
-from storage.pdf.ingest import PdfRejected
+from storage.pdf.shared import PdfRejected
 
 DEMO_PASSWORD = "phonghop"
 DEMO_PEOPLE = [
@@ -65,6 +64,10 @@ def demo_command(pack: Path | None) -> None:
         return
     # Pre-render right here: a background thread would die with this short-lived command.
     runtime = replace(current_app.extensions["documents"], schedule=lambda task, *args: task(*args))
+    if pack is None:
+        # Typesetting imports PyMuPDF: only this command pays for it, never the server process.
+        from meetings.demo_pack import demo_pack
+
     files = _pack_from_dir(pack) if pack else demo_pack()
     _check_pack(files, runtime)
     admin = create_user(

@@ -11,7 +11,7 @@ import tempfile
 from pathlib import Path
 from typing import NamedTuple
 
-from storage.pdf.render import RenderedPage
+from storage.pdf.shared import RenderedPage
 
 WIDTH_BUCKETS = (320, 480, 640, 800, 1024, 1280, 1536, 2048)
 _SHA256 = re.compile(r"[0-9a-f]{64}")

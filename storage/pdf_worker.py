@@ -7,16 +7,15 @@ after announcing itself with `("ready",)`. It exits when its stdin closes.
 import os
 import pickle
 import signal
-import struct
 import sys
 from typing import BinaryIO
 
 from storage.pdf.annotate import annotate_pdf
-from storage.pdf.ingest import PdfRejected, ingest_pdf
+from storage.pdf.ingest import ingest_pdf
 from storage.pdf.render import render_page
+from storage.pdf.shared import HEADER, PdfRejected, frame
 from storage.pdf.typeset import finish_pdf, html_to_pdf, layout_pdf
 
-HEADER = struct.Struct(">Q")
 JOBS = {
     "render": render_page,
     "ingest": ingest_pdf,
@@ -25,12 +24,6 @@ JOBS = {
     "layout": layout_pdf,
     "finish": finish_pdf,
 }
-
-
-def frame(message: object) -> tuple[bytes, bytes]:
-    """Header and payload of one message, kept apart so a large upload is not copied again."""
-    payload = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
-    return HEADER.pack(len(payload)), payload
 
 
 def run_job(kind: str, args: tuple) -> tuple:

@@ -20,11 +20,18 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from storage.pdf.annotate import Mark
-from storage.pdf.ingest import IngestResult, PdfLimits, PdfRejected
-from storage.pdf.render import FORMATS, RenderedPage
-from storage.pdf.typeset import A4, split_fragments
-from storage.pdf_worker import HEADER, frame
+from storage.pdf.fragments import split_fragments
+from storage.pdf.shared import (
+    A4_RECT,
+    FORMATS,
+    HEADER,
+    IngestResult,
+    Mark,
+    PdfLimits,
+    PdfRejected,
+    RenderedPage,
+    frame,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 # Starting Python and importing PyMuPDF; not counted against a job's own time bound.
@@ -89,13 +96,13 @@ class PdfWorkerPool:
         """
         parts = split_fragments(fragments, self.size)
         if len(parts) == 1:
-            return self._run("typeset", (fragments, css, A4, footer), self.ingest_timeout_s)
+            return self._run("typeset", (fragments, css, A4_RECT, footer), self.ingest_timeout_s)
         with ThreadPoolExecutor(max_workers=len(parts) - 1) as helpers:
             later = [
-                helpers.submit(self._run, "layout", (part, css, A4), self.ingest_timeout_s)
+                helpers.submit(self._run, "layout", (part, css, A4_RECT), self.ingest_timeout_s)
                 for part in parts[1:]
             ]
-            laid_out = [self._run("layout", (parts[0], css, A4), self.ingest_timeout_s)]
+            laid_out = [self._run("layout", (parts[0], css, A4_RECT), self.ingest_timeout_s)]
             laid_out += [future.result() for future in later]
         return self._run("finish", (laid_out, footer), self.ingest_timeout_s)
 

@@ -30,8 +30,7 @@ from documents.models import Document, Paragraph
 from documents.service import DocumentRuntime
 from meetings.models import Meeting
 from meetings.permissions import can_export, require_exporter, require_visible
-from storage.pdf.annotate import Mark
-from storage.pdf.ingest import PdfRejected
+from storage.pdf.shared import Mark, PdfRejected
 
 NOTE_COLOR = "#f9a825"
 COMMENT_COLOR = "#1565c0"

@@ -5,35 +5,16 @@ points of the page as displayed (after /Rotate), which is how clients and the AP
 PyMuPDF's annotation methods take unrotated page space, hence `page.derotation_matrix`.
 """
 
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import pymupdf
+
+from storage.pdf.shared import Mark
 
 ICON_PT = 20.0
 # Sticky notes anchored at the same spot step down the margin instead of hiding each other.
 STACK_STEP_PT = 22.0
 VIETNAM = timedelta(hours=7)
-
-
-@dataclass(frozen=True)
-class Mark:
-    """One annotation to write; `name` becomes the PDF /NM, `reply_to` names the parent's."""
-
-    kind: str  # highlight | ink | note | comment
-    page: int  # 1-based
-    name: str
-    author: str
-    content: str
-    created: datetime  # naive UTC
-    modified: datetime
-    quads: list = field(default_factory=list)  # highlight: [[x0, y0, x1, y1], ...]
-    paths: list = field(default_factory=list)  # ink: [[[x, y], ...], ...]
-    point: tuple[float, float] | None = None  # note, comment: the icon's top-left
-    color: str | None = None  # "#rrggbb"
-    width: float | None = None  # ink stroke width in points
-    reply_to: str | None = None
-    subject: str = ""
 
 
 def annotate_pdf(pdf_path: str, marks: list[Mark]) -> bytes:

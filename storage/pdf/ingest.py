@@ -14,6 +14,7 @@ import pymupdf
 
 from storage.pdf.paragraphs import PageText, ParagraphInfo, analyse
 from storage.pdf.reading_order import Box, Line
+from storage.pdf.shared import IngestResult, PageInfo, PdfLimits, PdfRejected, Word
 
 __all__ = [
     "IngestResult",
@@ -39,65 +40,6 @@ _FILENAME = re.compile(
 )
 _SCANNED_MAX_CHARS = 20  # a scan may carry a stamp or a page number as text, little more
 _SCANNED_MIN_COVER = 0.7  # ... and its images cover most of the page
-
-
-@dataclass(frozen=True)
-class PdfLimits:
-    """What an upload may weigh; the defaults suit council session packs."""
-
-    max_bytes: int = 50 * 1024 * 1024
-    max_pages: int = 500
-    max_page_side_pt: float = 5000.0  # ~1.76 m; A0 is 3370 pt
-
-
-class PdfRejected(Exception):  # noqa: N818 - the name other modules code against
-    """A file refused at upload; `code` is a stable machine code, `params` fill the user message."""
-
-    def __init__(self, code: str, **params):
-        super().__init__(code)
-        self.code = code
-        self.params = params
-
-
-@dataclass
-class PageInfo:
-    """A page as displayed: size after /Rotate, and whether it has text or is a bare scan."""
-
-    number: int
-    width: float
-    height: float
-    rotation: int
-    has_text: bool
-    is_scanned: bool
-
-
-@dataclass(slots=True)
-class Word:
-    """One word of the text layer, in displayed-page points (rounded to 0.1 pt, as stored)."""
-
-    x0: float
-    y0: float
-    x1: float
-    y1: float
-    text: str
-
-
-@dataclass
-class IngestResult:
-    """Everything the app keeps from a PDF, read once at upload."""
-
-    page_count: int
-    title: str
-    pages: list[PageInfo]
-    # Per page, its words as the JSON text layer the reader loads: [[x0, y0, x1, y1, text], ...].
-    # Encoded here in the worker, so the server stores them without touching each word.
-    words_json: list[str]
-    paragraphs: list[ParagraphInfo]
-
-    @property
-    def words(self) -> list[list[Word]]:
-        """The text layer decoded, for checks and tools; the app stores `words_json` as it is."""
-        return [[Word(*row) for row in json.loads(page)] for page in self.words_json]
 
 
 def open_checked(data: bytes, limits: PdfLimits) -> pymupdf.Document:

@@ -9,11 +9,11 @@ import gzip
 import math
 import os
 from collections import OrderedDict
-from dataclasses import dataclass
 
 import pymupdf
 
-FORMATS = ("auto", "svg", "png", "jpeg")
+from storage.pdf.shared import FORMATS, RenderedPage
+
 MAX_OPEN_DOCUMENTS = 4
 # A page whose images cover at least this share of its area is a scan or a photo: send pixels.
 RASTER_COVERAGE = 0.5
@@ -25,15 +25,6 @@ JPEG_QUALITY = 75
 THUMBNAIL_WIDTH = 96
 
 _open_documents: OrderedDict[str, tuple[int, pymupdf.Document]] = OrderedDict()
-
-
-@dataclass(frozen=True)
-class RenderedPage:
-    """A page image as it is stored and sent: `encoding` is the HTTP Content-Encoding, if any."""
-
-    body: bytes
-    mimetype: str
-    encoding: str | None = None
 
 
 def render_page(pdf_path: str, page_number: int, width: int, fmt: str) -> RenderedPage:

@@ -10,7 +10,6 @@ about 10 kB each, flowed one after another onto the same pages.
 
 import io
 from collections.abc import Sequence
-from itertools import pairwise
 
 import pymupdf
 
@@ -22,10 +21,6 @@ FOOTER_SIZE_PT = 10
 # Fragments are laid out in Stories of about this much HTML: fewer Stories cost less to set up
 # and draw, longer ones cost more to place (measured: 10 kB takes 30% less time than 1 kB or 30 kB).
 STORY_CHARS = 10_000
-# Below this much HTML a second worker costs more (a page break, a join) than it saves.
-SPLIT_MIN_CHARS = 150_000
-# A part may start a page where a fragment opens with a heading; other boundaries are a last resort.
-SECTION_STARTS = ("<h1", "<h2", "<h3")
 
 BASE_CSS = """
 * { font-family: noto; font-size: 13pt; line-height: 1.35; }
@@ -54,7 +49,7 @@ def _font_archive() -> tuple[pymupdf.Archive, str]:
 def html_to_pdf(
     html: str | Sequence[str],
     css: str = BASE_CSS,
-    page_rect: pymupdf.Rect = A4,
+    page_rect: Sequence[float] = A4,
     footer: str | None = None,
 ) -> bytes:
     """Lay out `html` (one string, or fragments flowed in order) and return the PDF bytes.
@@ -64,7 +59,7 @@ def html_to_pdf(
     return finish_pdf([layout_pdf(html, css, page_rect)], footer)
 
 
-def layout_pdf(html: str | Sequence[str], css: str = BASE_CSS, page_rect: pymupdf.Rect = A4) -> bytes:
+def layout_pdf(html: str | Sequence[str], css: str = BASE_CSS, page_rect: Sequence[float] = A4) -> bytes:
     """The pages of `html` as a PDF without page numbers, for `finish_pdf`.
 
     Separate so that halves of a long report can be laid out by two workers at once.
@@ -72,6 +67,7 @@ def layout_pdf(html: str | Sequence[str], css: str = BASE_CSS, page_rect: pymupd
     fragments = [html] if isinstance(html, str) else list(html)
     archive, font_css = _font_archive()
     left, top, right, bottom = MARGINS
+    page_rect = pymupdf.Rect(page_rect)  # a plain tuple when it comes from the server process
     content = pymupdf.Rect(left, top, page_rect.width - right, page_rect.height - bottom)
     buffer = io.BytesIO()
     writer = pymupdf.DocumentWriter(buffer)
@@ -121,29 +117,6 @@ def finish_pdf(parts: Sequence[bytes], footer: str | None = None) -> bytes:
         _number_pages(document, footer, MARGINS[3])
     document.subset_fonts()
     return document.tobytes(garbage=3, deflate=True)
-
-
-def split_fragments(fragments: Sequence[str], parts: int) -> list[list[str]]:
-    """Cut fragments into `parts` runs of about equal length, each starting at a heading if it can.
-
-    Each run begins a new page when laid out apart, so a cut goes where a new page looks natural.
-    """
-    fragments = list(fragments)
-    total = sum(len(f) for f in fragments)
-    if parts < 2 or total < SPLIT_MIN_CHARS or len(fragments) < parts:
-        return [fragments]
-    cuts, seen, target = [], 0, total / parts
-    offsets = []
-    for index, fragment in enumerate(fragments):
-        offsets.append((index, seen))
-        seen += len(fragment)
-    for k in range(1, parts):
-        goal = target * k
-        headed = [(abs(at - goal), i) for i, at in offsets if i and fragments[i].startswith(SECTION_STARTS)]
-        near = [(d, i) for d, i in headed if d <= target / 4]
-        cuts.append(min(near or [(abs(at - goal), i) for i, at in offsets if i])[1])
-    bounds = [0, *sorted(set(cuts)), len(fragments)]
-    return [fragments[a:b] for a, b in pairwise(bounds) if a < b]
 
 
 def _number_pages(document: pymupdf.Document, footer: str, bottom_margin: float) -> None:

@@ -576,7 +576,7 @@ def test_exports_need_a_login_and_unknown_ids_are_404(client, api, meeting, docu
 
 
 def test_a_long_report_is_laid_out_by_both_workers_and_numbered_straight_through(pdf_pool):
-    from storage.pdf.typeset import split_fragments
+    from storage.pdf.fragments import split_fragments
 
     fragments = [
         f"<h3>Mục {n}</h3>" + "<p>Đề nghị làm rõ nguồn kinh phí thực hiện đề án.</p>" * 40 for n in range(120)

@@ -1,0 +1,32 @@
+"""How a long report is cut for laying out on several PDF workers at once (no PyMuPDF here)."""
+
+from collections.abc import Sequence
+from itertools import pairwise
+
+# Below this much HTML a second worker costs more (a page break, a join) than it saves.
+SPLIT_MIN_CHARS = 150_000
+# A part may start a page where a fragment opens with a heading; other boundaries are a last resort.
+SECTION_STARTS = ("<h1", "<h2", "<h3")
+
+
+def split_fragments(fragments: Sequence[str], parts: int) -> list[list[str]]:
+    """Cut fragments into `parts` runs of about equal length, each starting at a heading if it can.
+
+    Each run begins a new page when laid out apart, so a cut goes where a new page looks natural.
+    """
+    fragments = list(fragments)
+    total = sum(len(f) for f in fragments)
+    if parts < 2 or total < SPLIT_MIN_CHARS or len(fragments) < parts:
+        return [fragments]
+    cuts, seen, target = [], 0, total / parts
+    offsets = []
+    for index, fragment in enumerate(fragments):
+        offsets.append((index, seen))
+        seen += len(fragment)
+    for k in range(1, parts):
+        goal = target * k
+        headed = [(abs(at - goal), i) for i, at in offsets if i and fragments[i].startswith(SECTION_STARTS)]
+        near = [(d, i) for d, i in headed if d <= target / 4]
+        cuts.append(min(near or [(abs(at - goal), i) for i, at in offsets if i])[1])
+    bounds = [0, *sorted(set(cuts)), len(fragments)]
+    return [fragments[a:b] for a, b in pairwise(bounds) if a < b]
