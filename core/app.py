@@ -7,13 +7,16 @@ from flask import Flask, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from core.assets import build_id, register_static_caching
 from core.config import load_config
 from core.errors import register_error_handlers
-from core.extensions import babel, db, login_manager, migrate, socketio
+from core.extensions import babel, compress, db, login_manager, migrate, socketio
 from core.i18n import compile_catalogs, select_locale
 from core.security import BoundedIntConverter, refuse_cross_site_writes
 
-MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+ROOT = Path(__file__).resolve().parent.parent
+MIGRATIONS_DIR = ROOT / "migrations"
+STATIC_DIR = ROOT / "static"
 
 
 @event.listens_for(Engine, "connect")
@@ -29,11 +32,18 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 
 def create_app(overrides: dict | None = None) -> Flask:
-    app = Flask(__name__.split(".")[0], template_folder="../templates", static_folder="../static")
+    app = Flask(
+        __name__.split(".")[0],
+        template_folder="../templates",
+        static_folder=str(STATIC_DIR),
+        static_url_path=f"/static/{build_id(STATIC_DIR)}",
+    )
     app.config.update(load_config())
     app.config.update(overrides or {})
 
     db.init_app(app)
+    compress.init_app(app)
+    register_static_caching(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
     login_manager.init_app(app)
     login_manager.session_protection = "basic"

@@ -62,6 +62,21 @@ def load_config() -> dict:
         "BABEL_DEFAULT_LOCALE": "vi",
         "LANGUAGES": ["vi", "en"],
         "JSON_AS_ASCII": False,
+        # Brotli, then gzip, for every text response (HTML, JSON, JS, CSS, SVG); see docs/rendering.md.
+        "COMPRESS_ALGORITHM": ["br", "gzip"],
+        "COMPRESS_ALGORITHM_STREAMING": ["br", "gzip"],
+        "COMPRESS_BR_LEVEL": 5,
+        "COMPRESS_MIMETYPES": [
+            "text/html",
+            "text/css",
+            "text/plain",
+            "text/csv",
+            "text/javascript",
+            "application/javascript",
+            "application/json",
+            "application/ld+json",
+            "image/svg+xml",
+        ],
         # Who issues the chair's digest report, and where (its header and date line).
         "COUNCIL_NAME": os.environ.get("COUNCIL_NAME") or "HỘI ĐỒNG NHÂN DÂN HUYỆN VÕ NHAI",
         "COUNCIL_PLACE": os.environ.get("COUNCIL_PLACE") or "Võ Nhai",

@@ -1,6 +1,7 @@
 """Extensions created unbound; `create_app` binds them (Flask's application-factory pattern)."""
 
 from flask_babel import Babel
+from flask_compress import Compress
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_socketio import SocketIO
@@ -27,3 +28,4 @@ migrate = Migrate()
 login_manager = LoginManager()
 socketio = SocketIO()
 babel = Babel()
+compress = Compress()

@@ -21,7 +21,7 @@ apt_install() {
 
 apt_install node:nodejs npm:npm
 if [ "$profile" = dev ]; then
-  apt_install chromium:chromium
+  apt_install chromium:chromium pdftoppm:poppler-utils
 fi
 
 if [ ! -x .venv/bin/python ]; then

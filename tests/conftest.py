@@ -17,6 +17,21 @@ FIXTURES = SHARED / "fixtures"
 MEETING_PACK = FIXTURES / "meeting"
 BAD_FILES = FIXTURES / "bad"
 PASSWORD = "matkhau123"
+# Programs the suite runs, and the Debian package that brings each (scripts/setup.sh installs them).
+REQUIRED_PROGRAMS = {"pdftoppm": "poppler-utils", "chromium": "chromium"}
+
+
+def pytest_sessionstart(session) -> None:
+    """A missing install step shows up as one clear line on the first run, not as tracebacks."""
+    missing = [
+        f"{program} (Debian: {package})"
+        for program, package in REQUIRED_PROGRAMS.items()
+        if shutil.which(program) is None
+    ]
+    if missing:
+        pytest.exit("missing programs: " + ", ".join(missing) + " - run: bash scripts/setup.sh dev", 3)
+    if not MEETING_PACK.is_dir():
+        pytest.exit(f"the shared fixtures are not beside the checkout: {FIXTURES} does not exist", 3)
 
 
 @pytest.fixture(scope="session")

@@ -1,7 +1,7 @@
 // What is drawn on each page, in PDF points inside the reader's `.annotation-layer` (which the reader
 // scales and rotates with the page): highlights, ink, note pins and the paragraph numbers in the
 // margin; and the pen, eraser and note tools that turn pointers into operations.
-import { getStroke } from "/static/vendor/perfect-freehand.mjs";
+import { getStroke } from "../../vendor/perfect-freehand.mjs";
 import { placeMarks } from "./marks.js";
 
 const SVG = "http://www.w3.org/2000/svg";
