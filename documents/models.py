@@ -108,6 +108,11 @@ class Paragraph(db.Model):
     def bbox(self) -> list[float]:
         return [round(v, 2) for v in (self.x0, self.y0, self.x1, self.y1)]
 
+    @property
+    def pages(self) -> set[int]:
+        """The pages it is on: more than one when it runs over a page break."""
+        return {self.page, *(page for page, _ in self.parts)}
+
     def to_dict(self) -> dict:
         return {
             "id": self.id,

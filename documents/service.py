@@ -17,12 +17,21 @@ from meetings.service import get_agenda_item_for_manager, notify_members
 from storage.blobstore import BlobStore
 from storage.page_cache import PageCache, snap_width
 from storage.pdf.shared import FORMATS as IMAGE_FORMATS
-from storage.pdf.shared import IngestResult, PdfLimits, PdfRejected, RenderedPage
+from storage.pdf.shared import (
+    GLYPH_BLOCK_PAGES,
+    THUMBNAIL_MAX_WIDTH,
+    IngestResult,
+    PdfLimits,
+    PdfRejected,
+    RenderedPage,
+)
 from storage.workers import PdfWorkerPool
 
 log = logging.getLogger(__name__)
 # Widths the reader asks for most: a tablet at DPR 2 and a phone at DPR 3, after snapping.
 PREWARM_RASTER_WIDTHS = (2048, 1280)
+# The most pages one paragraph is looked for across when the reader asks for a page's paragraphs.
+PARAGRAPH_MAX_SPAN_PAGES = 3
 REJECTION_STATUS = {"file_too_large": 413, "not_a_pdf": 415}
 
 
@@ -40,7 +49,7 @@ class DocumentRuntime:
 
 def _schedule_prewarm(runtime: DocumentRuntime, document: Document) -> None:
     if runtime.schedule is not None:
-        pages = [(page.number, page.is_scanned) for page in document.pages]
+        pages = [(page.number, page.is_scanned, page.words_json) for page in document.pages]
         runtime.schedule(prewarm_pages, runtime, document.sha256, pages)
 
 
@@ -202,13 +211,20 @@ def document_detail(document: Document) -> dict:
     }
 
 
-def paragraphs(user: User, document_id: int) -> list[Paragraph]:
+def paragraphs(
+    user: User, document_id: int, page: int | None = None, ids: Sequence[int] | None = None
+) -> list[Paragraph]:
+    """All of a document's paragraphs, or only those on one page (a paragraph running over a page
+    break is on both) or with the given ids: the reader fetches them as it needs them."""
     document = get_document(user, document_id)
-    return list(
-        db.session.scalars(
-            select(Paragraph).where(Paragraph.document_id == document.id).order_by(Paragraph.number)
-        )
-    )
+    query = select(Paragraph).where(Paragraph.document_id == document.id).order_by(Paragraph.number)
+    if ids is not None:
+        query = query.where(Paragraph.id.in_(ids))
+    if page is None:
+        return list(db.session.scalars(query))
+    # A paragraph is filed under its first page; one starting a little earlier may run onto this one.
+    query = query.where(Paragraph.page.between(page - PARAGRAPH_MAX_SPAN_PAGES, page))
+    return [p for p in db.session.scalars(query) if page in p.pages]
 
 
 def _page(document: Document, number: int) -> DocumentPage:
@@ -222,6 +238,34 @@ def page_words(user: User, document_id: int, number: int) -> dict:
     return {**page.to_dict(), "words": page.words}
 
 
+def page_view(user: User, document_id: int, number: int, runtime: DocumentRuntime) -> RenderedPage:
+    """The reader's page: vector markup placing glyphs from a sheet, and the text layer."""
+    document = get_document(user, document_id)
+    page = _page(document, number)
+    return view_cached(runtime, document.sha256, number, page.words_json)
+
+
+def glyph_sheet(user: User, document_id: int, block: int, runtime: DocumentRuntime) -> RenderedPage:
+    """Glyph outlines for one block of pages; `block` is 0-based, as `page_view` names it."""
+    document = get_document(user, document_id)
+    if not 0 <= block * GLYPH_BLOCK_PAGES < document.page_count:
+        raise AppError("page_not_found", 404, page=block * GLYPH_BLOCK_PAGES + 1)
+    return glyphs_cached(runtime, document.sha256, block)
+
+
+def _cached(runtime: DocumentRuntime, key: tuple, make: Callable[[str], RenderedPage]) -> RenderedPage:
+    """From the disk cache, or made once in a worker (`make` gets the PDF's path) with a time bound."""
+    cached = runtime.cache.get(key)
+    if cached is not None:
+        return cached
+    try:
+        made = make(str(runtime.store.local_path(key[0])))
+    except PdfRejected as failure:
+        raise AppError(failure.code, 503) from None
+    runtime.cache.put(key, made)
+    return made
+
+
 def page_image(
     user: User, document_id: int, number: int, width: int, fmt: str, runtime: DocumentRuntime
 ) -> RenderedPage:
@@ -230,35 +274,48 @@ def page_image(
     page = _page(document, number)
     if fmt not in IMAGE_FORMATS:
         raise AppError("validation_error", detail="format")
-    return render_cached(runtime, document.sha256, number, width, _resolve_format(fmt, page))
+    return render_cached(runtime, document.sha256, number, width, _resolve_format(fmt, width, page))
 
 
-def _resolve_format(fmt: str, page: DocumentPage) -> str:
-    """Text pages go as SVG (one cache entry at every zoom); scanned ones let the renderer pick."""
-    return "svg" if fmt == "auto" and not page.is_scanned else fmt
+def _resolve_format(fmt: str, width: int, page: DocumentPage) -> str:
+    """Text pages go as SVG (one cache entry at every zoom) but thumbnails as small rasters;
+    scanned pages let the renderer pick."""
+    thumbnail = width <= THUMBNAIL_MAX_WIDTH
+    return "svg" if fmt == "auto" and not page.is_scanned and not thumbnail else fmt
 
 
-def prewarm_pages(runtime: DocumentRuntime, digest: str, pages: list[tuple[int, bool]]) -> None:
-    """Render a new document's pages once, so delegates' first look comes from the cache."""
-    for number, scanned in pages:
-        widths = PREWARM_RASTER_WIDTHS if scanned else PREWARM_RASTER_WIDTHS[:1]
-        for width in widths:
-            try:
-                render_cached(runtime, digest, number, width, "auto" if scanned else "svg")
-            except AppError as error:
-                log.warning("Pre-rendering page %s of %s failed: %s", number, digest[:12], error.code)
-                break
+def prewarm_pages(runtime: DocumentRuntime, digest: str, pages: list[tuple[int, bool, str]]) -> None:
+    """Render a new document's pages once, so delegates' first look comes from the cache:
+    what the reader asks for (glyph sheets, page views, scans at the usual widths) and thumbnails."""
+    try:
+        for block in range((len(pages) - 1) // GLYPH_BLOCK_PAGES + 1):
+            glyphs_cached(runtime, digest, block)
+        for number, scanned, words_json in pages:
+            if scanned:
+                for width in PREWARM_RASTER_WIDTHS:
+                    render_cached(runtime, digest, number, width, "auto")
+            else:
+                view_cached(runtime, digest, number, words_json)
+        for number, _, _ in pages:
+            render_cached(runtime, digest, number, THUMBNAIL_MAX_WIDTH, "auto")
+    except AppError as error:
+        log.warning("Pre-rendering %s stopped: %s", digest[:12], error.code)
 
 
 def render_cached(runtime: DocumentRuntime, digest: str, number: int, width: int, fmt: str) -> RenderedPage:
     width = snap_width(width)
-    key = (digest, number, fmt, width)
-    cached = runtime.cache.get(key)
-    if cached is not None:
-        return cached
-    try:
-        rendered = runtime.pool.render(str(runtime.store.local_path(digest)), number, width, fmt)
-    except PdfRejected as failure:
-        raise AppError(failure.code, 503) from None
-    runtime.cache.put(key, rendered)
-    return rendered
+    return _cached(
+        runtime, (digest, number, fmt, width), lambda path: runtime.pool.render(path, number, width, fmt)
+    )
+
+
+def view_cached(runtime: DocumentRuntime, digest: str, number: int, words_json: str) -> RenderedPage:
+    return _cached(
+        runtime, (digest, number, "view", 0), lambda path: runtime.pool.reader_page(path, number, words_json)
+    )
+
+
+def glyphs_cached(runtime: DocumentRuntime, digest: str, block: int) -> RenderedPage:
+    return _cached(
+        runtime, (digest, block + 1, "glyphs", 0), lambda path: runtime.pool.glyph_sheet(path, block)
+    )

@@ -2,6 +2,7 @@
 
 import gzip
 
+import brotli
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
 from flask_login import current_user, login_required
 
@@ -60,7 +61,45 @@ def api_document(document_id: int):
 @bp.get("/api/documents/<int:document_id>/paragraphs")
 @login_required
 def api_paragraphs(document_id: int):
-    return jsonify([p.to_dict() for p in service.paragraphs(current_user, document_id)])
+    """All paragraphs; `?page=N` those on one page, `?ids=1,2` those named (the reader's way)."""
+    page = _int_arg("page")
+    ids = _id_list(request.args.get("ids"))
+    found = service.paragraphs(current_user, document_id, page=page, ids=ids)
+    response = jsonify([p.to_dict() for p in found])
+    if page is not None or ids is not None:
+        response.headers["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+def _int_arg(name: str) -> int | None:
+    value = request.args.get(name)
+    if value is None:
+        return None
+    if not value.isdigit() or len(value) > 6:
+        raise AppError("validation_error", detail=name)
+    return int(value)
+
+
+def _id_list(value: str | None) -> list[int] | None:
+    if value is None:
+        return None
+    parts = value.split(",")
+    if len(parts) > 500 or not all(part.isdigit() and len(part) <= 12 for part in parts):
+        raise AppError("validation_error", detail="ids")
+    return [int(part) for part in parts]
+
+
+@bp.get("/api/documents/<int:document_id>/pages/<int:number>/view")
+@login_required
+def api_page_view(document_id: int, number: int):
+    """The reader's page in one response: vector markup (glyphs from a sheet) and the text layer."""
+    return _stored_response(service.page_view(current_user, document_id, number, _runtime()))
+
+
+@bp.get("/api/documents/<int:document_id>/glyphs/<int:block>")
+@login_required
+def api_glyph_sheet(document_id: int, block: int):
+    return _stored_response(service.glyph_sheet(current_user, document_id, block, _runtime()))
 
 
 @bp.get("/api/documents/<int:document_id>/pages/<int:number>/text")
@@ -77,14 +116,19 @@ def api_page_image(document_id: int, number: int):
     width = request.args.get("width", DEFAULT_IMAGE_WIDTH, type=int) or DEFAULT_IMAGE_WIDTH
     fmt = request.args.get("format", "auto")
     rendered = service.page_image(current_user, document_id, number, width, fmt, _runtime())
-    return _image_response(rendered)
+    return _stored_response(rendered)
 
 
-def _image_response(rendered) -> Response:
-    """Send stored gzip as-is when the client accepts it; page images never change, so cache hard."""
+_DECOMPRESS = {"gzip": gzip.decompress, "br": brotli.decompress}
+
+
+def _stored_response(rendered) -> Response:
+    """Send what the cache stored, compressed as stored when the client accepts it (otherwise
+    plain, and Flask-Compress picks what it does accept). A document id names fixed content
+    (a new version is a new id), so browsers keep it without asking again."""
     body, encoding = rendered.body, rendered.encoding
-    if encoding == "gzip" and "gzip" not in request.headers.get("Accept-Encoding", ""):
-        body, encoding = gzip.decompress(body), None
+    if encoding and encoding not in request.headers.get("Accept-Encoding", ""):
+        body, encoding = _DECOMPRESS[encoding](body), None
     response = Response(body, mimetype=rendered.mimetype)
     if encoding:
         response.headers["Content-Encoding"] = encoding

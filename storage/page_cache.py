@@ -14,6 +14,11 @@ from typing import NamedTuple
 from storage.pdf.shared import RenderedPage
 
 WIDTH_BUCKETS = (320, 480, 640, 800, 1024, 1280, 1536, 2048)
+# Entries that are the same at every width: vector pages, the reader's page view, glyph sheets
+# (whose "page" is the 1-based block number).
+WIDTHLESS = frozenset({"svg", "view", "glyphs"})
+# Bumped when what a format renders to changes, so pages cached by an older release are misses.
+RENDER_VERSION = 2
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 _FORMAT = re.compile(r"[a-z]{1,8}")
 
@@ -56,11 +61,12 @@ class PageCache:
             raise
 
     def _path(self, key: PageKey) -> Path:
-        """SVG is the same at every width, so it has one entry per page."""
+        """Vector entries are the same at every width, so they have one entry per page."""
         if not _SHA256.fullmatch(key.sha256) or not _FORMAT.fullmatch(key.fmt) or key.page < 1:
             raise ValueError(f"not a page cache key: {key!r}")
-        width = "" if key.fmt == "svg" else f"-{int(key.width)}"
-        return self.root / key.sha256[:2] / key.sha256 / f"{int(key.page)}-{key.fmt}{width}"
+        width = "" if key.fmt in WIDTHLESS else f"-{int(key.width)}"
+        name = f"{int(key.page)}-{key.fmt}{width}.v{RENDER_VERSION}"
+        return self.root / key.sha256[:2] / key.sha256 / name
 
 
 def _encode(page: RenderedPage) -> bytes:

@@ -12,12 +12,14 @@ from typing import BinaryIO
 
 from storage.pdf.annotate import annotate_pdf
 from storage.pdf.ingest import ingest_pdf
-from storage.pdf.render import render_page
+from storage.pdf.render import render_glyph_sheet, render_page, render_reader_page
 from storage.pdf.shared import HEADER, PdfRejected, frame
 from storage.pdf.typeset import finish_pdf, html_to_pdf, layout_pdf
 
 JOBS = {
     "render": render_page,
+    "reader_page": render_reader_page,
+    "glyph_sheet": render_glyph_sheet,
     "ingest": ingest_pdf,
     "annotate": annotate_pdf,
     "typeset": html_to_pdf,

@@ -85,6 +85,14 @@ class PdfWorkerPool:
         args = (os.path.abspath(pdf_path), page_number, width, fmt)
         return self._run("render", args, self.timeout_s)
 
+    def reader_page(self, pdf_path: str, page_number: int, words_json: str) -> RenderedPage:
+        """A text page as the reader shows it (see storage.pdf.render.render_reader_page)."""
+        return self._run("reader_page", (os.path.abspath(pdf_path), page_number, words_json), self.timeout_s)
+
+    def glyph_sheet(self, pdf_path: str, block: int) -> RenderedPage:
+        """The glyph outlines of one block of pages (see storage.pdf.render.render_glyph_sheet)."""
+        return self._run("glyph_sheet", (os.path.abspath(pdf_path), block), self.timeout_s)
+
     def ingest(self, data: bytes, limits: PdfLimits) -> IngestResult:
         """Validate and extract an upload in a worker; refusals re-raise here as PdfRejected."""
         return self._run("ingest", (data, limits), self.ingest_timeout_s)

@@ -15,6 +15,10 @@ from storage.pdf.paragraphs import ParagraphInfo
 # Pipe framing between the pool and a worker: an 8-byte big-endian length, then a pickle.
 HEADER = struct.Struct(">Q")
 FORMATS = ("auto", "svg", "png", "jpeg")
+# At this width or less, `auto` answers a thumbnail: a small raster (a text page in at most 12 KB).
+THUMBNAIL_MAX_WIDTH = 320
+# The reader gets glyph outlines once per this many pages (storage/pdf/vector.py).
+GLYPH_BLOCK_PAGES = 32
 A4_RECT = (0.0, 0.0, 595.0, 842.0)  # PDF points; what pymupdf.paper_rect("a4") gives
 
 
