@@ -72,7 +72,8 @@ class DocumentPage(db.Model):
     rotation: Mapped[int] = mapped_column(default=0)
     is_scanned: Mapped[bool] = mapped_column(default=False)
     # Words as [[x0, y0, x1, y1, text], ...] in displayed-page points: the reader's text layer.
-    words_json: Mapped[str] = mapped_column(Text, default="[]")
+    # Deferred: ~20 KB a page, needed only when a page view is made, never to list a document's pages.
+    words_json: Mapped[str] = mapped_column(Text, default="[]", deferred=True)
 
     def to_dict(self) -> dict:
         return {
@@ -107,6 +108,13 @@ class Paragraph(db.Model):
     @property
     def bbox(self) -> list[float]:
         return [round(v, 2) for v in (self.x0, self.y0, self.x1, self.y1)]
+
+    def to_layout(self) -> dict:
+        """Where it is and what it is called, without its words: what the reader's margin needs
+        for every page it shows (the words are already in the page's text layer)."""
+        layout = self.to_dict()
+        del layout["text"]
+        return layout
 
     @property
     def pages(self) -> set[int]:

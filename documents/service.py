@@ -15,7 +15,7 @@ from documents.models import Document, DocumentPage, DocumentStatus, Paragraph
 from meetings.permissions import can_manage, require_manager, require_visible
 from meetings.service import get_agenda_item_for_manager, notify_members
 from storage.blobstore import BlobStore
-from storage.page_cache import PageCache, snap_width
+from storage.page_cache import WIDTH_BUCKETS, PageCache, snap_width
 from storage.pdf.shared import FORMATS as IMAGE_FORMATS
 from storage.pdf.shared import (
     GLYPH_BLOCK_PAGES,
@@ -30,6 +30,12 @@ from storage.workers import PdfWorkerPool
 log = logging.getLogger(__name__)
 # Widths the reader asks for most: a tablet at DPR 2 and a phone at DPR 3, after snapping.
 PREWARM_RASTER_WIDTHS = (2048, 1280)
+# What the reader's script must agree on with the server, handed to it with the page.
+READER_CONSTANTS = {
+    "width_buckets": WIDTH_BUCKETS,
+    "glyph_block_pages": GLYPH_BLOCK_PAGES,
+    "thumbnail_width": THUMBNAIL_MAX_WIDTH,
+}
 # The most pages one paragraph is looked for across when the reader asks for a page's paragraphs.
 PARAGRAPH_MAX_SPAN_PAGES = 3
 REJECTION_STATUS = {"file_too_large": 413, "not_a_pdf": 415}
@@ -228,9 +234,15 @@ def paragraphs(
 
 
 def _page(document: Document, number: int) -> DocumentPage:
-    if not 1 <= number <= document.page_count:
+    """One page's row, without loading the document's other pages."""
+    page = None
+    if 1 <= number <= document.page_count:
+        page = db.session.scalar(
+            select(DocumentPage).where(DocumentPage.document_id == document.id, DocumentPage.number == number)
+        )
+    if page is None:
         raise AppError("page_not_found", 404, page=number)
-    return document.pages[number - 1]
+    return page
 
 
 def page_words(user: User, document_id: int, number: int) -> dict:
@@ -242,7 +254,7 @@ def page_view(user: User, document_id: int, number: int, runtime: DocumentRuntim
     """The reader's page: vector markup placing glyphs from a sheet, and the text layer."""
     document = get_document(user, document_id)
     page = _page(document, number)
-    return view_cached(runtime, document.sha256, number, page.words_json)
+    return view_cached(runtime, document.sha256, number, lambda: page.words_json)
 
 
 def glyph_sheet(user: User, document_id: int, block: int, runtime: DocumentRuntime) -> RenderedPage:
@@ -295,7 +307,7 @@ def prewarm_pages(runtime: DocumentRuntime, digest: str, pages: list[tuple[int, 
                 for width in PREWARM_RASTER_WIDTHS:
                     render_cached(runtime, digest, number, width, "auto")
             else:
-                view_cached(runtime, digest, number, words_json)
+                view_cached(runtime, digest, number, lambda words=words_json: words)
         for number, _, _ in pages:
             render_cached(runtime, digest, number, THUMBNAIL_MAX_WIDTH, "auto")
     except AppError as error:
@@ -309,9 +321,14 @@ def render_cached(runtime: DocumentRuntime, digest: str, number: int, width: int
     )
 
 
-def view_cached(runtime: DocumentRuntime, digest: str, number: int, words_json: str) -> RenderedPage:
+def view_cached(
+    runtime: DocumentRuntime, digest: str, number: int, words_json: Callable[[], str]
+) -> RenderedPage:
+    """`words_json` is asked for only on a miss: the page's words are only needed to make the view."""
     return _cached(
-        runtime, (digest, number, "view", 0), lambda path: runtime.pool.reader_page(path, number, words_json)
+        runtime,
+        (digest, number, "view", 0),
+        lambda path: runtime.pool.reader_page(path, number, words_json()),
     )
 
 

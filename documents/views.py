@@ -61,11 +61,12 @@ def api_document(document_id: int):
 @bp.get("/api/documents/<int:document_id>/paragraphs")
 @login_required
 def api_paragraphs(document_id: int):
-    """All paragraphs; `?page=N` those on one page, `?ids=1,2` those named (the reader's way)."""
+    """All paragraphs; `?page=N` the layout of those on one page (no text), `?ids=1,2` those named:
+    the reader asks for each page's layout, and for the text of the few that comments point at."""
     page = _int_arg("page")
     ids = _id_list(request.args.get("ids"))
     found = service.paragraphs(current_user, document_id, page=page, ids=ids)
-    response = jsonify([p.to_dict() for p in found])
+    response = jsonify([p.to_layout() if page is not None else p.to_dict() for p in found])
     if page is not None or ids is not None:
         response.headers["Cache-Control"] = "private, max-age=3600"
     return response
@@ -148,6 +149,7 @@ def reader_page(document_id: int):
     return render_template(
         "documents/reader.html",
         document=service.document_detail(document),
+        reader_constants=service.READER_CONSTANTS,
         meeting=document.meeting,
         agenda_item=document.agenda_item,
     )

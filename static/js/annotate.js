@@ -32,7 +32,10 @@ const ctx = {
   paragraph: (id) => (id === null || id === undefined ? null : paragraphById.get(id) || null),
   paragraphAt,
   highlightAt,
-  openThread: (paragraphId, quote) => comments.open("thread", paragraphId, quote),
+  openThread: (paragraphId, quote) => {
+    loadParagraphTexts([paragraphId]);
+    comments.open("thread", paragraphId, quote);
+  },
   showParagraph,
   openNote,
   newNote,
@@ -289,6 +292,53 @@ function renderStatus({ connected, pending }) {
   wasOffline = !connected;
 }
 
+/* ---------- paragraphs, fetched as pages come into view ---------- */
+
+// A long report has thousands of paragraphs: the reader asks for those of each page it shows, and
+// for the few others that comments elsewhere in the document point at (their number, page, text).
+const paragraphPages = new Set();
+const paragraphsAsked = new Set();
+
+function addParagraphs(list) {
+  let added = false;
+  for (const paragraph of list) {
+    const known = paragraphById.get(paragraph.id);
+    if (known && ("text" in known || !("text" in paragraph))) continue;
+    paragraphById.set(paragraph.id, paragraph);
+    added = true;
+  }
+  if (!added) return;
+  paragraphs = [...paragraphById.values()].sort((a, b) => a.number - b.number);
+  render();
+}
+
+function loadParagraphs(page) {
+  if (paragraphPages.has(page)) return;
+  paragraphPages.add(page);
+  window.PH.api("GET", `/api/documents/${reader.documentId}/paragraphs?page=${page}`)
+    .then(addParagraphs)
+    .catch(() => paragraphPages.delete(page));  // asked again when the page is shown again
+}
+
+// Page layouts come without words; a paragraph's text is fetched once something shows it.
+const missing = new Set();
+let missingTimer = 0;
+function loadParagraphTexts(ids) {
+  for (const id of ids) {
+    if (id && !("text" in (paragraphById.get(id) || {})) && !paragraphsAsked.has(id)) missing.add(id);
+  }
+  if (!missing.size) return;
+  clearTimeout(missingTimer);
+  missingTimer = setTimeout(() => {
+    const ids = [...missing].slice(0, 500);
+    ids.forEach((id) => missing.delete(id));
+    ids.forEach((id) => paragraphsAsked.add(id));
+    window.PH.api("GET", `/api/documents/${reader.documentId}/paragraphs?ids=${ids.join(",")}`)
+      .then(addParagraphs)
+      .catch(() => ids.forEach((id) => paragraphsAsked.delete(id)));
+  }, 50);
+}
+
 /* ---------- wiring ---------- */
 
 function render() {
@@ -303,6 +353,7 @@ function render() {
   }
   pages.render(all, paragraphs, counts);
   comments.update(all.filter((annotation) => annotation.kind === "comment"));
+  loadParagraphTexts(all.map((annotation) => annotation.paragraph_id));
   const badge = bar.querySelector("[data-comment-count]");
   badge.hidden = total === 0;
   badge.textContent = String(total);
@@ -341,9 +392,6 @@ reader.on("pagechange", ({ number }) => {
   clearTimeout(presenceTimer);
   presenceTimer = setTimeout(() => live.presence(number), 600);
 });
-window.PH.api("GET", `/api/documents/${reader.documentId}/paragraphs`).then((list) => {
-  paragraphs = list;
-  paragraphById = new Map(list.map((p) => [p.id, p]));
-  render();
-}).catch(() => { /* without paragraphs the page marks wait for the next visit; the rest works */ });
+reader.on("pagerendered", ({ number }) => loadParagraphs(number));
+reader.pages.forEach((page) => { if (reader.isRendered(page.number)) loadParagraphs(page.number); });
 render();

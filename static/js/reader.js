@@ -7,7 +7,6 @@
   "use strict";
   const { t, live, api } = window.PH;
 
-  const WIDTH_BUCKETS = [320, 480, 640, 800, 1024, 1280, 1536, 2048];  // as storage/page_cache.py snaps
   const ZOOM_STEPS = [0.5, 0.67, 0.8, 1, 1.25, 1.5, 2, 2.5, 3, 4];
   const MIN_ZOOM = 0.5, MAX_ZOOM = 4;
   const MAX_FIT_WIDTH = 1200;  // on a desktop monitor a full-width A4 page is too big to read
@@ -15,6 +14,7 @@
   const TEXT_FONT = '"Noto Sans", "Segoe UI", Roboto, Arial, sans-serif';
 
   const data = JSON.parse(document.getElementById("reader-data").textContent);
+  const WIDTH_BUCKETS = data.width_buckets;  // as storage/page_cache.py snaps widths
   const root = document.getElementById("reader");
   const viewer = document.getElementById("viewer");
   const pagesBox = viewer.querySelector(".pages");
@@ -40,7 +40,6 @@
       image: null,       // {url, width (requested bucket), raster, maxed}
       loading: null,     // AbortController of the image request in flight
       failed: false,
-      text: null,        // a promise, once asked for
       rendered: false,
     };
   });
@@ -192,7 +191,10 @@
   async function fetchImage(page, width, signal) {
     const response = await fetch(`${base}/pages/${page.n}/image?width=${width}`, { signal, credentials: "same-origin" });
     if (!response.ok) throw new Error(String(response.status));
-    const blob = await response.blob();
+    return imageFromBlob(await response.blob(), width);
+  }
+
+  async function imageFromBlob(blob, width) {
     const url = URL.createObjectURL(blob);
     const probe = new Image();
     probe.src = url;
@@ -207,13 +209,59 @@
     return { url, width, raster, maxed: raster && probe.naturalWidth < width * 0.95 };
   }
 
-  function loadText(page) {
-    if (page.meta.scanned) return Promise.resolve();
-    if (!page.text) {
-      page.text = api("GET", `${base}/pages/${page.n}/text`).then((layer) => buildTextLayer(page, layer));
-      page.text.catch(() => { page.text = null; });
+  // Glyph outlines come once per block of pages (docs/rendering.md); each page view only places them.
+  const glyphSheets = new Map();
+  const blockOf = (page) => Math.floor((page.n - 1) / data.glyph_block_pages);
+
+  function glyphSheet(block) {
+    if (!glyphSheets.has(block)) {
+      const loading = fetch(`${base}/glyphs/${block}`, { credentials: "same-origin" }).then(async (response) => {
+        if (!response.ok) throw new Error(String(response.status));
+        const paths = new Map();
+        for (const match of (await response.text()).matchAll(/<path id='([^']+)' d='[^']*'\/>/g)) paths.set(match[1], match[0]);
+        return paths;
+      });
+      loading.catch(() => glyphSheets.delete(block));
+      glyphSheets.set(block, loading);
     }
-    return page.text;
+    return glyphSheets.get(block);
+  }
+
+  async function fetchView(page, signal) {
+    const response = await fetch(`${base}/pages/${page.n}/view`, { signal, credentials: "same-origin" });
+    if (!response.ok) throw new Error(String(response.status));
+    return response.json();
+  }
+
+  // The page's markup with the outlines it places put back in: an ordinary SVG image, drawn again
+  // at every zoom like before, but whose glyphs crossed the network once per block.
+  async function vectorImage(view) {
+    const sheet = await glyphSheet(view.glyphs);
+    const used = new Set(Array.from(view.svg.matchAll(/href='#(g[^']+)'/g), (match) => match[1]));
+    const defs = Array.from(used, (id) => sheet.get(id) || "").join("");
+    const opening = view.svg.indexOf(">") + 1;
+    const markup = `${view.svg.slice(0, opening)}<defs>${defs}</defs>${view.svg.slice(opening)}`;
+    return imageFromBlob(new Blob([markup], { type: "image/svg+xml" }), 0);
+  }
+
+  // The text layer travels as lines: [top, height, "word word", [x0, width, x0, width, ...]], in 0.1 pt.
+  function wordsFromLines(lines) {
+    const words = [];
+    for (const [top, height, text, positions] of lines) {
+      text.split(" ").forEach((word, index) => {
+        const x0 = positions[2 * index], width = positions[2 * index + 1];
+        words.push([x0 / 10, top / 10, (x0 + width) / 10, (top + height) / 10, word]);
+      });
+    }
+    return words;
+  }
+
+  async function pageImage(page, signal) {
+    if (page.meta.scanned) return fetchImage(page, wantedWidth(page), signal);
+    glyphSheet(blockOf(page)).catch(() => {});  // in parallel with the view, not after it
+    const view = await fetchView(page, signal);
+    buildTextLayer(page, { words: wordsFromLines(view.lines || []) });
+    return view.raster ? fetchImage(page, wantedWidth(page), signal) : vectorImage(view);
   }
 
   let inFlight = 0;
@@ -239,7 +287,7 @@
     inFlight += 1;
     page.slot.classList.add("loading");
     try {
-      const [image] = await Promise.all([fetchImage(page, wantedWidth(page), controller.signal), loadText(page)]);
+      const image = await pageImage(page, controller.signal);
       page.image = image;
       page.img.src = image.url;
       page.slot.classList.add("ready");
@@ -469,8 +517,8 @@
     for (const entry of entries) {
       if (!entry.isIntersecting) continue;
       const button = entry.target;
-      // The smallest JPEG the server makes (~35 KB), even on a 3x phone: a text page as SVG is larger.
-      button.querySelector("img").src = `${base}/pages/${button.dataset.goto}/image?width=${WIDTH_BUCKETS[0]}&format=jpeg`;
+      // At this width the server answers a thumbnail: a small JPEG, a text page in at most 12 KB.
+      button.querySelector("img").src = `${base}/pages/${button.dataset.goto}/image?width=${data.thumbnail_width}`;
       thumbObserver.unobserve(button);
     }
   }, { root: thumbList, rootMargin: "200px 0px" });
@@ -509,6 +557,23 @@
   drawer.addEventListener("keydown", (event) => {
     if (event.key === "Escape") toggleDrawer(false);
   });
+
+  // Typing a page number beats flicking through a hundred thumbnails on a slow link.
+  drawer.querySelector("[data-goto-form]").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const field = event.target.elements.page;
+    const number = Math.round(Number(field.value));
+    if (!byNumber(number)) {
+      field.setCustomValidity(t("page_out_of_range", { total: pages.length }));
+      field.reportValidity();
+      return;
+    }
+    field.value = "";
+    goToPage(number);
+    if (!wideScreen.matches) toggleDrawer(false);
+    viewer.focus({ preventScroll: true });
+  });
+  drawer.querySelector("[data-goto-form] input").addEventListener("input", (event) => event.target.setCustomValidity(""));
 
   /* ---------- toolbar ---------- */
 

@@ -168,7 +168,7 @@ export function createComments(ctx) {
     head.append(el("span", "section-title", paragraphLabel(paragraphId)));
     if (paragraph) head.append(el("span", "section-page", t("page", { n: paragraph.page })));
     head.append(el("span", "section-count", t("comments_count", { n: count })));
-    if (paragraph) head.append(el("span", "section-excerpt", paragraph.text));
+    if (paragraph) head.append(el("span", "section-excerpt", paragraph.text ?? ""));
     head.addEventListener("click", () => {
       if (paragraph) ctx.showParagraph(paragraph);
       open("thread", paragraphId);
@@ -204,7 +204,7 @@ export function createComments(ctx) {
       title.textContent = paragraphLabel(state.paragraphId);
       const fragment = document.createDocumentFragment();
       const paragraph = ctx.paragraph(state.paragraphId);
-      if (paragraph) fragment.append(el("p", "paragraph-text", paragraph.text));
+      if (paragraph) fragment.append(el("p", "paragraph-text", paragraph.text ?? "…"));
       fragment.append(threadNodes(inScope));
       list.replaceChildren(fragment);
     }

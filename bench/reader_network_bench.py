@@ -1,0 +1,253 @@
+"""What a delegate on rural 4G receives: the reader in Debian's chromium over an emulated link.
+
+Starts `python wsgi.py` with the demo meeting built from the shared pack, opens the 28-page report
+in chromium (Playwright, tablet viewport) with DevTools network emulation (150 ms round trip,
+1.6 Mbit/s down, 0.75 Mbit/s up) and an empty browser cache, and prints, each beside the PDF's
+own bytes per page measured in the same run:
+
+- first page: seconds until page 1 is drawn, and the bytes received until then;
+- reading end to end: every byte the reader fetched while scrolling through all pages
+  (HTML, scripts, page views, glyph sheets, paragraphs, annotations), per page;
+- thumbnails: bytes of each page's thumbnail as the drawer fetches them;
+- warm latency: a cached page image and a small JSON answer over one kept-alive connection
+  (Python's http.client, 200 requests each), beside a bare TCP round trip to the same server.
+
+Exits non-zero when a target of docs/rendering.md is missed. Usage:
+    .venv/bin/python bench/reader_network_bench.py
+"""
+
+import http.client
+import socket
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, TABLET  # noqa: E402
+from tests.live_server import DEMO_PASSWORD, MEETING_PACK, LiveServer, make_demo_data  # noqa: E402
+
+REPORT = "bao-cao-kinh-te-xa-hoi.pdf"
+LINK = {"latency": 150, "downloadThroughput": 1.6e6 / 8, "uploadThroughput": 0.75e6 / 8}
+TARGETS = {
+    "first_page_s": 2.0,
+    "first_page_kb": 250,
+    "per_page_kb": 25,
+    "thumbnail_kb": 12,
+    "warm_image_ms": 15,
+}
+WARM_REQUESTS = 200
+
+
+class Wire:
+    """Bytes on the wire per request, from DevTools' own accounting (headers included)."""
+
+    def __init__(self, cdp):
+        self.urls: dict[str, str] = {}
+        self.received: list[tuple[float, str, int]] = []
+        cdp.on(
+            "Network.requestWillBeSent", lambda e: self.urls.__setitem__(e["requestId"], e["request"]["url"])
+        )
+        cdp.on("Network.loadingFinished", self._finished)
+
+    def _finished(self, event):
+        url = self.urls.get(event["requestId"], "")
+        self.received.append((time.monotonic(), url, int(event["encodedDataLength"])))
+
+    def breakdown(self) -> dict[str, float]:
+        """KB per kind of request, to see where the bytes go."""
+        kinds: dict[str, float] = {}
+        for _, url, n in self.received:
+            path = url.split("?")[0]
+            kind = next(
+                (
+                    k
+                    for k in (
+                        "/view",
+                        "/glyphs/",
+                        "/image",
+                        "/paragraphs",
+                        "/annotations",
+                        "/static/",
+                        "/socket.io/",
+                    )
+                    if k in path
+                ),
+                "pages (HTML)",
+            )
+            kinds[kind] = kinds.get(kind, 0.0) + n / 1024
+        return kinds
+
+    def total(self, since: float = 0.0, until: float = float("inf"), containing: str = "") -> int:
+        return sum(n for at, url, n in self.received if since <= at <= until and containing in url)
+
+
+def report_document(server: LiveServer) -> dict:
+    token = server.login("chair")
+    for meeting in server.get("/api/meetings", token):
+        for item in server.get(f"/api/meetings/{meeting['id']}", token)["agenda"]:
+            for document in item["documents"]:
+                if document["page_count"] == 28:
+                    return document
+    raise SystemExit("the 28-page report is not in the demo meeting")
+
+
+def browse(server: LiveServer, document: dict) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    figures = {}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        context = browser.new_context(base_url=server.url, **TABLET)
+        page = context.new_page()
+        page.set_default_timeout(60_000)
+        page.goto("/login")
+        page.fill("input[name=username]", "delegate1")
+        page.fill("input[name=password]", DEMO_PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url(f"{server.url}/")
+        page.goto("about:blank")
+
+        cdp = context.new_cdp_session(page)
+        cdp.send("Network.enable")
+        cdp.send("Network.clearBrowserCache")
+        cdp.send("Network.emulateNetworkConditions", {"offline": False, **LINK})
+        wire = Wire(cdp)
+
+        started = time.monotonic()
+        page.goto(f"/documents/{document['id']}", wait_until="commit")
+        page.wait_for_selector('.page-slot[data-page="1"].ready')
+        first = time.monotonic()
+        figures["first_page_s"] = first - started
+        figures["first_page_kb"] = wire.total(until=first) / 1024
+
+        # Reading end to end: each page brought into view until it is drawn.
+        for number in range(1, document["page_count"] + 1):
+            page.evaluate(f"window.PHReader.goToPage({number})")
+            page.wait_for_selector(f'.page-slot[data-page="{number}"].ready')
+        page.wait_for_timeout(1500)  # the last paragraphs and margins
+        figures["read_kb"] = wire.total() / 1024
+        figures["read_document_kb"] = wire.total(containing=f"/api/documents/{document['id']}/") / 1024
+        figures["per_page_kb"] = figures["read_kb"] / document["page_count"]
+        figures["breakdown"] = wire.breakdown()
+
+        # Thumbnails, as the drawer fetches them.
+        before = time.monotonic()
+        page.click('[data-reader="thumbs"]')
+        for number in range(1, document["page_count"] + 1):
+            page.locator(f'.thumb[data-goto="{number}"]').scroll_into_view_if_needed()
+        page.wait_for_function(
+            "[...document.querySelectorAll('.thumb img')].every((img) => img.complete && img.naturalWidth)"
+        )
+        thumbs = [(url, n) for at, url, n in wire.received if at >= before and "width=320" in url]
+        figures["thumbnail_kb"] = max(n for _, n in thumbs) / 1024
+        figures["thumbnail_mean_kb"] = statistics.mean(n for _, n in thumbs) / 1024
+        figures["thumbnails"] = len(thumbs)
+        cookie = next(c for c in context.cookies() if c["name"] == "session")
+        browser.close()
+    figures["cookie"] = cookie["value"]
+    return figures
+
+
+def warm_latency(server: LiveServer, document: dict, cookie: str) -> dict:
+    connection = http.client.HTTPConnection("127.0.0.1", server.port)
+    headers = {"Cookie": f"session={cookie}", "Accept-Encoding": "br, gzip"}
+
+    def median_ms(path: str) -> float:
+        times = []
+        for _ in range(WARM_REQUESTS):
+            started = time.perf_counter()
+            connection.request("GET", path, headers=headers)
+            response = connection.getresponse()
+            response.read()
+            times.append((time.perf_counter() - started) * 1000)
+            assert response.status == 200, (path, response.status)
+        return statistics.median(times)
+
+    base = f"/api/documents/{document['id']}"
+    figures = {
+        "warm_image_ms": median_ms(f"{base}/pages/2/image?width=1536"),
+        "warm_view_ms": median_ms(f"{base}/pages/2/view"),
+        "warm_json_ms": median_ms(f"{base}/paragraphs?page=2"),
+    }
+    connection.close()
+    rtts = []
+    for _ in range(WARM_REQUESTS):
+        started = time.perf_counter()
+        with socket.create_connection(("127.0.0.1", server.port)):
+            pass
+        rtts.append((time.perf_counter() - started) * 1000)
+    figures["tcp_connect_ms"] = statistics.median(rtts)
+    return figures
+
+
+def main() -> int:
+    pdf = MEETING_PACK / REPORT
+    with tempfile.TemporaryDirectory() as scratch:
+        template = Path(scratch) / "template"
+        make_demo_data(template)
+        server = LiveServer(template, Path(scratch) / "data")
+        server.start()
+        try:
+            document = report_document(server)
+            pdf_per_page_kb = pdf.stat().st_size / 1024 / document["page_count"]
+            figures = browse(server, document)
+            figures.update(warm_latency(server, document, figures.pop("cookie")))
+        finally:
+            server.stop()
+
+    pages = document["page_count"]
+    print(f"Document: {REPORT}, {pages} pages, PDF {pdf.stat().st_size / 1024:.0f} KB")
+    print(f"Link: {LINK['latency']} ms round trip, 1.6 Mbit/s down, 0.75 Mbit/s up; browser cache empty")
+    print(f"PDF's own bytes per page (baseline): {pdf_per_page_kb:.1f} KB")
+    print()
+    rows = [
+        ("first page on screen", f"{figures['first_page_s']:.2f} s", "first_page_s"),
+        ("bytes until the first page", f"{figures['first_page_kb']:.0f} KB", "first_page_kb"),
+        (
+            "reading end to end, per page",
+            f"{figures['per_page_kb']:.1f} KB = {figures['per_page_kb'] / pdf_per_page_kb:.2f}x the PDF",
+            "per_page_kb",
+        ),
+        (
+            "  of which document data per page",
+            f"{figures['read_document_kb'] / pages:.1f} KB (the rest: HTML, scripts, styles, annotations)",
+            None,
+        ),
+        (
+            "largest thumbnail",
+            f"{figures['thumbnail_kb']:.1f} KB (mean {figures['thumbnail_mean_kb']:.1f} KB, "
+            f"{figures['thumbnails']} fetched) = {figures['thumbnail_kb'] / pdf_per_page_kb:.2f}x a PDF page",
+            "thumbnail_kb",
+        ),
+        (
+            "warm page image, kept-alive",
+            f"{figures['warm_image_ms']:.2f} ms median (TCP connect {figures['tcp_connect_ms']:.2f} ms)",
+            "warm_image_ms",
+        ),
+        ("warm page view, kept-alive", f"{figures['warm_view_ms']:.2f} ms median", None),
+        ("warm small JSON, kept-alive", f"{figures['warm_json_ms']:.2f} ms median", None),
+    ]
+    print(
+        "where the bytes went while reading: "
+        + ", ".join(
+            f"{kind} {kb:.0f} KB"
+            for kind, kb in sorted(figures["breakdown"].items(), key=lambda item: -item[1])
+        )
+    )
+    failed = False
+    for label, value, target in rows:
+        verdict = ""
+        if target:
+            ok = figures[target] <= TARGETS[target]
+            failed |= not ok
+            verdict = f"  target <= {TARGETS[target]}: {'PASS' if ok else 'FAIL'}"
+        print(f"{label:<36} {value}{verdict}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
