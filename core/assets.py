@@ -16,6 +16,15 @@ from flask import Flask, request, send_from_directory
 IMMUTABLE = "public, max-age=31536000, immutable"
 
 
+def _buffered(response):
+    """Our static files are small: read them whole (closing the file), so Flask-Compress compresses
+    them as one body. Its streaming path would drop the file's close() and leak a descriptor."""
+    if response.direct_passthrough and response.status_code == 200:
+        response.direct_passthrough = False
+        response.make_sequence()
+    return response
+
+
 def build_id(static_folder: Path) -> str:
     """Same files, same id, on every node of a deployment."""
     digest = hashlib.sha256()
@@ -27,12 +36,17 @@ def build_id(static_folder: Path) -> str:
 
 def register_static_caching(app: Flask) -> None:
     """Immutable caching for current URLs; revalidation for any other build id."""
+    send_static = app.view_functions["static"]
+
+    def static(filename: str):
+        return _buffered(send_static(filename=filename))
 
     def any_build(build: str, filename: str):
-        response = send_from_directory(app.static_folder, filename, max_age=0)
+        response = _buffered(send_from_directory(app.static_folder, filename, max_age=0))
         response.headers["Cache-Control"] = "no-cache"
         return response
 
+    app.view_functions["static"] = static
     app.add_url_rule("/static/<build>/<path:filename>", "static_any_build", any_build)
 
     @app.after_request

@@ -233,15 +233,31 @@
     return response.json();
   }
 
+  // A page view's markup comes as strings and runs of glyphs, `[transform, fill, [glyph, x step, ...]]`
+  // (storage/pdf/vector.py): each run becomes one line's group of <use> elements.
+  function viewMarkup(view) {
+    return view.svg.map((part) => {
+      if (typeof part === "string") return part;
+      const [transform, fill, codes] = part;
+      let x = 0;
+      let out = `<g transform='${transform}'${fill ? ` fill='${fill}'` : ""}>`;
+      for (let index = 0; index < codes.length; index += 2) {
+        x += codes[index + 1];
+        out += `<use xlink:href='#${view.glyph_ids[codes[index]]}' x='${x}'/>`;
+      }
+      return `${out}</g>`;
+    }).join("");
+  }
+
   // The page's markup with the outlines it places put back in: an ordinary SVG image, drawn again
   // at every zoom like before, but whose glyphs crossed the network once per block.
   async function vectorImage(view) {
     const sheet = await glyphSheet(view.glyphs);
-    const used = new Set(Array.from(view.svg.matchAll(/href='#(g[^']+)'/g), (match) => match[1]));
-    const defs = Array.from(used, (id) => sheet.get(id) || "").join("");
-    const opening = view.svg.indexOf(">") + 1;
-    const markup = `${view.svg.slice(0, opening)}<defs>${defs}</defs>${view.svg.slice(opening)}`;
-    return imageFromBlob(new Blob([markup], { type: "image/svg+xml" }), 0);
+    const markup = viewMarkup(view);
+    const defs = view.glyph_ids.map((id) => sheet.get(id) || "").join("");
+    const opening = markup.indexOf(">") + 1;
+    const image = `${markup.slice(0, opening)}<defs>${defs}</defs>${markup.slice(opening)}`;
+    return imageFromBlob(new Blob([image], { type: "image/svg+xml" }), 0);
   }
 
   // The text layer travels as lines: [top, height, "word word", [x0, width, x0, width, ...]], in 0.1 pt.

@@ -19,7 +19,7 @@ from storage.pdf.text_layer import compact_lines
 from storage.pdf.vector import (
     VectorPage,
     glyph_sheet,
-    page_markup,
+    page_view,
     standalone_svg,
     vector_page,
 )
@@ -71,7 +71,7 @@ def render_reader_page(pdf_path: str, page_number: int, words_json: str) -> Rend
         view["raster"] = True
     else:
         view["glyphs"] = (page_number - 1) // GLYPH_BLOCK_PAGES
-        view["svg"] = page_markup(vector, page.rect.width, page.rect.height)
+        view.update(page_view(vector, page.rect.width, page.rect.height))
     body = json.dumps(view, ensure_ascii=False, separators=(",", ":")).encode()
     return RenderedPage(brotli.compress(body, quality=BROTLI_QUALITY), "application/json", "br")
 

@@ -22,7 +22,7 @@ import base64
 import hashlib
 import re
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import pymupdf
@@ -38,12 +38,55 @@ _GLYPH_MEMO: dict[str, tuple[str, str] | None] = {}
 _GLYPH_MEMO_MAX = 20_000
 
 
+@dataclass
+class GlyphRun:
+    """Glyphs of one line: the group's transform (size, baseline) and fill, each glyph by x."""
+
+    transform: str
+    fill: str
+    keys: list[str] = field(default_factory=list)
+    xs: list[int] = field(default_factory=list)
+
+    def markup(self) -> str:
+        placed = zip(self.keys, self.xs, strict=True)
+        uses = "".join(f"<use xlink:href='#{key}' x='{x}'/>" for key, x in placed)
+        return f"<g transform='{self.transform}'{_fill(self.fill)}>{uses}</g>"
+
+
 @dataclass(frozen=True)
 class VectorPage:
-    """A page's markup without glyph outlines, and the outlines it places (id -> path data)."""
+    """A page's markup without glyph outlines (strings and runs of glyphs, in drawing order), and
+    the outlines it places (id -> path data)."""
 
-    markup: str
+    parts: list[str | GlyphRun]
     glyphs: dict[str, str]
+
+    @property
+    def markup(self) -> str:
+        return "".join(part if isinstance(part, str) else part.markup() for part in self.parts)
+
+    def compact(self) -> tuple[list, list[str]]:
+        """The parts with each run as `[transform, fill, [glyph index, x step, ...]]`, and the ids
+        of every glyph the page places (the indexes name the first ones). The reader turns runs
+        back into `<use>` elements (reader.js); sent this way a page costs half the bytes of its
+        markup, x steps being short numbers."""
+        ids: dict[str, int] = {}
+        parts: list = []
+        for part in self.parts:
+            if isinstance(part, str):
+                if parts and isinstance(parts[-1], str):
+                    parts[-1] += part
+                else:
+                    parts.append(part)
+                continue
+            codes, previous = [], 0
+            for key, x in zip(part.keys, part.xs, strict=True):
+                codes += [ids.setdefault(key, len(ids)), x - previous]
+                previous = x
+            parts.append([part.transform, part.fill, codes])
+        for key in self.glyphs:  # also those placed one by one (rotated text), named in the strings
+            ids.setdefault(key, len(ids))
+        return parts, list(ids)
 
 
 def vector_page(page: pymupdf.Page, prefix: str) -> VectorPage:
@@ -66,9 +109,11 @@ def standalone_svg(vector: VectorPage, width: float, height: float) -> str:
     return _svg_open(width, height) + (f"<defs>{defs}</defs>" if defs else "") + vector.markup + "</svg>"
 
 
-def page_markup(vector: VectorPage, width: float, height: float) -> str:
-    """What the reader inlines: the page's own markup, glyphs placed from a sheet in the document."""
-    return _svg_open(width, height) + vector.markup + "</svg>"
+def page_view(vector: VectorPage, width: float, height: float) -> dict:
+    """What the reader gets: the page's markup in compact form (`VectorPage.compact`), whose glyphs
+    it places from the sheet of the page's block."""
+    parts, ids = vector.compact()
+    return {"svg": [_svg_open(width, height), *parts, "</svg>"], "glyph_ids": ids}
 
 
 def _svg_open(width: float, height: float) -> str:
@@ -92,8 +137,9 @@ class _Rewriter:
         self.glyph_keys: dict[str, str | None] = {}  # MuPDF's id -> our key (None: an empty glyph)
         self.glyphs: dict[str, str] = {}
         self.renamed: dict[str, str] = {}
-        self.out: list[str] = []
+        self.out: list[str | GlyphRun] = []
         self.line: tuple[str, str] | None = None  # (group transform, fill) of the open glyph group
+        self.run: GlyphRun | None = None
 
     def page(self, root: ET.Element) -> VectorPage:
         for child in root:
@@ -103,7 +149,7 @@ class _Rewriter:
             if _tag(child) != "defs":
                 self._element(child)
         self._close_line()
-        return VectorPage("".join(self.out), self.glyphs)
+        return VectorPage(self.out, self.glyphs)
 
     def _defs(self, defs: ET.Element) -> None:
         kept = []
@@ -180,21 +226,25 @@ class _Rewriter:
         fill = use.get("fill", "")
         if b == 0 and c == 0 and a != 0 and d != 0:
             group = _line_group(a, d, f)
-            placement = f" x='{round(e * EM_UNITS / a)}'"
-        else:  # rotated or skewed text: each glyph carries its own transform
-            group = ""
-            placement = (
-                f" transform='matrix({_fmt(a / EM_UNITS, 6)},{_fmt(b / EM_UNITS, 6)},"
-                f"{_fmt(c / EM_UNITS, 6)},{_fmt(d / EM_UNITS, 6)},{_fmt(e)},{_fmt(f)})'"
-            )
-        if self.line != (group, fill):
+            if self.run is None or (self.run.transform, self.run.fill) != (group, fill):
+                self._close_line()
+                self.run = GlyphRun(group, fill)
+                self.out.append(self.run)
+            self.run.keys.append(key)
+            self.run.xs.append(round(e * EM_UNITS / a))
+            return
+        # Rotated or skewed text: each glyph carries its own transform.
+        if self.line != ("", fill):
             self._close_line()
-            attributes = (f" transform='{group}'" if group else "") + (f" fill='{fill}'" if fill else "")
-            self.out.append(f"<g{attributes}>")
-            self.line = (group, fill)
-        self.out.append(f"<use href='#{key}'{placement}/>")
+            self.out.append(f"<g{_fill(fill)}>")
+            self.line = ("", fill)
+        self.out.append(
+            f"<use xlink:href='#{key}' transform='matrix({_fmt(a / EM_UNITS, 6)},{_fmt(b / EM_UNITS, 6)},"
+            f"{_fmt(c / EM_UNITS, 6)},{_fmt(d / EM_UNITS, 6)},{_fmt(e)},{_fmt(f)})'/>"
+        )
 
     def _close_line(self) -> None:
+        self.run = None
         if self.line is not None:
             self.out.append("</g>")
             self.line = None
@@ -212,6 +262,10 @@ def _scaled_glyph(d: str) -> tuple[str, str] | None:
 @lru_cache(maxsize=4096)
 def _line_group(a: float, d: float, f: float) -> str:
     return f"matrix({_fmt(a / EM_UNITS, 6)},0,0,{_fmt(d / EM_UNITS, 6)},0,{_fmt(f)})"
+
+
+def _fill(fill: str) -> str:
+    return f" fill='{_escape(fill)}'" if fill else ""
 
 
 def _tag(element: ET.Element) -> str:

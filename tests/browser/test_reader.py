@@ -187,3 +187,51 @@ def test_on_a_page_stored_sideways_the_selectable_words_run_with_the_printed_tex
     )
     assert checked["spans"] > 100
     assert checked["misplaced"] == []
+
+
+# Share of dark pixels in the page image as drawn, a thumbnail's worth of it: a page whose glyphs
+# did not arrive (a missing glyph sheet, a glyph the sheet lacks) is blank paper.
+INK_SHARE = """(n) => {
+    const img = document.querySelector(`.page[data-page="${n}"] .page-image`);
+    const canvas = document.createElement('canvas');
+    canvas.width = 300;
+    canvas.height = Math.round(300 * img.naturalHeight / img.naturalWidth);
+    const context = canvas.getContext('2d');
+    context.fillStyle = '#fff';
+    context.fillRect(0, 0, canvas.width, canvas.height);
+    context.drawImage(img, 0, 0, canvas.width, canvas.height);
+    const data = context.getImageData(0, 0, canvas.width, canvas.height).data;
+    let dark = 0;
+    for (let i = 0; i < data.length; i += 4) if (data[i] < 160) dark += 1;
+    return dark / (canvas.width * canvas.height);
+}"""
+
+
+@pytest.mark.parametrize("number", [1, 4, 11])
+def test_text_table_and_sideways_pages_are_drawn_with_their_glyphs(open_page, number):
+    page = open_page(TABLET, "delegate1")
+    page.locator(".meeting-card", has_text="Kỳ họp thứ Mười hai").click()
+    page.locator(".doc-link", has_text="28 trang").click()
+    page.wait_for_url(re.compile(r"/documents/\d+"))
+    page.evaluate(f"() => window.PHReader.goToPage({number})")
+    page.wait_for_function(IMAGE_READY, arg=number)
+    assert page.evaluate(INK_SHARE, number) > 0.01, f"page {number} is drawn blank"
+
+
+def test_a_delegate_types_a_page_number_instead_of_flicking_through_thumbnails(open_page):
+    page = open_page(PHONE, "delegate1")
+    page.locator(".meeting-card", has_text="Kỳ họp thứ Mười hai").click()
+    page.locator(".doc-link", has_text="28 trang").click()
+    page.wait_for_url(re.compile(r"/documents/\d+"))
+    page.get_by_role("button", name="Danh sách trang").first.click()
+    page.get_by_role("spinbutton", name="Đến trang").fill("20")
+    page.get_by_role("button", name="Đi", exact=True).click()
+    expect(page.locator("#page-indicator")).to_have_text("Trang 20/28")
+    page.wait_for_function(IMAGE_READY, arg=20)
+    expect(page.locator("#thumbs")).to_be_hidden()
+
+    page.get_by_role("button", name="Danh sách trang").first.click()
+    page.get_by_role("spinbutton", name="Đến trang").fill("99")
+    page.get_by_role("button", name="Đi", exact=True).click()
+    assert "1 đến 28" in page.evaluate("() => document.getElementById('goto-page-number').validationMessage")
+    expect(page.locator("#page-indicator")).to_have_text("Trang 20/28")
