@@ -138,7 +138,6 @@ class _Rewriter:
         self.glyphs: dict[str, str] = {}
         self.renamed: dict[str, str] = {}
         self.out: list[str | GlyphRun] = []
-        self.line: tuple[str, str] | None = None  # (group transform, fill) of the open glyph group
         self.run: GlyphRun | None = None
 
     def page(self, root: ET.Element) -> VectorPage:
@@ -219,35 +218,28 @@ class _Rewriter:
             yield local, value
 
     def _glyph_use(self, use: ET.Element, key: str | None) -> None:
-        """Glyphs of one line share a group carrying size and baseline; each is placed by x alone."""
+        """Glyphs of one line share a group carrying size, direction and baseline; each is placed
+        by x alone, whichever way the line runs (a page stored sideways, rotated text)."""
         if key is None:
             return  # a space: nothing to draw
         a, b, c, d, e, f = _matrix(use.get("transform", ""))
         fill = use.get("fill", "")
-        if b == 0 and c == 0 and a != 0 and d != 0:
-            group = _line_group(a, d, f)
-            if self.run is None or (self.run.transform, self.run.fill) != (group, fill):
-                self._close_line()
-                self.run = GlyphRun(group, fill)
-                self.out.append(self.run)
-            self.run.keys.append(key)
-            self.run.xs.append(round(e * EM_UNITS / a))
-            return
-        # Rotated or skewed text: each glyph carries its own transform.
-        if self.line != ("", fill):
-            self._close_line()
-            self.out.append(f"<g{_fill(fill)}>")
-            self.line = ("", fill)
-        self.out.append(
-            f"<use xlink:href='#{key}' transform='matrix({_fmt(a / EM_UNITS, 6)},{_fmt(b / EM_UNITS, 6)},"
-            f"{_fmt(c / EM_UNITS, 6)},{_fmt(d / EM_UNITS, 6)},{_fmt(e)},{_fmt(f)})'/>"
-        )
+        determinant = a * d - b * c
+        if determinant == 0:
+            return  # a glyph squashed flat: nothing to see
+        # The glyph's origin in the line's own frame (1 = an em): the frame's x runs along the
+        # baseline, so every glyph of a line shares `across` and is placed by `along` alone.
+        along = (d * e - c * f) / determinant
+        across = (a * f - b * e) / determinant
+        group = _line_group(a, b, c, d, c * across, d * across)
+        if self.run is None or (self.run.transform, self.run.fill) != (group, fill):
+            self.run = GlyphRun(group, fill)
+            self.out.append(self.run)
+        self.run.keys.append(key)
+        self.run.xs.append(round(along * EM_UNITS))
 
     def _close_line(self) -> None:
         self.run = None
-        if self.line is not None:
-            self.out.append("</g>")
-            self.line = None
 
 
 def _scaled_glyph(d: str) -> tuple[str, str] | None:
@@ -260,8 +252,10 @@ def _scaled_glyph(d: str) -> tuple[str, str] | None:
 
 
 @lru_cache(maxsize=4096)
-def _line_group(a: float, d: float, f: float) -> str:
-    return f"matrix({_fmt(a / EM_UNITS, 6)},0,0,{_fmt(d / EM_UNITS, 6)},0,{_fmt(f)})"
+def _line_group(a: float, b: float, c: float, d: float, tx: float, ty: float) -> str:
+    """A line's frame: glyph size and direction, and where its baseline crosses x = 0."""
+    linear = ",".join(_fmt(v / EM_UNITS, 6) for v in (a, b, c, d))
+    return f"matrix({linear},{_fmt(tx)},{_fmt(ty)})"
 
 
 def _fill(fill: str) -> str:
