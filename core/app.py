@@ -84,11 +84,13 @@ def _register_features(app: Flask) -> None:
     from annotations.cli import annotations_cli
     from annotations.export_views import bp as exports_bp
     from annotations.views import bp as annotations_bp
+    from councils.views import bp as councils_bp
     from documents.views import bp as documents_bp
     from meetings.cli import demo_command
     from meetings.views import bp as meetings_bp
 
     app.register_blueprint(accounts_bp)
+    app.register_blueprint(councils_bp)
     app.register_blueprint(meetings_bp)
     app.register_blueprint(documents_bp)
     app.register_blueprint(annotations_bp)

@@ -28,6 +28,9 @@ MESSAGES = {
     "roster_unreadable": _l(
         "Không đọc được danh sách đại biểu. Hãy dùng tệp CSV (UTF-8) hoặc Excel (.xlsx)."
     ),
+    # Councils
+    "council_not_found": _l("Không tìm thấy hội đồng nhân dân này."),
+    "council_taken": _l("Đã có hội đồng “%(name)s”."),
     # Meetings
     "meeting_not_found": _l("Không tìm thấy kỳ họp."),
     "agenda_item_not_found": _l("Không tìm thấy nội dung chương trình."),

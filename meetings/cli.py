@@ -14,6 +14,8 @@ from accounts.service import create_user
 from core.clock import VIETNAM
 from core.errors import AppError
 from core.extensions import db
+from councils.schemas import NewCouncil, NewOfficer
+from councils.service import add_officer, create_council
 from documents.service import upload_document
 from meetings.models import Role
 from meetings.schemas import NewAgendaItem, NewMeeting, NewMember
@@ -21,14 +23,16 @@ from meetings.service import add_agenda_item, add_member, create_meeting, publis
 from storage.pdf.shared import PdfRejected
 
 DEMO_PASSWORD = "phonghop"
+# After the 2025 reform a province's communes each have a council; the demo is one of them.
+DEMO_COUNCIL = NewCouncil(name="Hội đồng nhân dân xã Thần Sa", place="Thần Sa", level="commune")
 DEMO_PEOPLE = [
     ("secretary", "Nguyễn Thị Thu", "Chuyên viên Văn phòng HĐND", Role.SECRETARY),
-    ("chair", "Hoàng Văn Quang", "Chủ tịch HĐND huyện", Role.CHAIR),
-    ("delegate1", "Lường Thị Mai", "Đại biểu HĐND huyện", Role.DELEGATE),
-    ("delegate2", "Ma Văn Dũng", "Đại biểu HĐND huyện", Role.DELEGATE),
-    ("delegate3", "Triệu Thị Hoa", "Đại biểu HĐND huyện", Role.DELEGATE),
-    ("delegate4", "La Văn Sơn", "Đại biểu HĐND huyện", Role.DELEGATE),
-    ("delegate5", "Đàm Thị Lan", "Đại biểu HĐND huyện", Role.DELEGATE),
+    ("chair", "Hoàng Văn Quang", "Chủ tịch HĐND xã", Role.CHAIR),
+    ("delegate1", "Lường Thị Mai", "Đại biểu HĐND xã", Role.DELEGATE),
+    ("delegate2", "Ma Văn Dũng", "Đại biểu HĐND xã", Role.DELEGATE),
+    ("delegate3", "Triệu Thị Hoa", "Đại biểu HĐND xã", Role.DELEGATE),
+    ("delegate4", "La Văn Sơn", "Đại biểu HĐND xã", Role.DELEGATE),
+    ("delegate5", "Đàm Thị Lan", "Đại biểu HĐND xã", Role.DELEGATE),
 ]
 
 
@@ -80,20 +84,23 @@ def demo_command(pack: Path | None) -> None:
                 password=DEMO_PASSWORD,
                 full_name=name,
                 position=position,
-                unit="HĐND huyện Võ Nhai",
+                unit=DEMO_COUNCIL.name,
             )
         )
         for username, name, position, _ in DEMO_PEOPLE
     }
     secretary = people["secretary"]
+    council = create_council(admin, DEMO_COUNCIL)
+    add_officer(admin, council.id, NewOfficer(username=secretary.username))
     meeting = create_meeting(
         secretary,
         NewMeeting(
-            title="Kỳ họp thứ Mười hai, HĐND huyện Võ Nhai khóa XXI",
+            title="Kỳ họp thứ Mười hai, HĐND xã Thần Sa nhiệm kỳ 2021–2026",
             starts_at=(datetime.now(VIETNAM) + timedelta(days=2)).replace(
                 hour=8, minute=0, second=0, microsecond=0
             ),
-            location="Hội trường UBND huyện Võ Nhai",
+            location="Hội trường UBND xã Thần Sa",
+            council_id=council.id,
         ),
     )
     for username, _, _, role in DEMO_PEOPLE[1:]:

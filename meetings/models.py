@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from accounts.models import User
 from core.clock import utcnow
 from core.extensions import db
+from councils.models import Council
 
 
 class Role(StrEnum):
@@ -31,6 +32,8 @@ class Meeting(db.Model):
     location: Mapped[str] = mapped_column(String(300), default="")
     status: Mapped[str] = mapped_column(String(16), default=MeetingStatus.DRAFT)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    # The council whose meeting this is: its name and place head the meeting's papers.
+    council_id: Mapped[int | None] = mapped_column(ForeignKey("councils.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     published_at: Mapped[datetime | None]
 
@@ -40,6 +43,7 @@ class Meeting(db.Model):
         order_by="AgendaItem.position",
         overlaps="meeting",
     )
+    council: Mapped["Council | None"] = relationship()
     memberships: Mapped[list["Membership"]] = relationship(
         back_populates="meeting", cascade="all, delete-orphan"
     )

@@ -15,6 +15,8 @@ class NewMeeting(_Strict):
     title: PlainText = Field(min_length=1, max_length=300)
     starts_at: UtcTime
     location: PlainText = Field(default="", max_length=300)
+    # Unset: a meeting of no council in particular, headed by the deployment's default council.
+    council_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
 
 
 class MeetingChanges(_Strict):

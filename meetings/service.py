@@ -8,18 +8,22 @@ from core.broadcast import after_commit, disconnect_user_after_commit, user_room
 from core.clock import utcnow
 from core.errors import AppError
 from core.extensions import db
+from councils.service import council_for_new_meeting
 from meetings.models import AgendaItem, Meeting, MeetingStatus, Membership, Role
 from meetings.permissions import require_manager, require_visible, role_of
 from meetings.schemas import AgendaOrder, MeetingChanges, NewAgendaItem, NewMeeting, NewMember
 
 
 def create_meeting(actor: User, data: NewMeeting) -> Meeting:
-    """Anyone signed in may convene a meeting; they become its first secretary."""
+    """Anyone signed in may convene a meeting; they become its first secretary. A council's
+    meeting is convened by its officers (or an admin)."""
+    council = council_for_new_meeting(actor, data.council_id)
     meeting = Meeting(
         title=data.title,
         starts_at=data.starts_at,
         location=data.location,
         created_by_id=actor.id,
+        council=council,
     )
     meeting.memberships.append(Membership(user_id=actor.id, role=Role.SECRETARY))
     db.session.add(meeting)
@@ -172,4 +176,5 @@ def meeting_summary(meeting: Meeting, user: User, role: Role | None = None) -> d
         "status": meeting.status,
         "role": role.value if role else None,
         "chair": chairs[0].display_name if chairs else None,
+        "council": meeting.council.to_dict() if meeting.council else None,
     }

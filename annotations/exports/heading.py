@@ -16,7 +16,7 @@ HIDDEN_TEXT = "[Ý kiến đã được chủ tọa ẩn, không đưa nội dun
 FOOTER = "Trang {page}/{pages}"
 KIND_LABELS = {"comment": "Ý kiến", "note": "Ghi chú"}
 # Where a council's name breaks onto its second line: "HỘI ĐỒNG NHÂN DÂN" / "HUYỆN VÕ NHAI".
-LEVELS = ("TỈNH ", "THÀNH PHỐ ", "HUYỆN ", "THỊ XÃ ", "QUẬN ", "XÃ ", "PHƯỜNG ", "THỊ TRẤN ")
+LEVELS = ("TỈNH ", "THÀNH PHỐ ", "HUYỆN ", "THỊ XÃ ", "QUẬN ", "XÃ ", "PHƯỜNG ", "THỊ TRẤN ", "ĐẶC KHU ")
 ROMAN = (
     (1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
     (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"),
@@ -25,10 +25,14 @@ ROMAN = (
 
 @dataclass(frozen=True)
 class ReportHeading:
-    """Who issues the report and where: from COUNCIL_NAME and COUNCIL_PLACE."""
+    """Who issues the report and where: the meeting's council, else COUNCIL_NAME and COUNCIL_PLACE."""
 
     council: str
     place: str
+
+    def of_council(self, council) -> "ReportHeading":
+        """The heading of a council's meeting; `self` (the deployment's default) for one of none."""
+        return ReportHeading(council.name, council.place) if council is not None else self
 
     def council_lines(self) -> list[str]:
         name = self.council.strip().upper()

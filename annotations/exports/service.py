@@ -54,10 +54,19 @@ def meeting_digest(user: User, meeting_id: int, filters: DigestFilters) -> Diges
     return build_digest(gather(meeting, filters), filters, utcnow())
 
 
+def _report(
+    user: User, meeting_id: int, filters: DigestFilters, default: ReportHeading
+) -> tuple[Digest, ReportHeading]:
+    """The digest, headed by the meeting's council (or the deployment's default council)."""
+    meeting = exportable_meeting(user, meeting_id)
+    digest = build_digest(gather(meeting, filters), filters, utcnow())
+    return digest, default.of_council(meeting.council)
+
+
 def digest_pdf(
     user: User, meeting_id: int, filters: DigestFilters, heading: ReportHeading, runtime: DocumentRuntime
 ) -> ExportFile:
-    job = typeset_request(meeting_digest(user, meeting_id, filters), heading)
+    job = typeset_request(*_report(user, meeting_id, filters, heading))
     try:
         body = runtime.pool.typeset(job["fragments"], job["css"], job["footer"])
     except PdfRejected as failure:
@@ -66,7 +75,7 @@ def digest_pdf(
 
 
 def digest_word(user: User, meeting_id: int, filters: DigestFilters, heading: ReportHeading) -> ExportFile:
-    body = _off_the_event_loop(digest_docx, meeting_digest(user, meeting_id, filters), heading)
+    body = _off_the_event_loop(digest_docx, *_report(user, meeting_id, filters, heading))
     mimetype = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     return ExportFile(body, f"tong-hop-y-kien-ky-hop-{meeting_id}.docx", mimetype)
 

@@ -213,6 +213,27 @@ def test_the_council_named_in_the_report_comes_from_the_configuration(
     assert "VÕ NHAI" not in text
 
 
+def test_a_councils_meeting_is_reported_under_that_councils_name_and_place(api, meeting, discussion, people):
+    from councils.models import Council
+
+    meeting.council = Council(name="Hội đồng nhân dân xã Thần Sa", place="Thần Sa", level="commune")
+    db.session.commit()
+    chair = api("chutoa")
+
+    pdf = _pdf_text(chair.get(f"/api/meetings/{meeting.id}/digest.pdf").data)
+    word = docx.Document(io.BytesIO(chair.get(f"/api/meetings/{meeting.id}/digest.docx").data))
+    word_text = "\n".join(
+        [p.text for p in word.paragraphs]
+        + [cell.text for table in word.tables for row in table.rows for cell in row.cells]
+    )
+
+    for text in (pdf, word_text):
+        assert "HỘI ĐỒNG NHÂN DÂN" in text
+        assert "XÃ THẦN SA" in text
+        assert "Thần Sa, ngày" in text
+        assert "VÕ NHAI" not in text
+
+
 def test_filters_narrow_every_export_format(api, meeting, document, discussion):
     chair = api("chutoa")
     query = {"document": document.id, "since": "2026-12-01T08:18:00+07:00"}
