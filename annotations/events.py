@@ -10,6 +10,7 @@ from flask import current_app, request, session
 from flask_socketio import emit, join_room, leave_room
 
 from accounts.models import User
+from accounts.service import login_is_live
 from annotations import service
 from annotations.presence import Presence
 from annotations.schemas import (
@@ -31,7 +32,8 @@ presence = Presence()
 def _socket_user() -> User:
     user_id = session.get("socket_user_id")
     user = db.session.get(User, user_id) if user_id else None
-    if user is None or not user.is_active:
+    # A login ended on another process leaves this socket connected; its events stop here.
+    if user is None or not user.is_active or not login_is_live(session.get("socket_login_key")):
         raise AppError("unauthorized", 401)
     return user
 

@@ -1,6 +1,8 @@
 """Extensions created unbound; `create_app` binds them (Flask's application-factory pattern)."""
 
 from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_socketio import SocketIO
@@ -27,3 +29,5 @@ migrate = Migrate()
 login_manager = LoginManager()
 socketio = SocketIO()
 babel = Babel()
+# Limits are declared where they apply (accounts/limits.py); storage comes from RATELIMIT_STORAGE_URI.
+limiter = Limiter(key_func=get_remote_address)

@@ -78,9 +78,10 @@ def demo_command(pack: Path | None) -> None:
                 full_name=name,
                 position=position,
                 unit="HĐND huyện Võ Nhai",
+                can_convene=role == Role.SECRETARY,
             )
         )
-        for username, name, position, _ in DEMO_PEOPLE
+        for username, name, position, role in DEMO_PEOPLE
     }
     secretary = people["secretary"]
     meeting = create_meeting(
