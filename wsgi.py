@@ -18,4 +18,9 @@ if __name__ == "__main__":
     host = os.environ.get("HOST", "127.0.0.1")
     port = int(os.environ.get("PORT", "5000"))
     print(f"Phòng họp không giấy: http://{host}:{port}/", flush=True)
-    socketio.run(app, host=host, port=port, allow_unsafe_werkzeug=True)
+    if app.config["SOCKETIO_ASYNC_MODE"] == "gevent":
+        from core.serving import gevent_server
+
+        gevent_server(app, host, port).serve_forever()
+    else:
+        socketio.run(app, host=host, port=port, allow_unsafe_werkzeug=True)

@@ -21,12 +21,14 @@ from annotations.schemas import (
     NewAnnotation,
     PresenceUpdate,
 )
+from annotations.throttle import Throttle
 from core.broadcast import document_room
 from core.errors import AppError, ack_error
 from core.extensions import db, socketio
 from core.validation import parse
 
 presence = Presence()
+presence_broadcasts = Throttle()
 
 
 def _socket_user() -> User:
@@ -87,12 +89,14 @@ def on_presence(_user: User, payload):
     users = presence.move(data.document_id, request.sid, data.page)
     if users is None:
         raise AppError("document_not_joined", 409)
-    _announce(data.document_id, users)
+    if presence_broadcasts.allow(request.sid):
+        _announce(data.document_id, users)
     return {"ok": True}
 
 
 @socketio.on("disconnect")
 def on_disconnect(*_reason):
+    presence_broadcasts.forget(request.sid)
     for document_id, users in presence.drop(request.sid).items():
         _announce(document_id, users)
 

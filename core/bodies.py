@@ -8,6 +8,7 @@ long a stalled body can take, and a stalled body ends as a 408.
 """
 
 from flask import request
+from werkzeug.exceptions import ClientDisconnected
 
 from core.errors import AppError
 
@@ -22,5 +23,5 @@ def read_body_first() -> None:
             request.form  # noqa: B018 — parses now; large files are spooled to disk, not memory
         else:
             request.get_data(cache=True)
-    except OSError:  # the socket read timed out, or the client went away mid-body
-        raise AppError("request_timeout", 408) from None
+    except (OSError, ClientDisconnected):  # the read timed out (gevent ends the stream), or the
+        raise AppError("request_timeout", 408) from None  # client went away mid-body
