@@ -40,7 +40,13 @@ def login_key_of_token(token: str | None) -> str | None:
 
 @login_manager.user_loader
 def load_session_user(login_key: str) -> User | None:
-    """The session and the remember cookie carry the login's key (Flask-Login's alternative id)."""
+    """The session and the remember cookie carry the login's key (Flask-Login's alternative id).
+
+    A bearer token sent with the request names the caller even when a cookie is sent too.
+    """
+    token = bearer_token()
+    if token:
+        return user_for_token(token)
     return resume_login(login_key, current_app.config["TOKEN_MAX_AGE_S"])
 
 
