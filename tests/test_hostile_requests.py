@@ -24,7 +24,8 @@ def _pages(app, meeting, document):
     for rule in app.url_map.iter_rules():
         if rule.rule.startswith(("/api/", "/static", "/socket.io")) or "GET" not in rule.methods:
             continue
-        url = rule.rule.replace("<int:meeting_id>", str(meeting.id)).replace("<int:document_id>", str(document.id))
+        url = rule.rule.replace("<int:meeting_id>", str(meeting.id))
+        url = url.replace("<int:document_id>", str(document.id))
         if "<" not in url:
             yield url
 

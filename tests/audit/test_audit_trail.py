@@ -72,7 +72,8 @@ def test_the_secretary_sees_what_happened_in_the_meeting(app, api, setting, toke
         "body": "Đề nghị làm rõ.",
     }
     created = author.emit("annotation:create", comment, callback=True)
-    assert chair.emit("annotation:hide", {"op_id": uuid.uuid4().hex, "id": created["id"]}, callback=True)["ok"]
+    hidden = chair.emit("annotation:hide", {"op_id": uuid.uuid4().hex, "id": created["id"]}, callback=True)
+    assert hidden["ok"]
     api("chutoa").get(f"/api/meetings/{meeting.id}/digest.csv")
     secretary.delete(f"/api/documents/{replaced['id']}")
 
