@@ -23,18 +23,30 @@ LAST_SEEN_EVERY = timedelta(minutes=5)
 _dummy_hash: str | None = None
 
 
+def _released(function, *args):
+    """Off the loop, holding no pooled connection: a hall of logins queueing for the hashing
+    threads must not empty the pool. Only a read-only transaction is ended here."""
+    if not (db.session.new or db.session.dirty or db.session.deleted):
+        db.session.commit()
+    return off_loop(function, *args)
+
+
+def _hash_all(passwords: list[str]) -> list[str]:
+    return [generate_password_hash(password) for password in passwords]
+
+
 def hash_password(password: str) -> str:
     """Hash off the event loop (~110 ms of scrypt)."""
-    return off_loop(generate_password_hash, password)
+    return _released(generate_password_hash, password)
 
 
 def hash_passwords(passwords: list[str]) -> list[str]:
     """Many hashes in one trip to a worker thread (a roster import)."""
-    return off_loop(lambda values: [generate_password_hash(value) for value in values], passwords)
+    return _released(_hash_all, passwords)
 
 
 def password_matches(password_hash: str, password: str) -> bool:
-    return off_loop(check_password_hash, password_hash, password)
+    return _released(check_password_hash, password_hash, password)
 
 
 def create_user(data: NewUser, actor: User | None = None, password_hash: str | None = None) -> User:

@@ -80,6 +80,8 @@ def load_config() -> dict:
         "RATELIMIT_ENABLED": os.environ.get("RATELIMIT_ENABLED", "1") != "0",
         "LOGIN_LIMIT_PER_ADDRESS": os.environ.get("LOGIN_LIMIT_PER_ADDRESS") or "300/minute",
         "LOGIN_LIMIT_PER_ACCOUNT": os.environ.get("LOGIN_LIMIT_PER_ACCOUNT") or "10/minute;30/hour;100/day",
+        # Threads for password hashing and roster parsing (default: one fewer than the cores).
+        "OFFLOAD_THREADS": _env_int("OFFLOAD_THREADS", 0),
         # A client must send its whole request body within this many seconds of going quiet.
         "BODY_READ_TIMEOUT_S": _env_float("BODY_READ_TIMEOUT_S", 20.0),
         # Waiting longer than this for a database connection answers 503, never a hung request.
