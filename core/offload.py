@@ -8,14 +8,29 @@ pool instead of taking every core from the loop. Hand only plain values to such 
 never a database session or an ORM object, which belong to the loop's thread.
 """
 
+import contextlib
 import os
+import threading
 from collections.abc import Callable
 from typing import TypeVar
 
 from flask import current_app, has_app_context
 
 Result = TypeVar("Result")
+# Worker threads run at a lower priority (nice 10): when cores are short, the scheduler serves
+# the event loop first and the hall's logins wait a little longer instead of every socket.
+WORKER_NICENESS = 10
 _pool = None
+_niced = threading.local()
+
+
+def _at_low_priority(function, *args):
+    if not getattr(_niced, "done", False):
+        # Not Linux, or not allowed: the thread runs at normal priority.
+        with contextlib.suppress(AttributeError, OSError):
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), WORKER_NICENESS)
+        _niced.done = True
+    return function(*args)
 
 
 def _threadpool():
@@ -31,5 +46,5 @@ def _threadpool():
 def off_loop(function: Callable[..., Result], *args) -> Result:
     """`function(*args)` on a worker thread when serving with gevent; a plain call otherwise."""
     if has_app_context() and current_app.config.get("SOCKETIO_ASYNC_MODE") == "gevent":
-        return _threadpool().spawn(function, *args).get()
+        return _threadpool().spawn(_at_low_priority, function, *args).get()
     return function(*args)
