@@ -19,8 +19,8 @@ if __name__ == "__main__":
     port = int(os.environ.get("PORT", "5000"))
     print(f"Phòng họp không giấy: http://{host}:{port}/", flush=True)
     if app.config["SOCKETIO_ASYNC_MODE"] == "gevent":
-        from core.serving import serve
+        from core.serving import gevent_server
 
-        serve(app, host, port)
+        gevent_server(app, host, port).serve_forever()
     else:  # SOCKETIO_ASYNC_MODE=threading: Werkzeug's development server, for debugging
         socketio.run(app, host=host, port=port, allow_unsafe_werkzeug=True)

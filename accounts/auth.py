@@ -1,4 +1,10 @@
-"""Who is calling: the session cookie (browser) or a bearer token (API clients, sockets)."""
+"""Who is calling: the session cookie (browser) or a bearer token (API clients, sockets).
+
+Both name a login (`accounts.models.LoginSession`), never just a user: logging out, changing
+the password or an admin disabling the account ends the login, and with it the cookie, the
+remember cookie and the token. The loaders run lazily, the first time a view asks for
+`current_user`, after the request body has been read (see `core.bodies`).
+"""
 
 from functools import wraps
 
@@ -6,12 +12,12 @@ from flask import current_app, redirect, request, url_for
 from flask_login import current_user
 
 from accounts.models import User
-from accounts.service import get_user, user_from_token
+from accounts.service import resume_login, token_login_key, user_from_token
 from core.errors import AppError, forbidden
 from core.extensions import login_manager
 
 
-def _bearer_token() -> str | None:
+def bearer_token() -> str | None:
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
@@ -24,15 +30,29 @@ def user_for_token(token: str | None) -> User | None:
     return user_from_token(token, config["SECRET_KEY"], config["TOKEN_MAX_AGE_S"])
 
 
+def login_key_of_token(token: str | None) -> str | None:
+    if not token:
+        return None
+    config = current_app.config
+    claims = token_login_key(token, config["SECRET_KEY"], config["TOKEN_MAX_AGE_S"])
+    return claims[1] if claims else None
+
+
 @login_manager.user_loader
-def load_session_user(user_id: str) -> User | None:
-    user = get_user(int(user_id)) if user_id.isdigit() else None
-    return user if user is not None and user.is_active else None
+def load_session_user(login_key: str) -> User | None:
+    """The session and the remember cookie carry the login's key (Flask-Login's alternative id).
+
+    A bearer token sent with the request names the caller even when a cookie is sent too.
+    """
+    token = bearer_token()
+    if token:
+        return user_for_token(token)
+    return resume_login(login_key, current_app.config["TOKEN_MAX_AGE_S"])
 
 
 @login_manager.request_loader
 def load_token_user(req) -> User | None:
-    return user_for_token(_bearer_token())
+    return user_for_token(bearer_token())
 
 
 @login_manager.unauthorized_handler
@@ -61,4 +81,4 @@ def socket_user(auth: dict | None) -> User | None:
     token = auth.get("token") if isinstance(auth, dict) else None
     if isinstance(token, str):
         return user_for_token(token)
-    return current_user if current_user.is_authenticated else None
+    return current_user._get_current_object() if current_user.is_authenticated else None

@@ -1,21 +1,28 @@
 """Payloads accepted by the accounts adapters."""
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from typing import Annotated
+
+from pydantic import BaseModel, Field, StringConstraints, field_validator
 
 from core.validation import PlainText
 
 USERNAME_PATTERN = r"^[A-Za-z0-9_.\-@]{2,64}$"
 
+# Names and units are trimmed; passwords never are (a space is part of a password).
+Trimmed = Annotated[PlainText, StringConstraints(strip_whitespace=True)]
+Password = Annotated[str, Field(min_length=6, max_length=200)]
+
 
 class NewUser(BaseModel):
-    model_config = ConfigDict(str_strip_whitespace=True)
-
-    username: str = Field(pattern=USERNAME_PATTERN)
-    password: str = Field(min_length=6, max_length=200)
-    full_name: PlainText = Field(default="", max_length=200)
-    position: PlainText = Field(default="", max_length=200)
-    unit: PlainText = Field(default="", max_length=200)
+    username: Annotated[str, StringConstraints(strip_whitespace=True, pattern=USERNAME_PATTERN)]
+    password: Password
+    full_name: Trimmed = Field(default="", max_length=200)
+    position: Trimmed = Field(default="", max_length=200)
+    unit: Trimmed = Field(default="", max_length=200)
     is_admin: bool = False
+    # Accounts an admin creates one by one may convene unless told otherwise; the roster import
+    # passes False (docs/security.md, "Who may convene").
+    can_convene: bool = True
 
     @field_validator("username")
     @classmethod
@@ -26,3 +33,13 @@ class NewUser(BaseModel):
 class Credentials(BaseModel):
     username: str = Field(max_length=64)
     password: str = Field(max_length=200)
+
+
+class PasswordChange(BaseModel):
+    old_password: str = Field(max_length=200)
+    new_password: Password
+
+
+class AccountChanges(BaseModel):
+    is_active: bool | None = None
+    can_convene: bool | None = None

@@ -1,32 +1,70 @@
 """Account operations shared by the CLI, the JSON API and the admin pages."""
 
 import secrets
+from datetime import timedelta
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from accounts.models import User
-from accounts.schemas import Credentials, NewUser
+from accounts.models import LoginSession, User
+from accounts.schemas import AccountChanges, Credentials, NewUser, PasswordChange
+from audit import service as audit
+from core.broadcast import disconnect_room_after_commit, disconnect_user_after_commit, login_room
+from core.clock import utcnow
 from core.errors import AppError
 from core.extensions import db
+from core.offload import off_loop
 
 TOKEN_SALT = "api-token"
+# How often a login's `last_seen` is written: often enough to list devices, rarely enough that
+# a hall of readers does not queue writes on SQLite.
+LAST_SEEN_EVERY = timedelta(minutes=5)
+_dummy_hash: str | None = None
 
 
-def create_user(data: NewUser) -> User:
+def _released(function, *args):
+    """Off the loop, holding no pooled connection: a hall of logins queueing for the hashing
+    threads must not empty the pool. Only a read-only transaction is ended here."""
+    if not (db.session.new or db.session.dirty or db.session.deleted):
+        db.session.commit()
+    return off_loop(function, *args)
+
+
+def _hash_all(passwords: list[str]) -> list[str]:
+    return [generate_password_hash(password) for password in passwords]
+
+
+def hash_password(password: str) -> str:
+    """Hash off the event loop (~110 ms of scrypt)."""
+    return _released(generate_password_hash, password)
+
+
+def hash_passwords(passwords: list[str]) -> list[str]:
+    """Many hashes in one trip to a worker thread (a roster import)."""
+    return _released(_hash_all, passwords)
+
+
+def password_matches(password_hash: str, password: str) -> bool:
+    return _released(check_password_hash, password_hash, password)
+
+
+def create_user(data: NewUser, actor: User | None = None, password_hash: str | None = None) -> User:
     """Create an account; usernames are unique case-insensitively."""
     if find_user(data.username) is not None:
         raise AppError("username_taken", 409, username=data.username)
     user = User(
         username=data.username,
-        password_hash=generate_password_hash(data.password),
+        password_hash=password_hash or hash_password(data.password),
         full_name=data.full_name,
         position=data.position,
         unit=data.unit,
         is_admin=data.is_admin,
+        can_convene=data.can_convene,
     )
     db.session.add(user)
+    db.session.flush()
+    audit.record(actor, "user_created", user_id=user.id, username=user.username, can_convene=user.can_convene)
     db.session.commit()
     return user
 
@@ -50,15 +88,136 @@ def list_users() -> list[User]:
     return list(db.session.scalars(select(User).order_by(User.full_name, User.username)))
 
 
+def _dummy() -> str:
+    global _dummy_hash
+    if _dummy_hash is None:
+        _dummy_hash = generate_password_hash(secrets.token_hex(16))
+    return _dummy_hash
+
+
 def authenticate(credentials: Credentials) -> User:
-    """Check a password; the same refusal for unknown users and wrong passwords."""
+    """Check a password; unknown users, disabled accounts and wrong passwords look and take the same."""
     user = find_user(credentials.username)
-    if (
-        user is None
-        or not user.is_active
-        or not check_password_hash(user.password_hash, credentials.password)
-    ):
+    stored = user.password_hash if user is not None else _dummy()
+    matches = password_matches(stored, credentials.password)
+    if user is None or not user.is_active or not matches:
+        audit.record(
+            user,
+            "login_failed",
+            username=credentials.username[:64],
+            reason="unknown_user"
+            if user is None
+            else ("disabled" if not user.is_active else "wrong_password"),
+        )
+        db.session.commit()
         raise AppError("invalid_credentials", 401)
+    return user
+
+
+def start_login(user: User, user_agent: str = "", address: str = "", via: str = "form") -> LoginSession:
+    """A new login for one device; its key goes in the session, the remember cookie and the token."""
+    login = LoginSession(
+        user_id=user.id, key=secrets.token_urlsafe(32), user_agent=user_agent[:300], address=address[:64]
+    )
+    db.session.add(login)
+    audit.record(user, "login", via=via)
+    db.session.commit()
+    user.login_key = login.key
+    return login
+
+
+def resume_login(key: str | None, max_age_s: int) -> User | None:
+    """The user of a live login, or None once it was revoked, expired or the account disabled."""
+    if not isinstance(key, str) or not key or len(key) > 64:
+        return None
+    login = db.session.scalar(select(LoginSession).where(LoginSession.key == key))
+    now = utcnow()
+    if login is None or login.revoked_at is not None or now - login.created_at > timedelta(seconds=max_age_s):
+        return None
+    user = db.session.get(User, login.user_id)
+    if user is None or not user.is_active:
+        return None
+    if now - login.last_seen > LAST_SEEN_EVERY:
+        login.last_seen = now
+        db.session.commit()
+    user.login_key = login.key
+    return user
+
+
+def login_is_live(key: str | None) -> bool:
+    """Cheap per-event check for a live socket: its login has not been revoked since connect."""
+    if not key:
+        return False
+    return (
+        db.session.scalar(
+            select(LoginSession.id).where(LoginSession.key == key, LoginSession.revoked_at.is_(None))
+        )
+        is not None
+    )
+
+
+def end_logins(user: User, keys: set[str]) -> None:
+    """Log out: these logins (the session's, the token's) stop working on every device."""
+    if not keys:
+        return
+    db.session.execute(
+        update(LoginSession)
+        .where(LoginSession.user_id == user.id, LoginSession.key.in_(keys), LoginSession.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+    for key in keys:
+        disconnect_room_after_commit(db.session, login_room(key))
+    audit.record(user, "logout")
+    db.session.commit()
+
+
+def _revoke_all(user: User) -> None:
+    db.session.execute(
+        update(LoginSession)
+        .where(LoginSession.user_id == user.id, LoginSession.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+    user.token_generation += 1
+    disconnect_user_after_commit(db.session, user.id)
+
+
+def change_password(user: User, change: PasswordChange) -> None:
+    """The user's own change: the old password first; every login of theirs ends, everywhere."""
+    if not password_matches(user.password_hash, change.old_password):
+        audit.record(user, "password_change_failed")
+        db.session.commit()
+        raise AppError("wrong_old_password", 403)
+    user.password_hash = hash_password(change.new_password)
+    _revoke_all(user)
+    audit.record(user, "password_changed")
+    db.session.commit()
+
+
+def change_account(actor: User, user_id: int, changes: AccountChanges) -> User:
+    """An admin disables or enables an account, or allows it to convene meetings."""
+    if not actor.is_admin:
+        raise AppError("forbidden", 403)
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise AppError("user_not_found", 404, username=str(user_id))
+    if changes.is_active is not None and changes.is_active != user.is_active_account:
+        if user.id == actor.id:
+            raise AppError("cannot_disable_self", 409)
+        user.is_active_account = changes.is_active
+        if not changes.is_active:
+            _revoke_all(user)
+        audit.record(
+            actor,
+            "user_enabled" if changes.is_active else "user_disabled",
+            user_id=user.id,
+            username=user.username,
+        )
+    if changes.can_convene is not None and changes.can_convene != user.can_convene:
+        user.can_convene = changes.can_convene
+        audit.record(
+            actor, "convene_changed", user_id=user.id, username=user.username, can_convene=changes.can_convene
+        )
+    db.session.commit()
     return user
 
 
@@ -73,18 +232,23 @@ def _serializer(secret_key: str) -> URLSafeTimedSerializer:
 
 
 def issue_token(user: User, secret_key: str) -> str:
-    """A signed bearer token; changing the password revokes all earlier ones."""
-    return _serializer(secret_key).dumps({"uid": user.id, "gen": user.token_generation})
+    """A signed bearer token naming the login it belongs to: logging out ends it."""
+    return _serializer(secret_key).dumps({"uid": user.id, "sid": user.login_key})
 
 
-def user_from_token(token: str, secret_key: str, max_age_s: int) -> User | None:
+def token_login_key(token: str, secret_key: str, max_age_s: int) -> tuple[int, str] | None:
     try:
         claims = _serializer(secret_key).loads(token, max_age=max_age_s)
     except (BadSignature, SignatureExpired):
         return None
-    if not isinstance(claims, dict):
+    if not isinstance(claims, dict) or not isinstance(claims.get("sid"), str):
         return None
-    user = get_user(claims.get("uid"))
-    if user is None or not user.is_active or user.token_generation != claims.get("gen"):
+    return claims.get("uid"), claims["sid"]
+
+
+def user_from_token(token: str, secret_key: str, max_age_s: int) -> User | None:
+    claims = token_login_key(token, secret_key, max_age_s)
+    if claims is None:
         return None
-    return user
+    user = resume_login(claims[1], max_age_s)
+    return user if user is not None and user.id == claims[0] else None

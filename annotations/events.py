@@ -10,6 +10,7 @@ from flask import current_app, request, session
 from flask_socketio import emit, join_room, leave_room
 
 from accounts.models import User
+from accounts.service import login_is_live
 from annotations import service
 from annotations.presence import Presence
 from annotations.schemas import (
@@ -20,18 +21,21 @@ from annotations.schemas import (
     NewAnnotation,
     PresenceUpdate,
 )
+from annotations.throttle import Throttle
 from core.broadcast import document_room
 from core.errors import AppError, ack_error
 from core.extensions import db, socketio
 from core.validation import parse
 
 presence = Presence()
+presence_broadcasts = Throttle()
 
 
 def _socket_user() -> User:
     user_id = session.get("socket_user_id")
     user = db.session.get(User, user_id) if user_id else None
-    if user is None or not user.is_active:
+    # A login ended on another process leaves this socket connected; its events stop here.
+    if user is None or not user.is_active or not login_is_live(session.get("socket_login_key")):
         raise AppError("unauthorized", 401)
     return user
 
@@ -85,12 +89,14 @@ def on_presence(_user: User, payload):
     users = presence.move(data.document_id, request.sid, data.page)
     if users is None:
         raise AppError("document_not_joined", 409)
-    _announce(data.document_id, users)
+    if presence_broadcasts.allow(request.sid):
+        _announce(data.document_id, users)
     return {"ok": True}
 
 
 @socketio.on("disconnect")
 def on_disconnect(*_reason):
+    presence_broadcasts.forget(request.sid)
     for document_id, users in presence.drop(request.sid).items():
         _announce(document_id, users)
 

@@ -22,6 +22,7 @@ from annotations.schemas import (
     NewAnnotation,
     check_target,
 )
+from audit import service as audit
 from core.broadcast import after_commit, document_room, user_room
 from core.clock import utcnow
 from core.errors import AppError
@@ -297,4 +298,11 @@ def set_hidden(user: User, data: Moderation) -> dict:
     annotation.hidden_at = utcnow() if data.hidden else None
     annotation.hidden_by_id = user.id if data.hidden else None
     annotation.updated_at = utcnow()
+    audit.record(
+        user,
+        "comment_hidden" if data.hidden else "comment_shown",
+        meeting_id=document.meeting.id,
+        document_id=document.id,
+        annotation_id=annotation.id,
+    )
     return _commit(user, data.op_id, annotation, "annotation:updated", document)

@@ -46,7 +46,7 @@ def prepare(data_dir: Path, clients: int) -> dict:
     sys.path.insert(0, str(ROOT))
     from accounts.models import User
     from accounts.schemas import NewUser
-    from accounts.service import create_user, issue_token
+    from accounts.service import create_user, issue_token, start_login
     from core.app import create_app
     from core.extensions import db
     from documents.models import Paragraph
@@ -75,7 +75,10 @@ def prepare(data_dir: Path, clients: int) -> dict:
         document = upload_document(secretary, item.id, filename, data, title, app.extensions["documents"])
         publish(secretary, meeting.id)
         paragraphs = [p.id for p in Paragraph.query.filter_by(document_id=document.id)]
-        tokens = [issue_token(d, app.config["SECRET_KEY"]) for d in delegates]
+        tokens = []
+        for delegate in delegates:  # a token names a login (accounts.models.LoginSession)
+            start_login(delegate, via="bench")
+            tokens.append(issue_token(delegate, app.config["SECRET_KEY"]))
         result = {"document_id": document.id, "paragraph_ids": paragraphs, "tokens": tokens}
         db.engine.dispose()
     app.extensions["documents"].pool.close()

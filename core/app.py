@@ -2,15 +2,20 @@
 
 import atexit
 from pathlib import Path
+from urllib.parse import urlencode
 
 from flask import Flask, request
+from flask.json.provider import DefaultJSONProvider
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from core.assets import build_id, register_static_caching
+from core.bodies import read_body_first
 from core.config import load_config
 from core.errors import register_error_handlers
-from core.extensions import babel, compress, db, login_manager, migrate, socketio
+from core.extensions import babel, compress, db, limiter, login_manager, migrate, socketio
+from core.headers import add_security_headers
 from core.i18n import compile_catalogs, select_locale
 from core.security import BoundedIntConverter, refuse_cross_site_writes
 
@@ -31,6 +36,17 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
         cursor.close()
 
 
+class JSONProvider(DefaultJSONProvider):
+    """JSON nested deeper than Python's recursion limit is invalid JSON, not a crash: every
+    `get_json(silent=True)` then reads it as no JSON at all."""
+
+    def loads(self, s, **kwargs):
+        try:
+            return super().loads(s, **kwargs)
+        except RecursionError:
+            raise ValueError("JSON nested too deeply") from None
+
+
 def create_app(overrides: dict | None = None) -> Flask:
     app = Flask(
         __name__.split(".")[0],
@@ -38,6 +54,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         static_folder=str(STATIC_DIR),
         static_url_path=f"/static/{build_id(STATIC_DIR)}",
     )
+    app.json = JSONProvider(app)
     app.config.update(load_config())
     app.config.update(overrides or {})
 
@@ -57,9 +74,13 @@ def create_app(overrides: dict | None = None) -> Flask:
         message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
         max_http_buffer_size=1_000_000,
     )
+    _trust_proxies(app)
     register_error_handlers(app)
     app.url_map.converters["int"] = BoundedIntConverter
     app.before_request(refuse_cross_site_writes)
+    app.before_request(read_body_first)  # before the limiter and before any user is loaded
+    limiter.init_app(app)
+    app.after_request(add_security_headers)
     _register_features(app)
     _attach_document_runtime(app)
     _register_template_helpers(app)
@@ -70,6 +91,13 @@ def create_app(overrides: dict | None = None) -> Flask:
 
             upgrade(directory=str(MIGRATIONS_DIR))
     return app
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind N reverse proxies, believe their X-Forwarded-For/-Proto/-Host (docs/security.md)."""
+    count = app.config["TRUSTED_PROXY_COUNT"]
+    if count > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
 
 def _import_socket_handlers() -> None:
@@ -84,6 +112,7 @@ def _register_features(app: Flask) -> None:
     from annotations.cli import annotations_cli
     from annotations.export_views import bp as exports_bp
     from annotations.views import bp as annotations_bp
+    from audit.views import bp as audit_bp
     from councils.views import bp as councils_bp
     from documents.views import bp as documents_bp
     from meetings.cli import demo_command
@@ -95,6 +124,7 @@ def _register_features(app: Flask) -> None:
     app.register_blueprint(documents_bp)
     app.register_blueprint(annotations_bp)
     app.register_blueprint(exports_bp)
+    app.register_blueprint(audit_bp)
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_command)
     app.cli.add_command(annotations_cli)
@@ -132,7 +162,11 @@ def _register_template_helpers(app: Flask) -> None:
 
     @app.context_processor
     def inject_locale():
-        return {"current_locale": str(get_locale()), "current_path": request.full_path}
+        return {
+            "current_locale": str(get_locale()),
+            "current_path": request.full_path,
+            "language_url": language_url,
+        }
 
     @app.after_request
     def remember_language(response):
@@ -140,3 +174,13 @@ def _register_template_helpers(app: Flask) -> None:
         if chosen in app.config["LANGUAGES"]:
             response.set_cookie("lang", chosen, max_age=365 * 24 * 3600, samesite="Lax")
         return response
+
+
+def language_url(lang: str) -> str:
+    """This page in another language: its own path and query, `lang` replaced.
+
+    Built from the path, not `url_for(request.endpoint, **request.args)`: query keys such as
+    `endpoint` or `_external` are url_for's own arguments and broke every page they reached.
+    """
+    args = [(key, value) for key, value in request.args.items(multi=True) if key != "lang"]
+    return f"{request.path}?{urlencode([*args, ('lang', lang)])}"

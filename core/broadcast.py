@@ -30,8 +30,14 @@ def disconnect_user_after_commit(session: Session, user_id: int) -> None:
     list); with a message queue, the others keep their rooms until they reconnect.
     """
 
+    disconnect_room_after_commit(session, user_room(user_id))
+
+
+def disconnect_room_after_commit(session: Session, room: str) -> None:
+    """Drop every connection in a room (a user's devices, or the sockets of one login)."""
+
     def disconnect() -> None:
-        for sid, _ in list(socketio.server.manager.get_participants("/", user_room(user_id))):
+        for sid, _ in list(socketio.server.manager.get_participants("/", room)):
             socketio.server.disconnect(sid, namespace="/")
 
     _queue(session, disconnect)
@@ -50,6 +56,10 @@ def _drop_pending(session: Session) -> None:
 
 def user_room(user_id: int) -> str:
     return f"user:{user_id}"
+
+
+def login_room(login_key: str) -> str:
+    return f"login:{login_key}"
 
 
 def document_room(document_id: int) -> str:

@@ -30,11 +30,19 @@ def _secret_key(data_dir: Path) -> str:
     return key_file.read_text().strip()
 
 
+def _env_flag(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    return default if not value else value.strip().lower() in ("1", "true", "yes", "on")
+
+
 def load_config() -> dict:
     """Read the environment once, when the app is created."""
     data_dir = Path(os.environ.get("DATA_DIR", "instance")).resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
     max_upload_mb = _env_int("MAX_UPLOAD_MB", 50)
+    token_max_age_s = _env_int("TOKEN_MAX_AGE_S", 30 * 24 * 3600)
+    # Behind a TLS-terminating proxy: cookies only over HTTPS, links built as https://.
+    https = _env_flag("FORCE_HTTPS") or os.environ.get("PREFERRED_URL_SCHEME") == "https"
     return {
         "DATA_DIR": data_dir,
         "SQLALCHEMY_DATABASE_URI": os.environ.get(
@@ -53,11 +61,31 @@ def load_config() -> dict:
         "RENDER_TIMEOUT_S": _env_float("RENDER_TIMEOUT_S", 20.0),
         "INGEST_TIMEOUT_S": _env_float("INGEST_TIMEOUT_S", 120.0),
         "PREWARM_PAGES": os.environ.get("PREWARM_PAGES", "1") != "0",
-        "TOKEN_MAX_AGE_S": _env_int("TOKEN_MAX_AGE_S", 30 * 24 * 3600),
+        # One login (token, session, remember cookie) lasts at most this long (docs/security.md).
+        "TOKEN_MAX_AGE_S": token_max_age_s,
         "AUTO_MIGRATE": os.environ.get("AUTO_MIGRATE", "1") != "0",
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SECURE": https,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SECURE": https,
+        "REMEMBER_COOKIE_DURATION": token_max_age_s,
+        "PREFERRED_URL_SCHEME": "https" if https else "http",
+        # Proxies in front of the server whose X-Forwarded-For/-Proto/-Host are believed (0: none).
+        "TRUSTED_PROXY_COUNT": _env_int("TRUSTED_PROXY_COUNT", 0),
+        # Rate-limit counters: memory:// holds for one process; several processes need redis://.
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI") or "memory://",
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "RATELIMIT_ENABLED": os.environ.get("RATELIMIT_ENABLED", "1") != "0",
+        "LOGIN_LIMIT_PER_ADDRESS": os.environ.get("LOGIN_LIMIT_PER_ADDRESS") or "300/minute",
+        "LOGIN_LIMIT_PER_ACCOUNT": os.environ.get("LOGIN_LIMIT_PER_ACCOUNT") or "10/minute;30/hour;100/day",
+        # Threads for password hashing and roster parsing (default: one fewer than the cores).
+        "OFFLOAD_THREADS": _env_int("OFFLOAD_THREADS", 0),
+        # A client must send its whole request body within this many seconds of going quiet.
+        "BODY_READ_TIMEOUT_S": _env_float("BODY_READ_TIMEOUT_S", 20.0),
+        # Waiting longer than this for a database connection answers 503, never a hung request.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_timeout": _env_float("DB_POOL_TIMEOUT_S", 5.0)},
         "SQLALCHEMY_TRACK_MODIFICATIONS": False,
         "BABEL_DEFAULT_LOCALE": "vi",
         "LANGUAGES": ["vi", "en"],

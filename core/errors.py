@@ -6,6 +6,7 @@ message in the user's language. Codes are stable: clients branch on them, never 
 
 from flask import jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 from werkzeug.exceptions import HTTPException
 
 MESSAGES = {
@@ -21,10 +22,15 @@ MESSAGES = {
     "cross_site_request": _l("Yêu cầu bị từ chối vì không xuất phát từ trang của Phòng họp không giấy."),
     "internal_error": _l("Máy chủ gặp sự cố. Vui lòng thử lại sau ít phút."),
     "validation_error": _l("Dữ liệu không hợp lệ: %(detail)s"),
+    "rate_limited": _l("Bạn thử quá nhiều lần. Vui lòng đợi một lát rồi thử lại."),
+    "request_timeout": _l("Mạng quá chậm, dữ liệu gửi lên chưa tới đủ. Vui lòng gửi lại."),
+    "server_busy": _l("Máy chủ đang bận. Vui lòng thử lại sau vài giây."),
     # Accounts
     "invalid_credentials": _l("Tên đăng nhập hoặc mật khẩu không đúng."),
     "username_taken": _l("Tên đăng nhập “%(username)s” đã có người dùng."),
     "user_not_found": _l("Không có người dùng “%(username)s”."),
+    "wrong_old_password": _l("Mật khẩu hiện tại không đúng."),
+    "cannot_disable_self": _l("Bạn không thể tự khóa tài khoản của chính mình."),
     "roster_unreadable": _l(
         "Không đọc được danh sách đại biểu. Hãy dùng tệp CSV (UTF-8) hoặc Excel (.xlsx)."
     ),
@@ -33,6 +39,9 @@ MESSAGES = {
     "council_taken": _l("Đã có hội đồng “%(name)s”."),
     # Meetings
     "meeting_not_found": _l("Không tìm thấy kỳ họp."),
+    "convene_not_allowed": _l(
+        "Tài khoản của bạn chưa được phép tạo kỳ họp. Hãy đề nghị quản trị viên cấp quyền."
+    ),
     "agenda_item_not_found": _l("Không tìm thấy nội dung chương trình."),
     "member_not_found": _l("Người này không phải thành viên của kỳ họp."),
     "invalid_role": _l("Vai trò phải là thư ký, chủ tọa hoặc đại biểu."),
@@ -103,8 +112,10 @@ _HTTP_CODES = {
     403: "forbidden",
     404: "not_found",
     405: "method_not_allowed",
+    408: "request_timeout",
     409: "conflict",
     413: "request_too_large",
+    429: "rate_limited",
 }
 
 
@@ -132,6 +143,15 @@ def register_error_handlers(app) -> None:
         params = {"limit_mb": app.config["MAX_UPLOAD_MB"]} if error.code == 413 else {}
         status = error.code if error.code and error.code < 500 else 500
         return _respond(AppError(code, status, **params))
+
+    @app.errorhandler(SQLAlchemyTimeoutError)
+    def handle_pool_timeout(_error):
+        app.logger.warning("No database connection free for %s %s", request.method, request.path)
+        # JSON even for pages: an HTML page would ask for the user, and so for a connection.
+        response = jsonify(AppError("server_busy", 503).as_dict())
+        response.status_code = 503
+        response.headers["Retry-After"] = "5"
+        return response
 
     @app.errorhandler(Exception)
     def handle_unexpected(error: Exception):

@@ -2,6 +2,8 @@
 
 from flask_babel import Babel
 from flask_compress import Compress
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_socketio import SocketIO
@@ -29,3 +31,5 @@ login_manager = LoginManager()
 socketio = SocketIO()
 babel = Babel()
 compress = Compress()
+# Limits are declared where they apply (accounts/limits.py); storage comes from RATELIMIT_STORAGE_URI.
+limiter = Limiter(key_func=get_remote_address)

@@ -9,6 +9,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm.interfaces import ORMOption
 
 from accounts.models import User
+from audit import service as audit
 from core.errors import AppError
 from core.extensions import db
 from documents.models import Document, DocumentPage, DocumentStatus, Paragraph
@@ -170,6 +171,17 @@ def _add_document(
     db.session.flush()
     _store_paragraphs(document, result)
     notify_members(document.meeting, "meeting:updated")
+    replaced = fields.get("replaces_id")
+    audit.record(
+        actor,
+        "document_replaced" if replaced else "document_uploaded",
+        meeting_id=document.meeting.id,
+        document_id=document.id,
+        title=document.title,
+        filename=document.original_filename,
+        sha256=digest,
+        **({"replaces_id": replaced} if replaced else {}),
+    )
     db.session.commit()
     _schedule_prewarm(runtime, document)
     return document
@@ -179,6 +191,13 @@ def withdraw_document(actor: User, document_id: int) -> Document:
     document = _document_for_manager(actor, document_id)
     document.status = DocumentStatus.WITHDRAWN
     notify_members(document.meeting, "meeting:updated")
+    audit.record(
+        actor,
+        "document_withdrawn",
+        meeting_id=document.meeting.id,
+        document_id=document.id,
+        title=document.title,
+    )
     db.session.commit()
     return document
 

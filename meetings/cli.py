@@ -85,9 +85,10 @@ def demo_command(pack: Path | None) -> None:
                 full_name=name,
                 position=position,
                 unit=DEMO_COUNCIL.name,
+                can_convene=role == Role.SECRETARY,
             )
         )
-        for username, name, position, _ in DEMO_PEOPLE
+        for username, name, position, role in DEMO_PEOPLE
     }
     secretary = people["secretary"]
     council = create_council(admin, DEMO_COUNCIL)

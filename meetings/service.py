@@ -4,6 +4,7 @@ from sqlalchemy import select
 
 from accounts.models import User
 from accounts.service import require_user
+from audit import service as audit
 from core.broadcast import after_commit, disconnect_user_after_commit, user_room
 from core.clock import utcnow
 from core.errors import AppError
@@ -15,9 +16,11 @@ from meetings.schemas import AgendaOrder, MeetingChanges, NewAgendaItem, NewMeet
 
 
 def create_meeting(actor: User, data: NewMeeting) -> Meeting:
-    """Anyone signed in may convene a meeting; they become its first secretary. A council's
-    meeting is convened by its officers (or an admin)."""
+    """Only those an admin allows may convene a meeting; they become its first secretary.
+    A council's meeting is convened by its officers (an admin named them) or an admin."""
     council = council_for_new_meeting(actor, data.council_id)
+    if council is None and not actor.may_convene:
+        raise AppError("convene_not_allowed", 403)
     meeting = Meeting(
         title=data.title,
         starts_at=data.starts_at,
@@ -27,6 +30,8 @@ def create_meeting(actor: User, data: NewMeeting) -> Meeting:
     )
     meeting.memberships.append(Membership(user_id=actor.id, role=Role.SECRETARY))
     db.session.add(meeting)
+    db.session.flush()
+    audit.record(actor, "meeting_created", meeting_id=meeting.id, title=meeting.title)
     db.session.commit()
     return meeting
 
@@ -69,7 +74,24 @@ def add_member(actor: User, meeting_id: int, data: NewMember) -> Membership:
     if membership is None:
         membership = Membership(meeting=meeting, user=user, role=data.role)
         db.session.add(membership)
+        audit.record(
+            actor,
+            "member_added",
+            meeting_id=meeting.id,
+            user_id=user.id,
+            username=user.username,
+            role=data.role,
+        )
     else:
+        audit.record(
+            actor,
+            "member_role_changed",
+            meeting_id=meeting.id,
+            user_id=user.id,
+            username=user.username,
+            role=data.role,
+            previous=membership.role,
+        )
         membership.role = data.role
     if meeting.is_published:
         after_commit(
@@ -88,6 +110,7 @@ def remove_member(actor: User, meeting_id: int, user_id: int) -> None:
         raise AppError("member_not_found", 404)
     after_commit(db.session, "meeting:removed", {"id": meeting.id}, user_room(user_id))
     disconnect_user_after_commit(db.session, user_id)
+    audit.record(actor, "member_removed", meeting_id=meeting.id, user_id=user_id, role=membership.role)
     db.session.delete(membership)
     db.session.commit()
 
@@ -147,6 +170,7 @@ def publish(actor: User, meeting_id: int) -> Meeting:
     if not meeting.is_published:
         meeting.status = MeetingStatus.PUBLISHED
         meeting.published_at = utcnow()
+        audit.record(actor, "meeting_published", meeting_id=meeting.id)
         for membership in meeting.memberships:
             after_commit(
                 db.session,

@@ -22,8 +22,10 @@ HOSTILE_QUERIES = [
     "?since=9999-12-31T23:59:59-14:00&until=0001-01-01T00:00:00%2B14:00",
     "?since=-1&width=-5&format=zzz&agenda_item=99999999999999999999&document=abc",
     "?since=99999999999999999999999&width=99999999999999999999",
+    "?endpoint=x&_external=1&_anchor=a&_method=POST&values=1&lang=en&lang=zz",
 ]
-RAW_BODIES = [b"\xff\xfe\x00", b"{", b'{"a": ' * 500]
+# The last one is valid JSON nested deeper than Python's recursion limit.
+RAW_BODIES = [b"\xff\xfe\x00", b"{", b'{"a": ' * 500, b"[" * 50_000 + b"]" * 50_000]
 
 
 def _urls(app, ids):

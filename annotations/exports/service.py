@@ -23,6 +23,7 @@ from annotations.exports.pdf import typeset_request
 from annotations.models import Annotation, Kind
 from annotations.queries import shared_annotations, shared_annotations_of_meeting
 from annotations.schemas import HIGHLIGHT_COLORS, INK_COLORS
+from audit import service as audit
 from core.clock import utcnow
 from core.errors import AppError, forbidden
 from core.extensions import db
@@ -43,6 +44,12 @@ class ExportFile:
     body: bytes
     filename: str
     mimetype: str
+
+
+def _exported(user: User, meeting_id: int, export: str, document_id: int | None = None) -> None:
+    """Exports leave the platform: each one is on the audit trail."""
+    audit.record(user, "exported", meeting_id=meeting_id, document_id=document_id, export=export)
+    db.session.commit()
 
 
 def exportable_meeting(user: User, meeting_id: int) -> Meeting:
@@ -71,12 +78,14 @@ def digest_pdf(
         body = runtime.pool.typeset(job["fragments"], job["css"], job["footer"])
     except PdfRejected as failure:
         raise AppError("export_failed", 503) from failure
+    _exported(user, meeting_id, "digest.pdf")
     return ExportFile(body, f"tong-hop-y-kien-ky-hop-{meeting_id}.pdf", "application/pdf")
 
 
 def digest_word(user: User, meeting_id: int, filters: DigestFilters, heading: ReportHeading) -> ExportFile:
     body = _off_the_event_loop(digest_docx, *_report(user, meeting_id, filters, heading))
     mimetype = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    _exported(user, meeting_id, "digest.docx")
     return ExportFile(body, f"tong-hop-y-kien-ky-hop-{meeting_id}.docx", mimetype)
 
 
@@ -95,6 +104,7 @@ def digest_json(user: User, meeting_id: int, filters: DigestFilters) -> bytes:
 
 def digest_table(user: User, meeting_id: int, filters: DigestFilters) -> ExportFile:
     body = _off_the_event_loop(digest_csv, meeting_digest(user, meeting_id, filters))
+    _exported(user, meeting_id, "digest.csv")
     return ExportFile(body, f"tong-hop-y-kien-ky-hop-{meeting_id}.csv", "text/csv; charset=utf-8")
 
 
@@ -106,7 +116,9 @@ def web_annotations(user: User, meeting_id: int, base_url: str) -> bytes:
     meeting = exportable_meeting(user, meeting_id)
     annotations = shared_annotations_of_meeting(meeting.id)
     paragraphs = _paragraphs_of(annotations)
-    return _off_the_event_loop(_json, annotation_collection, meeting, annotations, paragraphs, base_url)
+    body = _off_the_event_loop(_json, annotation_collection, meeting, annotations, paragraphs, base_url)
+    _exported(user, meeting.id, "annotations.jsonld")
+    return body
 
 
 def _json(build, *args) -> bytes:
@@ -128,6 +140,7 @@ def annotated_pdf(user: User, document_id: int, runtime: DocumentRuntime) -> Exp
         body = runtime.pool.annotate(str(runtime.store.local_path(document.sha256)), marks)
     except PdfRejected as failure:
         raise AppError("export_failed", 503) from failure
+    _exported(user, document.meeting.id, "annotated.pdf", document.id)
     return ExportFile(body, f"tai-lieu-{document.id}-co-y-kien.pdf", "application/pdf")
 
 

@@ -1,7 +1,7 @@
 """councils: a province's councils, their officers, and the council of each meeting
 
 Revision ID: c41c0a5e1d20
-Revises: b83903f8781c
+Revises: 5c1e0a7d9f21
 Create Date: 2026-11-30 19:30:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = 'c41c0a5e1d20'
-down_revision = 'b83903f8781c'
+down_revision = '5c1e0a7d9f21'
 branch_labels = None
 depends_on = None
 

@@ -17,7 +17,7 @@
     code.textContent = user.username;
     const usernameCell = cell("");
     usernameCell.append(code);
-    row.append(cell(user.full_name), usernameCell, cell(user.position), cell(user.unit));
+    row.append(cell(user.full_name), usernameCell, cell(user.position), cell(user.unit), cell(""));
     body.prepend(row);
     row.classList.add("arrived");
     document.getElementById("user-count").textContent = body.children.length;
@@ -109,4 +109,55 @@
   });
 
   document.getElementById("print-created").addEventListener("click", () => window.print());
+
+  // Disable/enable an account and allow it to convene: one PATCH each, the row shows the result.
+  const table = document.getElementById("users-table");
+  function showAccount(row, user) {
+    row.classList.toggle("disabled-account", !user.is_active);
+    const nameCell = row.cells[0];
+    let badge = nameCell.querySelector(".account-state");
+    if (!user.is_active && !badge) {
+      badge = document.createElement("span");
+      badge.className = "badge draft account-state";
+      badge.textContent = t("disabled");
+      nameCell.append(" ", badge);
+    } else if (user.is_active && badge) {
+      badge.remove();
+    }
+    const button = row.querySelector('button[data-field="is_active"]');
+    if (button) {
+      button.dataset.value = String(!user.is_active);
+      button.textContent = user.is_active ? t("disable") : t("enable");
+      button.classList.toggle("primary", !user.is_active);
+    }
+    const box = row.querySelector('input[data-field="can_convene"]');
+    if (box) box.checked = user.can_convene;
+  }
+  async function change(row, changes, control) {
+    control.disabled = true;
+    try {
+      const user = await api("PATCH", `/api/users/${row.dataset.userId}`, changes);
+      showAccount(row, user);
+      toast(t("account_changed", { username: user.username }));
+    } catch (error) {
+      toast(error.message);
+      const box = row.querySelector('input[data-field="can_convene"]');
+      if (control === box) box.checked = !box.checked;
+    } finally {
+      control.disabled = false;
+    }
+  }
+  table.addEventListener("click", async (event) => {
+    const button = event.target.closest('button[data-field="is_active"]');
+    if (!button) return;
+    const row = button.closest("tr");
+    const enable = button.dataset.value === "true";
+    const username = row.querySelector("code").textContent;
+    if (!enable && !(await window.PH.confirm(t("disable_confirm", { username }), t("disable"), true))) return;
+    change(row, { is_active: enable }, button);
+  });
+  table.addEventListener("change", (event) => {
+    const box = event.target.closest('input[data-field="can_convene"]');
+    if (box) change(box.closest("tr"), { can_convene: box.checked }, box);
+  });
 })();

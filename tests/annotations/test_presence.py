@@ -43,3 +43,13 @@ def test_leaving_a_document_stops_its_events(join, document, first_paragraph):
     assert reader.emit("document:leave", {"document_id": document.id}, callback=True) == {"ok": True}
     author.emit("annotation:create", comment(document, first_paragraph), callback=True)
     assert received(reader, "annotation:created") == []
+
+
+def test_a_flood_of_page_turns_reaches_the_others_as_a_trickle(join, document, people):
+    watcher, flooder = join("chutoa"), join("daibieu1")
+    received(watcher, "presence")  # the join announcements
+    for page in range(1, 101):
+        assert flooder.emit("presence:update", {"document_id": document.id, "page": page}, callback=True) == {
+            "ok": True
+        }
+    assert len(received(watcher, "presence")) < 30

@@ -1,0 +1,40 @@
+"""One row per thing worth answering for later: logins, uploads, membership, moderation, exports."""
+
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from accounts.models import User
+from core.clock import utcnow
+from core.extensions import db
+
+
+class AuditEvent(db.Model):
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    # Null for a failed login under an unknown name: the name tried goes in `detail`.
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    action: Mapped[str] = mapped_column(String(40))
+    meeting_id: Mapped[int | None] = mapped_column(index=True)
+    document_id: Mapped[int | None]
+    address: Mapped[str] = mapped_column(String(64), default="")
+    detail: Mapped[dict] = mapped_column(JSON, default=dict)
+
+    actor: Mapped[User | None] = relationship()
+
+    def to_dict(self) -> dict:
+        return {
+            "id": self.id,
+            "at": self.created_at.isoformat(),
+            "actor": None
+            if self.actor is None
+            else {"id": self.actor.id, "username": self.actor.username, "full_name": self.actor.full_name},
+            "action": self.action,
+            "meeting_id": self.meeting_id,
+            "document_id": self.document_id,
+            "address": self.address,
+            "detail": self.detail or {},
+        }

@@ -1,0 +1,64 @@
+"""`record(...)`: every service writes its audit event through here, in its own transaction.
+
+The event joins the caller's SQLAlchemy session and is committed with the change it describes,
+so a rolled-back change leaves no trace and a committed one always has its line.
+"""
+
+from flask import has_request_context, request
+from sqlalchemy import select
+
+from accounts.models import User
+from audit.models import AuditEvent
+from core.errors import AppError
+from core.extensions import db
+from meetings.models import Meeting
+from meetings.permissions import require_manager
+
+# What the list pages show at most; the API pages further with `before=<id>`.
+PAGE_SIZE = 200
+
+
+def record(
+    actor: User | None,
+    action: str,
+    *,
+    meeting_id: int | None = None,
+    document_id: int | None = None,
+    **detail,
+) -> AuditEvent:
+    """Add an event to the current transaction; the caller's commit stores it."""
+    # The calling address is the one thing a service cannot be handed without touching every
+    # adapter; it is read here, where no domain logic depends on it.
+    address = (request.remote_addr or "") if has_request_context() else ""
+    event = AuditEvent(
+        actor_id=actor.id if actor is not None else None,
+        action=action,
+        meeting_id=meeting_id,
+        document_id=document_id,
+        address=address[:64],
+        detail=detail,
+    )
+    db.session.add(event)
+    return event
+
+
+def _page(query, before: int | None) -> list[AuditEvent]:
+    if before is not None:
+        query = query.where(AuditEvent.id < before)
+    return list(db.session.scalars(query.order_by(AuditEvent.id.desc()).limit(PAGE_SIZE)))
+
+
+def meeting_events(actor: User, meeting_id: int, before: int | None = None) -> list[AuditEvent]:
+    """What happened in one meeting, for its secretaries (and admins)."""
+    meeting = require_manager(db.session.get(Meeting, meeting_id), actor)
+    return _page(select(AuditEvent).where(AuditEvent.meeting_id == meeting.id), before)
+
+
+def all_events(actor: User, before: int | None = None, action: str | None = None) -> list[AuditEvent]:
+    """Everything, newest first, for admins: logins and account changes have no meeting."""
+    if not actor.is_admin:
+        raise AppError("forbidden", 403)
+    query = select(AuditEvent)
+    if action:
+        query = query.where(AuditEvent.action == action)
+    return _page(query, before)

@@ -1,0 +1,50 @@
+"""The audit trail for a meeting's secretaries and for admins: JSON and one page each."""
+
+from flask import Blueprint, jsonify, render_template, request
+from flask_login import current_user, login_required
+
+from accounts.auth import admin_required
+from audit import service
+from audit.labels import action_label
+from meetings.service import get_meeting
+
+bp = Blueprint("audit", __name__)
+
+
+def _before() -> int | None:
+    value = request.args.get("before", "")
+    return int(value) if value.isdigit() and len(value) < 19 else None
+
+
+@bp.app_template_filter("audit_action")
+def audit_action(action: str) -> str:
+    return action_label(action)
+
+
+@bp.get("/api/meetings/<int:meeting_id>/audit")
+@login_required
+def api_meeting_audit(meeting_id: int):
+    events = service.meeting_events(current_user, meeting_id, _before())
+    return jsonify([event.to_dict() for event in events])
+
+
+@bp.get("/api/audit")
+@admin_required
+def api_audit():
+    events = service.all_events(current_user, _before(), request.args.get("action") or None)
+    return jsonify([event.to_dict() for event in events])
+
+
+@bp.get("/meetings/<int:meeting_id>/audit")
+@login_required
+def meeting_audit_page(meeting_id: int):
+    events = service.meeting_events(current_user, meeting_id, _before())
+    meeting = get_meeting(current_user, meeting_id)
+    return render_template("audit/events.html", events=events, meeting=meeting)
+
+
+@bp.get("/admin/audit")
+@admin_required
+def audit_page():
+    events = service.all_events(current_user, _before(), request.args.get("action") or None)
+    return render_template("audit/events.html", events=events, meeting=None)

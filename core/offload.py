@@ -1,0 +1,50 @@
+"""Run CPU-heavy pure work (password hashing, spreadsheet parsing) off the gevent event loop.
+
+Under gevent every socket is served by one thread: a 110 ms password hash there stalls every
+live connection for 110 ms. A small pool of real OS threads runs such work while the loop keeps
+serving; C code that releases the GIL (scrypt) runs in parallel. The pool has one thread fewer
+than the machine has cores (`OFFLOAD_THREADS`), so a hall logging in at once queues for the
+pool instead of taking every core from the loop. Hand only plain values to such a function:
+never a database session or an ORM object, which belong to the loop's thread.
+"""
+
+import contextlib
+import os
+import threading
+from collections.abc import Callable
+from typing import TypeVar
+
+from flask import current_app, has_app_context
+
+Result = TypeVar("Result")
+# Worker threads run at a lower priority (nice 10): when cores are short, the scheduler serves
+# the event loop first and the hall's logins wait a little longer instead of every socket.
+WORKER_NICENESS = 10
+_pool = None
+_niced = threading.local()
+
+
+def _at_low_priority(function, *args):
+    if not getattr(_niced, "done", False):
+        # Not Linux, or not allowed: the thread runs at normal priority.
+        with contextlib.suppress(AttributeError, OSError):
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), WORKER_NICENESS)
+        _niced.done = True
+    return function(*args)
+
+
+def _threadpool():
+    global _pool
+    if _pool is None:
+        from gevent.threadpool import ThreadPool
+
+        default = max(1, (os.cpu_count() or 2) - 1)
+        _pool = ThreadPool(current_app.config.get("OFFLOAD_THREADS") or default)
+    return _pool
+
+
+def off_loop(function: Callable[..., Result], *args) -> Result:
+    """`function(*args)` on a worker thread when serving with gevent; a plain call otherwise."""
+    if has_app_context() and current_app.config.get("SOCKETIO_ASYNC_MODE") == "gevent":
+        return _threadpool().spawn(_at_low_priority, function, *args).get()
+    return function(*args)

@@ -1,0 +1,40 @@
+"""Passwords are kept exactly as typed, and a login attempt says nothing about who has an account."""
+
+from tests.conftest import PASSWORD
+
+
+def test_a_password_with_spaces_is_kept_as_typed(create_user, api, client):
+    create_user("quantri", admin=True)
+    api("quantri").post("/api/users", json={"username": "daibieu9", "password": "  hai dau cach  "})
+    assert (
+        client.post("/api/login", json={"username": "daibieu9", "password": "  hai dau cach  "}).status_code
+        == 200
+    )
+    assert (
+        client.post("/api/login", json={"username": "daibieu9", "password": "hai dau cach"}).status_code
+        == 401
+    )
+
+
+def test_unknown_user_and_wrong_password_get_the_same_answer(create_user, client):
+    create_user("daibieu1")
+    unknown = client.post("/api/login", json={"username": "khongco", "password": PASSWORD})
+    wrong = client.post("/api/login", json={"username": "daibieu1", "password": "sai-mat-khau"})
+    assert unknown.status_code == wrong.status_code == 401
+    assert unknown.get_json() == wrong.get_json()
+
+
+def test_the_members_route_tells_a_non_manager_nothing_about_usernames(create_user, create_meeting, api):
+    secretary = create_user("thuky")
+    delegate = create_user("daibieu1")
+    create_user("daibieu2")
+    meeting = create_meeting(secretary, delegates=[delegate])
+    caller = api("daibieu1")
+    existing = caller.post(
+        f"/api/meetings/{meeting.id}/members", json={"username": "daibieu2", "role": "delegate"}
+    )
+    unknown = caller.post(
+        f"/api/meetings/{meeting.id}/members", json={"username": "khongco", "role": "delegate"}
+    )
+    assert existing.status_code == unknown.status_code == 403
+    assert existing.get_json() == unknown.get_json()
