@@ -44,7 +44,14 @@ MESSAGES = {
     "not_a_pdf": _l("Tệp này không phải là PDF. Hãy xuất tài liệu ra PDF rồi tải lên lại."),
     "pdf_encrypted": _l("Tệp PDF được bảo vệ bằng mật khẩu. Hãy gỡ mật khẩu rồi tải lên lại."),
     "pdf_damaged": _l("Tệp PDF bị hỏng hoặc không đầy đủ. Hãy xuất lại tệp từ bản gốc."),
-    "pdf_active_content": _l("Tệp PDF có chứa mã JavaScript, không được phép tải lên vì lý do an toàn."),
+    "pdf_active_content": _l(
+        "Tệp PDF có chứa mã tự chạy (%(element)s), không được phép tải lên vì lý do an toàn. "
+        "Hãy xuất lại tệp từ bản gốc rồi tải lên lại."
+    ),
+    "pdf_too_complex": _l(
+        "Tệp PDF quá phức tạp để hiển thị an toàn (nội dung lồng nhau quá sâu hoặc quá lớn). "
+        "Hãy xuất lại tệp từ bản gốc rồi tải lên lại."
+    ),
     "too_many_pages": _l("Tài liệu có quá nhiều trang (tối đa %(limit)s trang)."),
     "page_too_large": _l("Trang %(page)s quá khổ (mỗi cạnh tối đa %(limit_pt)s pt)."),
     "render_timeout": _l("Trang này cần quá nhiều thời gian để hiển thị. Vui lòng thử lại sau."),

@@ -5,6 +5,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import insert, select
 from sqlalchemy.orm.interfaces import ORMOption
 
@@ -25,6 +27,17 @@ log = logging.getLogger(__name__)
 # Widths the reader asks for most: a tablet at DPR 2 and a phone at DPR 3, after snapping.
 PREWARM_RASTER_WIDTHS = (2048, 1280)
 REJECTION_STATUS = {"file_too_large": 413, "not_a_pdf": 415}
+# What the uploader is told was taken out of their file (storage.pdf.active names the elements).
+REMOVED_LABELS = {
+    "SubmitForm": _l("lệnh gửi biểu mẫu ra ngoài"),
+    "ImportData": _l("lệnh nhập dữ liệu từ tệp khác"),
+    "GoToR": _l("liên kết mở tệp khác"),
+    "GoToE": _l("liên kết mở tệp đính kèm"),
+    "EmbeddedFile": _l("tệp đính kèm"),
+    "RichMedia": _l("nội dung đa phương tiện"),
+    "XFA": _l("biểu mẫu XFA"),
+    "OpenAction": _l("lệnh tự chạy khi mở tệp hoặc trang"),
+}
 
 
 @dataclass
@@ -148,17 +161,35 @@ def _add_document(
     actor: User, filename: str, data: bytes, result: IngestResult, runtime: DocumentRuntime, **fields
 ) -> Document:
     """Store an ingested file with its pages and paragraphs in one commit, then tell the members."""
-    digest = runtime.store.put(data)
+    stored = result.sanitized or data
+    digest = runtime.store.put(stored)
     document = _build_document(
-        result, digest, len(data), original_filename=(filename or "")[:300], uploaded_by_id=actor.id, **fields
+        result,
+        digest,
+        len(stored),
+        original_filename=(filename or "")[:300],
+        uploaded_by_id=actor.id,
+        **fields,
     )
     db.session.add(document)
     db.session.flush()
     _store_paragraphs(document, result)
     notify_members(document.meeting, "meeting:updated")
     db.session.commit()
+    document.removed_content = list(result.removed)
     _schedule_prewarm(runtime, document)
     return document
+
+
+def upload_summary(document: Document) -> dict:
+    """The new document as the uploader sees it, told what active content was taken out."""
+    summary = document.to_summary()
+    removed = getattr(document, "removed_content", [])
+    if removed:
+        labels = ", ".join(str(REMOVED_LABELS.get(name, name)) for name in removed)
+        summary["removed"] = removed
+        summary["notice"] = gettext("Đã gỡ bỏ khỏi tệp vì lý do an toàn: %(labels)s.", labels=labels)
+    return summary
 
 
 def withdraw_document(actor: User, document_id: int) -> Document:

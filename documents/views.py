@@ -32,7 +32,7 @@ def api_upload(item_id: int):
     document = service.upload_document(
         current_user, item_id, filename, data, request.form.get("title"), _runtime()
     )
-    return jsonify(document.to_summary()), 201
+    return jsonify(service.upload_summary(document)), 201
 
 
 @bp.post("/api/documents/<int:document_id>/replace")
@@ -42,7 +42,7 @@ def api_replace(document_id: int):
     document = service.replace_document(
         current_user, document_id, filename, data, request.form.get("title"), _runtime()
     )
-    return jsonify(document.to_summary()), 201
+    return jsonify(service.upload_summary(document)), 201
 
 
 @bp.delete("/api/documents/<int:document_id>")
