@@ -57,6 +57,10 @@ MESSAGES = {
     "render_timeout": _l("Trang này cần quá nhiều thời gian để hiển thị. Vui lòng thử lại sau."),
     "worker_crashed": _l("Không xử lý được tệp PDF này."),
     "document_withdrawn": _l("Tài liệu đã được rút khỏi kỳ họp."),
+    "server_busy": _l("Máy chủ đang bận xử lý tài liệu. Vui lòng thử lại sau %(retry_after_s)s giây."),
+    "too_many_uploads": _l(
+        "Bạn đang có %(limit)s tệp đang được xử lý. Hãy đợi các tệp đó xong rồi tải lên tiếp."
+    ),
     # Annotations
     "annotation_not_found": _l("Không tìm thấy ghi chú hoặc ý kiến này."),
     "not_your_annotation": _l("Bạn chỉ có thể sửa hoặc xóa ghi chú, ý kiến của chính mình."),
@@ -120,9 +124,11 @@ def _wants_json() -> bool:
 
 
 def _respond(error: AppError):
+    # A refusal that says when to come back (`retry_after_s`) says it to HTTP clients too.
+    headers = {"Retry-After": str(error.params["retry_after_s"])} if "retry_after_s" in error.params else {}
     if _wants_json():
-        return jsonify(error.as_dict()), error.status
-    return render_template("errors/error.html", error=error), error.status
+        return jsonify(error.as_dict()), error.status, headers
+    return render_template("errors/error.html", error=error), error.status, headers
 
 
 def register_error_handlers(app) -> None:

@@ -1,8 +1,10 @@
 """Document operations: ingest once on upload, then serve pages, text and paragraphs to members."""
 
 import logging
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 from flask_babel import gettext
@@ -26,7 +28,8 @@ from storage.workers import PdfWorkerPool
 log = logging.getLogger(__name__)
 # Widths the reader asks for most: a tablet at DPR 2 and a phone at DPR 3, after snapping.
 PREWARM_RASTER_WIDTHS = (2048, 1280)
-REJECTION_STATUS = {"file_too_large": 413, "not_a_pdf": 415}
+REJECTION_STATUS = {"file_too_large": 413, "not_a_pdf": 415, "server_busy": 503}
+UPLOAD_RETRY_AFTER_S = 10
 # What the uploader is told was taken out of their file (storage.pdf.active names the elements).
 REMOVED_LABELS = {
     "SubmitForm": _l("lệnh gửi biểu mẫu ra ngoài"),
@@ -50,6 +53,27 @@ class DocumentRuntime:
     limits: PdfLimits
     # Runs a function in the background (Socket.IO's task starter); None skips pre-rendering.
     schedule: Callable[..., object] | None = None
+    # How many of one person's uploads may be processed at once (in this server process).
+    ingests_per_user: int = 2
+    _ingesting: dict[int, int] = field(default_factory=dict)
+    _ingest_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @contextmanager
+    def ingest_turn(self, user_id: int) -> Iterator[None]:
+        """One of the user's concurrent uploads, or 429 when they already have enough going."""
+        with self._ingest_lock:
+            if self._ingesting.get(user_id, 0) >= self.ingests_per_user:
+                raise AppError(
+                    "too_many_uploads", 429, limit=self.ingests_per_user, retry_after_s=UPLOAD_RETRY_AFTER_S
+                )
+            self._ingesting[user_id] = self._ingesting.get(user_id, 0) + 1
+        try:
+            yield
+        finally:
+            with self._ingest_lock:
+                self._ingesting[user_id] -= 1
+                if not self._ingesting[user_id]:
+                    del self._ingesting[user_id]
 
 
 def _schedule_prewarm(runtime: DocumentRuntime, document: Document) -> None:
@@ -58,10 +82,16 @@ def _schedule_prewarm(runtime: DocumentRuntime, document: Document) -> None:
         runtime.schedule(prewarm_pages, runtime, document.sha256, pages)
 
 
-def _ingest(runtime: DocumentRuntime, data: bytes) -> IngestResult:
-    """Validate and extract in a worker process, so a hostile file cannot stall the server."""
+def _ingest(runtime: DocumentRuntime, user_id: int, data: bytes) -> IngestResult:
+    """Validate and extract in a worker process, so a hostile file cannot stall the server.
+
+    The caller has checked permissions; the session's connection goes back to the pool here,
+    before waiting for a worker (minutes, for a large file), and the caller reloads what it needs.
+    """
+    db.session.commit()
     try:
-        return runtime.pool.ingest(data, runtime.limits)
+        with runtime.ingest_turn(user_id):
+            return runtime.pool.ingest(data, runtime.limits)
     except PdfRejected as rejection:
         status = REJECTION_STATUS.get(rejection.code, 422)
         raise AppError(rejection.code, status, **rejection.params) from None
@@ -119,8 +149,10 @@ def upload_document(
     actor: User, item_id: int, filename: str, data: bytes, title: str | None, runtime: DocumentRuntime
 ) -> Document:
     """Add a document to an agenda item; nothing is stored unless the whole file is usable."""
-    item = get_agenda_item_for_manager(actor, item_id)
-    result = _ingest(runtime, data)
+    actor_id = actor.id
+    get_agenda_item_for_manager(actor, item_id)  # refuse before spending a worker on it
+    result = _ingest(runtime, actor_id, data)
+    item = get_agenda_item_for_manager(actor, item_id)  # it may have changed while we waited
     last = max((d.position for d in item.documents), default=0)
     return _add_document(
         actor,
@@ -138,10 +170,10 @@ def replace_document(
     actor: User, document_id: int, filename: str, data: bytes, title: str | None, runtime: DocumentRuntime
 ) -> Document:
     """A new version takes the old one's place in the agenda; the old one keeps its annotations."""
-    old = _document_for_manager(actor, document_id)
-    if not old.is_active:
-        raise AppError("document_withdrawn", 409)
-    result = _ingest(runtime, data)
+    actor_id = actor.id
+    _active_document_for_manager(actor, document_id)
+    result = _ingest(runtime, actor_id, data)
+    old = _active_document_for_manager(actor, document_id)
     old.status = DocumentStatus.REPLACED
     return _add_document(
         actor,
@@ -197,6 +229,13 @@ def withdraw_document(actor: User, document_id: int) -> Document:
     document.status = DocumentStatus.WITHDRAWN
     notify_members(document.meeting, "meeting:updated")
     db.session.commit()
+    return document
+
+
+def _active_document_for_manager(actor: User, document_id: int) -> Document:
+    document = _document_for_manager(actor, document_id)
+    if not document.is_active:
+        raise AppError("document_withdrawn", 409)
     return document
 
 
@@ -291,6 +330,7 @@ def render_cached(runtime: DocumentRuntime, digest: str, number: int, width: int
     try:
         rendered = runtime.pool.render(str(runtime.store.local_path(digest)), number, width, fmt)
     except PdfRejected as failure:
-        raise AppError(failure.code, 503) from None
+        busy = failure.params if failure.code == "server_busy" else {}
+        raise AppError(failure.code, 503, **busy) from None
     runtime.cache.put(key, rendered)
     return rendered
