@@ -37,6 +37,19 @@ def disconnect_user_after_commit(session: Session, user_id: int) -> None:
     _queue(session, disconnect)
 
 
+def close_room_after_commit(session: Session, room: str, event_name: str, payload: dict) -> None:
+    """Tell everyone in `room` why, then take them all out of it (a withdrawn document's room).
+
+    Like `disconnect_user_after_commit`, only this process's connections are known.
+    """
+
+    def close() -> None:
+        socketio.emit(event_name, payload, to=room)
+        socketio.close_room(room)
+
+    _queue(session, close)
+
+
 @event.listens_for(Session, "after_commit")
 def _run_pending(session: Session) -> None:
     for effect in session.info.pop(_PENDING_KEY, []):

@@ -71,6 +71,10 @@ MESSAGES = {
         "Ghi chú đã chia sẻ không thể chuyển về riêng tư; hãy xóa nếu không muốn người khác xem."
     ),
     "only_comments_hidden": _l("Chỉ có thể ẩn ý kiến góp ý đã chia sẻ."),
+    "reply_stays_private": _l(
+        "Trả lời trong một ý kiến riêng tư phải giữ riêng tư; hãy chia sẻ ý kiến gốc trước."
+    ),
+    "op_id_reused": _l("Mã thao tác (op_id) này đã được dùng cho một thao tác khác; hãy tạo mã mới."),
     "document_not_joined": _l("Hãy mở tài liệu trước khi cập nhật vị trí đọc."),
     # Digest and exports
     "digest_filter_outside_meeting": _l("Bộ lọc “%(name)s” không thuộc kỳ họp này."),

@@ -13,6 +13,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm.interfaces import ORMOption
 
 from accounts.models import User
+from core.broadcast import close_room_after_commit, document_room
 from core.errors import AppError
 from core.extensions import db
 from documents.models import Document, DocumentPage, DocumentStatus, Paragraph
@@ -225,9 +226,13 @@ def upload_summary(document: Document) -> dict:
 
 
 def withdraw_document(actor: User, document_id: int) -> Document:
+    """Members lose it at once: those reading it live are told and taken out of its room."""
     document = _document_for_manager(actor, document_id)
     document.status = DocumentStatus.WITHDRAWN
     notify_members(document.meeting, "meeting:updated")
+    close_room_after_commit(
+        db.session, document_room(document.id), "document:withdrawn", {"document_id": document.id}
+    )
     db.session.commit()
     return document
 

@@ -5,6 +5,7 @@ import gzip
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
 from flask_login import current_user, login_required
 
+from annotations.permissions import can_moderate
 from core.errors import AppError
 from documents import service
 
@@ -106,4 +107,5 @@ def reader_page(document_id: int):
         document=service.document_detail(document),
         meeting=document.meeting,
         agenda_item=document.agenda_item,
+        can_moderate=can_moderate(current_user, document.meeting),
     )
