@@ -228,6 +228,16 @@ def form_bomb(depth: int = 9, fan_out: int = 10) -> bytes:
     return doc.tobytes(garbage=1, deflate=True)
 
 
+def appearance_bomb(depth: int = 9, fan_out: int = 10) -> bytes:
+    """The same nesting, hidden in the appearance of an annotation instead of the page's content."""
+    doc = plain_pdf()
+    below = _form(doc, b"0 0 1 rg 0 0 2 2 re f", None)
+    for _ in range(depth):
+        below = _form(doc, b"/X Do " * fan_out, below)
+    _annot(doc, _object(doc, f"<</Type/Annot/Subtype/Square/Rect[72 300 272 500]/AP<</N {below} 0 R>>>>"))
+    return doc.tobytes(garbage=1, deflate=True)
+
+
 def _form(doc: pymupdf.Document, content: bytes, child: int | None) -> int:
     xref = doc.get_new_xref()
     resources = f"/Resources<</XObject<</X {child} 0 R>>>>" if child else ""

@@ -59,6 +59,10 @@ class _Counter:
         streams = [self._stream(xref) for xref in self._contents(page_xref)]
         content = sum(len(stream) for stream in streams)
         cost = self._children(self._page_xobjects(page_xref), self._invoked(b"\n".join(streams)), number, ())
+        # Annotations' appearances are forms the renderer draws too: each counts as one invocation.
+        appearances = {f"ap{xref}": xref for xref in self._appearances(page_xref)}
+        shown = self._children(appearances, dict.fromkeys(appearances, 1), number, ())
+        cost = _Cost(cost.invocations + shown.invocations, cost.content + shown.content, 0)
         if cost.invocations > self.limits.max_form_invocations:
             raise TooComplex("invocations", number + 1)
         if content + cost.content > self.limits.max_content_bytes:
@@ -74,7 +78,7 @@ class _Counter:
             if subtype == "/Image":
                 self._image(xref, number)
                 continue
-            if subtype != "/Form":
+            if subtype not in ("/Form", "null"):  # an appearance stream need not say it is a form
                 continue
             form = self._form(xref, xobjects, number, path)
             total.invocations += times * (1 + form.invocations)
@@ -120,6 +124,20 @@ class _Counter:
         if kind == "array":
             return [int(ref) for ref in re.findall(r"(\d+) 0 R", value)]
         return []
+
+    def _appearances(self, page_xref: int) -> list[int]:
+        """The appearance streams of a page's annotations (/AP /N, one stream or one per state)."""
+        kind, value = self.doc.xref_get_key(page_xref, "Annots")
+        if kind == "xref":
+            value = self.doc.xref_object(int(value.split()[0]), compressed=True)
+        elif kind != "array":
+            return []
+        streams = []
+        for annot in (int(ref) for ref in re.findall(r"(\d+) 0 R", value)):
+            kind, normal = self.doc.xref_get_key(annot, "AP/N")
+            if kind in ("xref", "dict"):
+                streams += [int(ref) for ref in re.findall(r"(\d+) 0 R", normal)]
+        return [xref for xref in streams if self.doc.xref_is_stream(xref)]
 
     def _page_xobjects(self, page_xref: int) -> dict[str, int]:
         """A page's XObjects, from the nearest node of the page tree that has resources."""

@@ -23,6 +23,11 @@ def test_forms_nested_nine_deep_ten_wide_are_refused_as_too_complex():
     assert (refused.code, refused.params) == ("pdf_too_complex", {"reason": "invocations", "page": 1})
 
 
+def test_the_same_bomb_in_an_annotations_appearance_is_refused():
+    refused = refusal(hostile.appearance_bomb())
+    assert (refused.code, refused.params) == ("pdf_too_complex", {"reason": "invocations", "page": 1})
+
+
 def test_forms_nested_too_deep_are_refused_even_when_each_draws_once():
     refused = refusal(hostile.form_bomb(depth=20, fan_out=1))
     assert (refused.code, refused.params["reason"]) == ("pdf_too_complex", "depth")
