@@ -12,6 +12,8 @@ from sqlalchemy.orm import Session
 from core.extensions import socketio
 
 _PENDING_KEY = "pending_socket_effects"
+# Called with a room's name after `close_room_after_commit` closed it (e.g. presence forgets it).
+room_closed: list[Callable[[str], None]] = []
 
 
 def _queue(session: Session, effect: Callable[[], None]) -> None:
@@ -46,6 +48,8 @@ def close_room_after_commit(session: Session, room: str, event_name: str, payloa
     def close() -> None:
         socketio.emit(event_name, payload, to=room)
         socketio.close_room(room)
+        for listener in room_closed:
+            listener(room)
 
     _queue(session, close)
 

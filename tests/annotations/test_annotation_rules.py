@@ -131,6 +131,8 @@ def test_readers_of_a_withdrawn_document_are_told_and_leave_its_room(
     assert received(reader, "annotation:created") == []
     rejoin = connect("daibieu2").emit("document:join", {"document_id": document.id}, callback=True)
     assert (rejoin["ok"], rejoin["error"]) == (False, "document_not_found")
+    [presence] = received(secretary, "presence")  # her own rejoin: the readers taken out are gone
+    assert [user["name"] for user in presence["users"]] == ["Thuky"]
 
 
 @pytest.mark.parametrize(("username", "status"), [("thuky", 200), ("chutoa", 404), ("daibieu1", 404)])
