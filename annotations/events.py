@@ -22,13 +22,22 @@ from annotations.schemas import (
     PresenceUpdate,
 )
 from annotations.throttle import Throttle
-from core.broadcast import document_room
+from core.broadcast import document_room, room_closed
 from core.errors import AppError, ack_error
 from core.extensions import db, socketio
 from core.validation import parse
 
 presence = Presence()
 presence_broadcasts = Throttle()
+
+
+def _forget_closed(room: str) -> None:
+    prefix = document_room("")
+    if room.startswith(prefix) and room[len(prefix) :].isdigit():
+        presence.forget(int(room[len(prefix) :]))
+
+
+room_closed.append(_forget_closed)
 
 
 def _socket_user() -> User:

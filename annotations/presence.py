@@ -50,6 +50,11 @@ class Presence:
                 self._documents.pop(document_id, None)
             return self._users(document_id)
 
+    def forget(self, document_id: int) -> None:
+        """The document's room was closed (it was withdrawn): nobody is reading it any more."""
+        with self._lock:
+            self._documents.pop(document_id, None)
+
     def drop(self, sid: str) -> dict[int, list[dict]]:
         """A connection ended: the documents it had open, each with who is left there."""
         with self._lock:

@@ -6,16 +6,16 @@ The writing side (create, edit, delete, hide) is annotations.service.
 
 from collections.abc import Iterable
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from accounts.models import User
-from annotations.models import Annotation, DocumentSequence, Visibility
+from annotations import permissions
+from annotations.models import Annotation, DocumentSequence
 from core.extensions import db
 from documents.models import Document, Paragraph
 from documents.service import get_document
 from meetings.models import AgendaItem, Meeting
-from meetings.permissions import can_export
 
 
 def annotation_payload(annotation: Annotation, *, redact: bool = False) -> dict:
@@ -76,19 +76,19 @@ def changes_since(user: User, document_id: int, since: int) -> dict:
         .where(
             Annotation.document_id == document.id,
             Annotation.seq > since,
-            or_(Annotation.visibility == Visibility.SHARED, Annotation.author_id == user.id),
+            permissions.visible_filter(user),
         )
         .order_by(Annotation.seq)
     )
     if since == 0:
         query = query.where(Annotation.deleted_at.is_(None))
-    moderator = can_export(document.meeting, user)
+    moderator = permissions.can_moderate(user, document.meeting)
     return {
         "seq": seq,
         "annotations": [
             tombstone(a)
             if a.is_deleted
-            else annotation_payload(a, redact=not moderator and a.author_id != user.id)
+            else annotation_payload(a, redact=not permissions.sees_hidden_text(user, a, moderator))
             for a in db.session.scalars(query)
         ],
     }
@@ -108,7 +108,7 @@ def shared_annotations(
         .outerjoin(Paragraph, Paragraph.id == Annotation.paragraph_id)
         .where(
             Annotation.document_id.in_(list(document_ids)),
-            Annotation.visibility == Visibility.SHARED,
+            permissions.exportable_filter(),
             Annotation.deleted_at.is_(None),
         )
         .order_by(

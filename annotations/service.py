@@ -13,6 +13,7 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from accounts.models import User
+from annotations import permissions
 from annotations.models import Annotation, DocumentSequence, Kind, ProcessedOperation, Visibility
 from annotations.queries import annotation_payload, latest_seq, tombstone, visible_document
 from annotations.schemas import (
@@ -23,13 +24,11 @@ from annotations.schemas import (
     check_target,
 )
 from audit import service as audit
-from core.broadcast import after_commit, document_room, user_room
+from core.broadcast import after_commit
 from core.clock import utcnow
 from core.errors import AppError
 from core.extensions import db
 from documents.models import Document, DocumentPage, Paragraph
-from meetings.models import Role
-from meetings.permissions import can_export
 
 # Half a point of slack: clients round coordinates they derived from CSS pixels.
 EDGE_TOLERANCE_PT = 0.5
@@ -55,12 +54,31 @@ def _next_seq(document_id: int) -> int:
     return 1
 
 
-def _stored_ack(user: User, op_id: str) -> dict | None:
-    return db.session.scalar(
+def _operation(data) -> str:
+    """What an op_id stands for; the same op_id sent for anything else is refused, not acked."""
+    if isinstance(data, NewAnnotation):
+        return f"create:{data.document_id}"
+    if isinstance(data, Moderation):
+        return f"hide:{data.id}"
+    if isinstance(data, AnnotationChanges):
+        return f"update:{data.id}"
+    return f"delete:{data.id}"
+
+
+def _stored_ack(user: User, data) -> dict | None:
+    """The first ack of `data.op_id`, if it was for this same operation; None if never seen."""
+    stored = db.session.scalar(
         select(ProcessedOperation.ack).where(
-            ProcessedOperation.user_id == user.id, ProcessedOperation.op_id == op_id
+            ProcessedOperation.user_id == user.id, ProcessedOperation.op_id == data.op_id
         )
     )
+    if stored is None:
+        return None
+    ack = dict(stored)
+    operation = ack.pop("op", None)
+    if operation is not None and operation != _operation(data):
+        raise AppError("op_id_reused", 409)
+    return ack
 
 
 def prune_processed_operations(older_than: timedelta) -> int:
@@ -82,7 +100,7 @@ def _idempotent(operation):
             return operation(user, data)
         except AppError:
             db.session.rollback()
-            stored = _stored_ack(user, data.op_id)
+            stored = _stored_ack(user, data)
             if stored is None:
                 raise
             return stored
@@ -90,43 +108,33 @@ def _idempotent(operation):
     return once
 
 
-def _moderators(document: Document) -> set[int]:
-    meeting = document.meeting
-    return {m.user_id for m in meeting.memberships if m.role in (Role.CHAIR, Role.SECRETARY)}
-
-
 def _broadcast(annotation: Annotation, event_name: str, document: Document) -> None:
-    """Shared changes go to the document's room; private ones and unredacted hidden text to people."""
-    if annotation.is_deleted:
-        payload = tombstone(annotation)
-        room = document_room(document.id) if annotation.visibility == Visibility.SHARED else None
-        after_commit(db.session, event_name, payload, room or user_room(annotation.author_id))
-        return
-    if annotation.visibility == Visibility.PRIVATE:
-        after_commit(db.session, event_name, annotation_payload(annotation), user_room(annotation.author_id))
-        return
-    after_commit(
-        db.session, event_name, annotation_payload(annotation, redact=True), document_room(document.id)
-    )
-    if annotation.is_hidden:
-        for user_id in sorted(_moderators(document) | {annotation.author_id}):
-            after_commit(db.session, event_name, annotation_payload(annotation), user_room(user_id))
+    """To the rooms annotations.permissions names; a deletion goes as a tombstone, never redacted."""
+    for room, redact in permissions.recipients(annotation, document.meeting):
+        if annotation.is_deleted:
+            payload = tombstone(annotation)
+        else:
+            payload = annotation_payload(annotation, redact=redact)
+        after_commit(db.session, event_name, payload, room)
 
 
-def _commit(user: User, op_id: str, annotation: Annotation, event_name: str, document: Document) -> dict:
+def _commit(user: User, data, annotation: Annotation, event_name: str, document: Document) -> dict:
     """Store the change with its ack, then broadcast; a resend of `op_id` gets the first ack instead."""
     db.session.flush()
     _broadcast(annotation, event_name, document)  # before the ack row: building payloads may autoflush
     ack = {"ok": True, "id": annotation.id, "seq": annotation.seq}
+    stored = {**ack, "op": _operation(data)}
     try:
-        db.session.execute(insert(ProcessedOperation.__table__).values(user_id=user.id, op_id=op_id, ack=ack))
+        db.session.execute(
+            insert(ProcessedOperation.__table__).values(user_id=user.id, op_id=data.op_id, ack=stored)
+        )
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
-        stored = _stored_ack(user, op_id)
-        if stored is None:
+        first = _stored_ack(user, data)
+        if first is None:
             raise
-        return stored
+        return first
     return ack
 
 
@@ -179,28 +187,28 @@ def _placement(document: Document, kind: str, target: dict) -> tuple[int | None,
 def _visible_annotation(
     user: User, annotation_id: int, document_id: int | None
 ) -> tuple[Annotation, Document]:
-    """Unknown, invisible and other-document annotations all look the same: not found."""
+    """Unknown, other meetings', other documents' and others' private annotations all look the
+    same: annotation_not_found, so an id tells nothing about what exists elsewhere."""
     annotation = db.session.get(Annotation, annotation_id)
     if annotation is None or (document_id is not None and annotation.document_id != document_id):
         raise AppError("annotation_not_found", 404)
-    document = visible_document(user, annotation.document_id)
-    if annotation.visibility == Visibility.PRIVATE and annotation.author_id != user.id:
-        raise AppError("annotation_not_found", 404)
-    return annotation, document
+    try:
+        document = visible_document(user, annotation.document_id)
+    except AppError as refused:
+        raise AppError("annotation_not_found", 404) from refused
+    return permissions.require_readable(user, annotation), document
 
 
 def _own_annotation(user: User, annotation_id: int, document_id: int | None) -> tuple[Annotation, Document]:
     annotation, document = _visible_annotation(user, annotation_id, document_id)
-    if annotation.author_id != user.id:
-        raise AppError("not_your_annotation", 403)
-    return annotation, document
+    return permissions.require_editable(user, annotation), document
 
 
 def _reply_parent(user: User, document: Document, data: NewAnnotation) -> Annotation:
     parent, _ = _visible_annotation(user, data.reply_to, document.id)
     if parent.is_deleted or parent.kind != Kind.COMMENT:
         raise AppError("reply_target_invalid", 422)
-    if parent.visibility == Visibility.PRIVATE and data.visibility == Visibility.SHARED:
+    if not permissions.reply_visibility_allowed(parent, data.visibility):
         raise AppError("reply_target_invalid", 422)
     requested = data.target.get("paragraph_id")
     if requested is not None and requested != parent.paragraph_id:
@@ -239,7 +247,7 @@ def create_annotation(user: User, data: NewAnnotation) -> dict:
         updated_at=now,
     )
     db.session.add(annotation)
-    return _commit(user, data.op_id, annotation, "annotation:created", document)
+    return _commit(user, data, annotation, "annotation:created", document)
 
 
 @_idempotent
@@ -257,18 +265,24 @@ def update_annotation(user: User, data: AnnotationChanges) -> dict:
                 raise AppError(
                     "validation_error", detail="target.paragraph_id: a comment stays on its paragraph"
                 )
-        _placement(document, annotation.kind, target)
+        _, page = _placement(document, annotation.kind, target)
+        if annotation.kind != Kind.COMMENT:
+            annotation.page = page  # a note or stroke moved to another page is found on that page
     body = annotation.body if data.body is None else data.body
     if annotation.kind == Kind.COMMENT and not body.strip():
         raise AppError("validation_error", detail="body: a comment needs text")
     if data.visibility == Visibility.PRIVATE and annotation.visibility == Visibility.SHARED:
         raise AppError("annotation_already_shared", 409)
+    if data.visibility is not None and annotation.reply_to_id is not None:
+        parent = db.session.get(Annotation, annotation.reply_to_id)
+        if not permissions.reply_visibility_allowed(parent, data.visibility):
+            raise AppError("reply_stays_private", 409)
     annotation.seq = _next_seq(document.id)
     annotation.target = target
     annotation.body = body
     annotation.visibility = data.visibility or annotation.visibility
     annotation.updated_at = utcnow()
-    return _commit(user, data.op_id, annotation, "annotation:updated", document)
+    return _commit(user, data, annotation, "annotation:updated", document)
 
 
 @_idempotent
@@ -276,24 +290,23 @@ def delete_annotation(user: User, data: AnnotationRef) -> dict:
     """Deleting leaves a tombstone with a new seq, so reconnecting clients learn of it too."""
     annotation, document = _own_annotation(user, data.id, data.document_id)
     if annotation.is_deleted:
-        return _stored_ack(user, data.op_id) or {"ok": True, "id": annotation.id, "seq": annotation.seq}
+        return _stored_ack(user, data) or {"ok": True, "id": annotation.id, "seq": annotation.seq}
     annotation.seq = _next_seq(document.id)
     annotation.deleted_at = annotation.updated_at = utcnow()
-    return _commit(user, data.op_id, annotation, "annotation:deleted", document)
+    return _commit(user, data, annotation, "annotation:deleted", document)
 
 
 @_idempotent
 def set_hidden(user: User, data: Moderation) -> dict:
     """The chair (or secretary) hides a shared comment from others; its author still sees it."""
     annotation, document = _visible_annotation(user, data.id, data.document_id)
-    if not can_export(document.meeting, user):
-        raise AppError("forbidden", 403)
+    permissions.require_moderator(user, document.meeting)
     if annotation.is_deleted:
         raise AppError("annotation_not_found", 404)
     if annotation.kind != Kind.COMMENT or annotation.visibility != Visibility.SHARED:
         raise AppError("only_comments_hidden", 422)
     if annotation.is_hidden == data.hidden:
-        return _stored_ack(user, data.op_id) or {"ok": True, "id": annotation.id, "seq": annotation.seq}
+        return _stored_ack(user, data) or {"ok": True, "id": annotation.id, "seq": annotation.seq}
     annotation.seq = _next_seq(document.id)
     annotation.hidden_at = utcnow() if data.hidden else None
     annotation.hidden_by_id = user.id if data.hidden else None
@@ -305,4 +318,4 @@ def set_hidden(user: User, data: Moderation) -> dict:
         document_id=document.id,
         annotation_id=annotation.id,
     )
-    return _commit(user, data.op_id, annotation, "annotation:updated", document)
+    return _commit(user, data, annotation, "annotation:updated", document)

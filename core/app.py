@@ -142,6 +142,10 @@ def _attach_document_runtime(app: Flask) -> None:
         size=app.config["PDF_WORKERS"],
         timeout_s=app.config["RENDER_TIMEOUT_S"],
         ingest_timeout_s=app.config["INGEST_TIMEOUT_S"],
+        render_reserved=None if app.config["PDF_RENDER_RESERVED"] < 0 else app.config["PDF_RENDER_RESERVED"],
+        queue_limit=app.config["PDF_QUEUE_LIMIT"],
+        render_wait_s=app.config["PDF_RENDER_WAIT_S"],
+        ingest_wait_s=app.config["PDF_INGEST_WAIT_S"],
     )
     atexit.register(pool.close)
     app.extensions["documents"] = DocumentRuntime(
@@ -154,6 +158,7 @@ def _attach_document_runtime(app: Flask) -> None:
             max_page_side_pt=app.config["MAX_PAGE_SIDE_PT"],
         ),
         schedule=socketio.start_background_task if app.config["PREWARM_PAGES"] else None,
+        ingests_per_user=app.config["INGESTS_PER_USER"],
     )
 
 

@@ -12,6 +12,8 @@ from sqlalchemy.orm import Session
 from core.extensions import socketio
 
 _PENDING_KEY = "pending_socket_effects"
+# Called with a room's name after `close_room_after_commit` closed it (e.g. presence forgets it).
+room_closed: list[Callable[[str], None]] = []
 
 
 def _queue(session: Session, effect: Callable[[], None]) -> None:
@@ -41,6 +43,21 @@ def disconnect_room_after_commit(session: Session, room: str) -> None:
             socketio.server.disconnect(sid, namespace="/")
 
     _queue(session, disconnect)
+
+
+def close_room_after_commit(session: Session, room: str, event_name: str, payload: dict) -> None:
+    """Tell everyone in `room` why, then take them all out of it (a withdrawn document's room).
+
+    Like `disconnect_user_after_commit`, only this process's connections are known.
+    """
+
+    def close() -> None:
+        socketio.emit(event_name, payload, to=room)
+        socketio.close_room(room)
+        for listener in room_closed:
+            listener(room)
+
+    _queue(session, close)
 
 
 @event.listens_for(Session, "after_commit")

@@ -60,6 +60,13 @@ def load_config() -> dict:
         "PDF_WORKERS": _env_int("PDF_WORKERS", 2),
         "RENDER_TIMEOUT_S": _env_float("RENDER_TIMEOUT_S", 20.0),
         "INGEST_TIMEOUT_S": _env_float("INGEST_TIMEOUT_S", 120.0),
+        # Lanes (storage/workers.py): workers only page renders may use (default: half), how many
+        # callers may wait per lane and for how long before `server_busy` (503, Retry-After).
+        "PDF_RENDER_RESERVED": _env_int("PDF_RENDER_RESERVED", -1),
+        "PDF_QUEUE_LIMIT": _env_int("PDF_QUEUE_LIMIT", 64),
+        "PDF_RENDER_WAIT_S": _env_float("PDF_RENDER_WAIT_S", 15.0),
+        "PDF_INGEST_WAIT_S": _env_float("PDF_INGEST_WAIT_S", 30.0),
+        "INGESTS_PER_USER": _env_int("INGESTS_PER_USER", 2),
         "PREWARM_PAGES": os.environ.get("PREWARM_PAGES", "1") != "0",
         # One login (token, session, remember cookie) lasts at most this long (docs/security.md).
         "TOKEN_MAX_AGE_S": token_max_age_s,

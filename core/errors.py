@@ -24,7 +24,7 @@ MESSAGES = {
     "validation_error": _l("Dữ liệu không hợp lệ: %(detail)s"),
     "rate_limited": _l("Bạn thử quá nhiều lần. Vui lòng đợi một lát rồi thử lại."),
     "request_timeout": _l("Mạng quá chậm, dữ liệu gửi lên chưa tới đủ. Vui lòng gửi lại."),
-    "server_busy": _l("Máy chủ đang bận. Vui lòng thử lại sau vài giây."),
+    "server_busy": _l("Máy chủ đang bận. Vui lòng thử lại sau %(retry_after_s)s giây."),
     # Accounts
     "invalid_credentials": _l("Tên đăng nhập hoặc mật khẩu không đúng."),
     "username_taken": _l("Tên đăng nhập “%(username)s” đã có người dùng."),
@@ -56,12 +56,22 @@ MESSAGES = {
     "not_a_pdf": _l("Tệp này không phải là PDF. Hãy xuất tài liệu ra PDF rồi tải lên lại."),
     "pdf_encrypted": _l("Tệp PDF được bảo vệ bằng mật khẩu. Hãy gỡ mật khẩu rồi tải lên lại."),
     "pdf_damaged": _l("Tệp PDF bị hỏng hoặc không đầy đủ. Hãy xuất lại tệp từ bản gốc."),
-    "pdf_active_content": _l("Tệp PDF có chứa mã JavaScript, không được phép tải lên vì lý do an toàn."),
+    "pdf_active_content": _l(
+        "Tệp PDF có chứa mã tự chạy (%(element)s), không được phép tải lên vì lý do an toàn. "
+        "Hãy xuất lại tệp từ bản gốc rồi tải lên lại."
+    ),
+    "pdf_too_complex": _l(
+        "Tệp PDF quá phức tạp để hiển thị an toàn (nội dung lồng nhau quá sâu hoặc quá lớn). "
+        "Hãy xuất lại tệp từ bản gốc rồi tải lên lại."
+    ),
     "too_many_pages": _l("Tài liệu có quá nhiều trang (tối đa %(limit)s trang)."),
     "page_too_large": _l("Trang %(page)s quá khổ (mỗi cạnh tối đa %(limit_pt)s pt)."),
     "render_timeout": _l("Trang này cần quá nhiều thời gian để hiển thị. Vui lòng thử lại sau."),
     "worker_crashed": _l("Không xử lý được tệp PDF này."),
     "document_withdrawn": _l("Tài liệu đã được rút khỏi kỳ họp."),
+    "too_many_uploads": _l(
+        "Bạn đang có %(limit)s tệp đang được xử lý. Hãy đợi các tệp đó xong rồi tải lên tiếp."
+    ),
     # Annotations
     "annotation_not_found": _l("Không tìm thấy ghi chú hoặc ý kiến này."),
     "not_your_annotation": _l("Bạn chỉ có thể sửa hoặc xóa ghi chú, ý kiến của chính mình."),
@@ -72,6 +82,10 @@ MESSAGES = {
         "Ghi chú đã chia sẻ không thể chuyển về riêng tư; hãy xóa nếu không muốn người khác xem."
     ),
     "only_comments_hidden": _l("Chỉ có thể ẩn ý kiến góp ý đã chia sẻ."),
+    "reply_stays_private": _l(
+        "Trả lời trong một ý kiến riêng tư phải giữ riêng tư; hãy chia sẻ ý kiến gốc trước."
+    ),
+    "op_id_reused": _l("Mã thao tác (op_id) này đã được dùng cho một thao tác khác; hãy tạo mã mới."),
     "document_not_joined": _l("Hãy mở tài liệu trước khi cập nhật vị trí đọc."),
     # Digest and exports
     "digest_filter_outside_meeting": _l("Bộ lọc “%(name)s” không thuộc kỳ họp này."),
@@ -127,9 +141,11 @@ def _wants_json() -> bool:
 
 
 def _respond(error: AppError):
+    # A refusal that says when to come back (`retry_after_s`) says it to HTTP clients too.
+    headers = {"Retry-After": str(error.params["retry_after_s"])} if "retry_after_s" in error.params else {}
     if _wants_json():
-        return jsonify(error.as_dict()), error.status
-    return render_template("errors/error.html", error=error), error.status
+        return jsonify(error.as_dict()), error.status, headers
+    return render_template("errors/error.html", error=error), error.status, headers
 
 
 def register_error_handlers(app) -> None:
@@ -148,7 +164,7 @@ def register_error_handlers(app) -> None:
     def handle_pool_timeout(_error):
         app.logger.warning("No database connection free for %s %s", request.method, request.path)
         # JSON even for pages: an HTML page would ask for the user, and so for a connection.
-        response = jsonify(AppError("server_busy", 503).as_dict())
+        response = jsonify(AppError("server_busy", 503, retry_after_s=5).as_dict())
         response.status_code = 503
         response.headers["Retry-After"] = "5"
         return response

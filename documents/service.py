@@ -1,15 +1,20 @@
 """Document operations: ingest once on upload, then serve pages, text and paragraphs to members."""
 
 import logging
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import insert, select
 from sqlalchemy.orm.interfaces import ORMOption
 
 from accounts.models import User
 from audit import service as audit
+from core.broadcast import close_room_after_commit, document_room
 from core.errors import AppError
 from core.extensions import db
 from documents.models import Document, DocumentPage, DocumentStatus, Paragraph
@@ -39,7 +44,19 @@ READER_CONSTANTS = {
 }
 # The most pages one paragraph is looked for across when the reader asks for a page's paragraphs.
 PARAGRAPH_MAX_SPAN_PAGES = 3
-REJECTION_STATUS = {"file_too_large": 413, "not_a_pdf": 415}
+REJECTION_STATUS = {"file_too_large": 413, "not_a_pdf": 415, "server_busy": 503}
+UPLOAD_RETRY_AFTER_S = 10
+# What the uploader is told was taken out of their file (storage.pdf.active names the elements).
+REMOVED_LABELS = {
+    "SubmitForm": _l("lệnh gửi biểu mẫu ra ngoài"),
+    "ImportData": _l("lệnh nhập dữ liệu từ tệp khác"),
+    "GoToR": _l("liên kết mở tệp khác"),
+    "GoToE": _l("liên kết mở tệp đính kèm"),
+    "EmbeddedFile": _l("tệp đính kèm"),
+    "RichMedia": _l("nội dung đa phương tiện"),
+    "XFA": _l("biểu mẫu XFA"),
+    "OpenAction": _l("lệnh tự chạy khi mở tệp hoặc trang"),
+}
 
 
 @dataclass
@@ -52,6 +69,27 @@ class DocumentRuntime:
     limits: PdfLimits
     # Runs a function in the background (Socket.IO's task starter); None skips pre-rendering.
     schedule: Callable[..., object] | None = None
+    # How many of one person's uploads may be processed at once (in this server process).
+    ingests_per_user: int = 2
+    _ingesting: dict[int, int] = field(default_factory=dict)
+    _ingest_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @contextmanager
+    def ingest_turn(self, user_id: int) -> Iterator[None]:
+        """One of the user's concurrent uploads, or 429 when they already have enough going."""
+        with self._ingest_lock:
+            if self._ingesting.get(user_id, 0) >= self.ingests_per_user:
+                raise AppError(
+                    "too_many_uploads", 429, limit=self.ingests_per_user, retry_after_s=UPLOAD_RETRY_AFTER_S
+                )
+            self._ingesting[user_id] = self._ingesting.get(user_id, 0) + 1
+        try:
+            yield
+        finally:
+            with self._ingest_lock:
+                self._ingesting[user_id] -= 1
+                if not self._ingesting[user_id]:
+                    del self._ingesting[user_id]
 
 
 def _schedule_prewarm(runtime: DocumentRuntime, document: Document) -> None:
@@ -60,10 +98,16 @@ def _schedule_prewarm(runtime: DocumentRuntime, document: Document) -> None:
         runtime.schedule(prewarm_pages, runtime, document.sha256, pages)
 
 
-def _ingest(runtime: DocumentRuntime, data: bytes) -> IngestResult:
-    """Validate and extract in a worker process, so a hostile file cannot stall the server."""
+def _ingest(runtime: DocumentRuntime, user_id: int, data: bytes) -> IngestResult:
+    """Validate and extract in a worker process, so a hostile file cannot stall the server.
+
+    The caller has checked permissions; the session's connection goes back to the pool here,
+    before waiting for a worker (minutes, for a large file), and the caller reloads what it needs.
+    """
+    db.session.commit()
     try:
-        return runtime.pool.ingest(data, runtime.limits)
+        with runtime.ingest_turn(user_id):
+            return runtime.pool.ingest(data, runtime.limits)
     except PdfRejected as rejection:
         status = REJECTION_STATUS.get(rejection.code, 422)
         raise AppError(rejection.code, status, **rejection.params) from None
@@ -121,8 +165,10 @@ def upload_document(
     actor: User, item_id: int, filename: str, data: bytes, title: str | None, runtime: DocumentRuntime
 ) -> Document:
     """Add a document to an agenda item; nothing is stored unless the whole file is usable."""
-    item = get_agenda_item_for_manager(actor, item_id)
-    result = _ingest(runtime, data)
+    actor_id = actor.id
+    get_agenda_item_for_manager(actor, item_id)  # refuse before spending a worker on it
+    result = _ingest(runtime, actor_id, data)
+    item = get_agenda_item_for_manager(actor, item_id)  # it may have changed while we waited
     last = max((d.position for d in item.documents), default=0)
     return _add_document(
         actor,
@@ -140,10 +186,10 @@ def replace_document(
     actor: User, document_id: int, filename: str, data: bytes, title: str | None, runtime: DocumentRuntime
 ) -> Document:
     """A new version takes the old one's place in the agenda; the old one keeps its annotations."""
-    old = _document_for_manager(actor, document_id)
-    if not old.is_active:
-        raise AppError("document_withdrawn", 409)
-    result = _ingest(runtime, data)
+    actor_id = actor.id
+    _active_document_for_manager(actor, document_id)
+    result = _ingest(runtime, actor_id, data)
+    old = _active_document_for_manager(actor, document_id)
     old.status = DocumentStatus.REPLACED
     return _add_document(
         actor,
@@ -163,9 +209,15 @@ def _add_document(
     actor: User, filename: str, data: bytes, result: IngestResult, runtime: DocumentRuntime, **fields
 ) -> Document:
     """Store an ingested file with its pages and paragraphs in one commit, then tell the members."""
-    digest = runtime.store.put(data)
+    stored = result.sanitized or data
+    digest = runtime.store.put(stored)
     document = _build_document(
-        result, digest, len(data), original_filename=(filename or "")[:300], uploaded_by_id=actor.id, **fields
+        result,
+        digest,
+        len(stored),
+        original_filename=(filename or "")[:300],
+        uploaded_by_id=actor.id,
+        **fields,
     )
     db.session.add(document)
     db.session.flush()
@@ -183,11 +235,24 @@ def _add_document(
         **({"replaces_id": replaced} if replaced else {}),
     )
     db.session.commit()
+    document.removed_content = list(result.removed)
     _schedule_prewarm(runtime, document)
     return document
 
 
+def upload_summary(document: Document) -> dict:
+    """The new document as the uploader sees it, told what active content was taken out."""
+    summary = document.to_summary()
+    removed = getattr(document, "removed_content", [])
+    if removed:
+        labels = ", ".join(str(REMOVED_LABELS.get(name, name)) for name in removed)
+        summary["removed"] = removed
+        summary["notice"] = gettext("Đã gỡ bỏ khỏi tệp vì lý do an toàn: %(labels)s.", labels=labels)
+    return summary
+
+
 def withdraw_document(actor: User, document_id: int) -> Document:
+    """Members lose it at once: those reading it live are told and taken out of its room."""
     document = _document_for_manager(actor, document_id)
     document.status = DocumentStatus.WITHDRAWN
     notify_members(document.meeting, "meeting:updated")
@@ -198,7 +263,17 @@ def withdraw_document(actor: User, document_id: int) -> Document:
         document_id=document.id,
         title=document.title,
     )
+    close_room_after_commit(
+        db.session, document_room(document.id), "document:withdrawn", {"document_id": document.id}
+    )
     db.session.commit()
+    return document
+
+
+def _active_document_for_manager(actor: User, document_id: int) -> Document:
+    document = _document_for_manager(actor, document_id)
+    if not document.is_active:
+        raise AppError("document_withdrawn", 409)
     return document
 
 
@@ -292,7 +367,8 @@ def _cached(runtime: DocumentRuntime, key: tuple, make: Callable[[str], Rendered
     try:
         made = make(str(runtime.store.local_path(key[0])))
     except PdfRejected as failure:
-        raise AppError(failure.code, 503) from None
+        busy = failure.params if failure.code == "server_busy" else {}
+        raise AppError(failure.code, 503, **busy) from None
     runtime.cache.put(key, made)
     return made
 

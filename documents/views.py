@@ -6,6 +6,7 @@ import brotli
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
 from flask_login import current_user, login_required
 
+from annotations.permissions import can_moderate
 from core.errors import AppError
 from documents import service
 
@@ -33,7 +34,7 @@ def api_upload(item_id: int):
     document = service.upload_document(
         current_user, item_id, filename, data, request.form.get("title"), _runtime()
     )
-    return jsonify(document.to_summary()), 201
+    return jsonify(service.upload_summary(document)), 201
 
 
 @bp.post("/api/documents/<int:document_id>/replace")
@@ -43,7 +44,7 @@ def api_replace(document_id: int):
     document = service.replace_document(
         current_user, document_id, filename, data, request.form.get("title"), _runtime()
     )
-    return jsonify(document.to_summary()), 201
+    return jsonify(service.upload_summary(document)), 201
 
 
 @bp.delete("/api/documents/<int:document_id>")
@@ -152,4 +153,5 @@ def reader_page(document_id: int):
         reader_constants=service.READER_CONSTANTS,
         meeting=document.meeting,
         agenda_item=document.agenda_item,
+        can_moderate=can_moderate(current_user, document.meeting),
     )

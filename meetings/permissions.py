@@ -1,4 +1,7 @@
-"""Who may do what in a meeting: the one place both HTTP and Socket.IO adapters ask."""
+"""Who may do what in a meeting: the one place both HTTP and Socket.IO adapters ask.
+
+Who may read, moderate, export and receive annotations is annotations.permissions.
+"""
 
 from sqlalchemy import select
 
@@ -27,10 +30,6 @@ def can_manage(meeting: Meeting, user: User) -> bool:
     return user.is_admin or role_of(meeting, user) == Role.SECRETARY
 
 
-def can_export(meeting: Meeting, user: User) -> bool:
-    return user.is_admin or role_of(meeting, user) in (Role.SECRETARY, Role.CHAIR)
-
-
 def require_visible(meeting: Meeting | None, user: User, code: str = "meeting_not_found") -> Meeting:
     """Unknown and invisible look the same, so ids of other councils' meetings leak nothing."""
     if meeting is None or not can_see(meeting, user):
@@ -41,12 +40,5 @@ def require_visible(meeting: Meeting | None, user: User, code: str = "meeting_no
 def require_manager(meeting: Meeting | None, user: User, code: str = "meeting_not_found") -> Meeting:
     require_visible(meeting, user, code)
     if not can_manage(meeting, user):
-        raise forbidden()
-    return meeting
-
-
-def require_exporter(meeting: Meeting | None, user: User) -> Meeting:
-    require_visible(meeting, user)
-    if not can_export(meeting, user):
         raise forbidden()
     return meeting

@@ -5,12 +5,13 @@ from datetime import datetime
 from flask import Blueprint, jsonify, render_template
 from flask_login import current_user, login_required
 
+from annotations.permissions import can_export
 from core.clock import in_vietnam
 from core.http import json_body
 from core.validation import parse
 from documents.service import active_documents
 from meetings import service
-from meetings.permissions import can_export, can_manage, role_of
+from meetings.permissions import can_manage, role_of
 from meetings.schemas import AgendaOrder, MeetingChanges, NewAgendaItem, NewMeeting, NewMember
 
 bp = Blueprint("meetings", __name__)
@@ -29,7 +30,7 @@ def meeting_detail(meeting, user) -> dict:
     detail = {
         **service.meeting_summary(meeting, user),
         "can_manage": manager,
-        "can_export": can_export(meeting, user),
+        "can_export": can_export(user, meeting),
         "agenda": [
             {
                 "id": item.id,

@@ -12,12 +12,13 @@ misbehaves under gevent's monkey-patching. See docs/rendering.md.
 import logging
 import os
 import pickle
-import queue
 import select
 import subprocess
 import sys
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 from storage.pdf.fragments import split_fragments
@@ -37,6 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # Starting Python and importing PyMuPDF; not counted against a job's own time bound.
 STARTUP_TIMEOUT_S = 30.0
 STOP_GRACE_S = 2.0
+RENDER, LONG = "render", "long"
 
 log = logging.getLogger(__name__)
 
@@ -63,19 +65,61 @@ class _WorkerGoneError(Exception):
     pass
 
 
-class PdfWorkerPool:
-    """A fixed number of worker slots; callers block until one is free, workers start lazily."""
+@dataclass(frozen=True)
+class Lane:
+    """Jobs that wait together: at most `slots` of the pool's workers, `queue_limit` callers
+    waiting, each for at most `wait_s`; past either bound the caller hears `server_busy`."""
 
-    def __init__(self, size: int, timeout_s: float, ingest_timeout_s: float | None = None):
+    slots: int
+    queue_limit: int
+    wait_s: float
+    retry_after_s: int
+
+
+class ServerBusy(PdfRejected):
+    """No worker came free in time, or too many callers already wait: try again later."""
+
+    def __init__(self, retry_after_s: int):
+        super().__init__("server_busy", retry_after_s=retry_after_s)
+
+
+class PdfWorkerPool:
+    """A fixed number of worker slots in two lanes; workers start lazily.
+
+    Page renders are short and a delegate waits on each, so they may use every free worker;
+    long jobs (uploads, exports) may never use the `render_reserved` ones. A file that takes
+    its whole time bound therefore never delays another delegate's page. Callers wait in their
+    lane, boundedly (see Lane).
+    """
+
+    def __init__(
+        self,
+        size: int,
+        timeout_s: float,
+        ingest_timeout_s: float | None = None,
+        *,
+        render_reserved: int | None = None,
+        queue_limit: int = 64,
+        render_wait_s: float = 15.0,
+        ingest_wait_s: float = 30.0,
+    ):
         if size < 1:
             raise ValueError("a pool needs at least one worker")
         self.size = size
         self.timeout_s = timeout_s
         self.ingest_timeout_s = timeout_s if ingest_timeout_s is None else ingest_timeout_s
+        reserved = (size // 2 if size > 1 else 0) if render_reserved is None else render_reserved
+        if not 0 <= reserved < size:
+            raise ValueError("long jobs need at least one worker renders do not reserve")
+        self.lanes = {
+            RENDER: Lane(size, queue_limit, render_wait_s, retry_after_s=5),
+            LONG: Lane(size - reserved, queue_limit, ingest_wait_s, retry_after_s=30),
+        }
         # Last in, first out: the most recently used worker has the document open already.
-        self._idle: queue.LifoQueue[_Worker | None] = queue.LifoQueue()
-        for _ in range(size):
-            self._idle.put(None)
+        self._idle: list[_Worker | None] = [None] * size
+        self._busy = dict.fromkeys(self.lanes, 0)
+        self._waiting = dict.fromkeys(self.lanes, 0)
+        self._changed = threading.Condition()
         self._closed = False
 
     def render(self, pdf_path: str, page_number: int, width: int, fmt: str) -> RenderedPage:
@@ -83,54 +127,55 @@ class PdfWorkerPool:
         if fmt not in FORMATS or width < 1 or page_number < 1:
             raise ValueError(f"cannot render page {page_number} as {fmt!r} at width {width}")
         args = (os.path.abspath(pdf_path), page_number, width, fmt)
-        return self._run("render", args, self.timeout_s)
+        return self._run("render", args, self.timeout_s, RENDER)
 
     def reader_page(self, pdf_path: str, page_number: int, words_json: str) -> RenderedPage:
         """A text page as the reader shows it (see storage.pdf.render.render_reader_page)."""
-        return self._run("reader_page", (os.path.abspath(pdf_path), page_number, words_json), self.timeout_s)
+        args = (os.path.abspath(pdf_path), page_number, words_json)
+        return self._run("reader_page", args, self.timeout_s, RENDER)
 
     def glyph_sheet(self, pdf_path: str, block: int) -> RenderedPage:
         """The glyph outlines of one block of pages (see storage.pdf.render.render_glyph_sheet)."""
-        return self._run("glyph_sheet", (os.path.abspath(pdf_path), block), self.timeout_s)
+        return self._run("glyph_sheet", (os.path.abspath(pdf_path), block), self.timeout_s, RENDER)
 
     def ingest(self, data: bytes, limits: PdfLimits) -> IngestResult:
         """Validate and extract an upload in a worker; refusals re-raise here as PdfRejected."""
-        return self._run("ingest", (data, limits), self.ingest_timeout_s)
+        return self._run("ingest", (data, limits), self.ingest_timeout_s, LONG)
 
     def typeset(self, fragments: list[str], css: str, footer: str | None = None) -> bytes:
-        """Typeset a report (storage.pdf.typeset); a long one is laid out by every worker at once.
+        """Typeset a report (storage.pdf.typeset); a long one is laid out by the long lane's
+        workers at once.
 
-        Reports are long jobs, so they get the upload's time bound.
+        Reports are long jobs, so they get the upload's time bound and lane.
         """
-        parts = split_fragments(fragments, self.size)
+        parts = split_fragments(fragments, self.lanes[LONG].slots)
         if len(parts) == 1:
-            return self._run("typeset", (fragments, css, A4_RECT, footer), self.ingest_timeout_s)
+            return self._run("typeset", (fragments, css, A4_RECT, footer), self.ingest_timeout_s, LONG)
         with ThreadPoolExecutor(max_workers=len(parts) - 1) as helpers:
             later = [
-                helpers.submit(self._run, "layout", (part, css, A4_RECT), self.ingest_timeout_s)
+                helpers.submit(self._run, "layout", (part, css, A4_RECT), self.ingest_timeout_s, LONG)
                 for part in parts[1:]
             ]
-            laid_out = [self._run("layout", (parts[0], css, A4_RECT), self.ingest_timeout_s)]
+            laid_out = [self._run("layout", (parts[0], css, A4_RECT), self.ingest_timeout_s, LONG)]
             laid_out += [future.result() for future in later]
-        return self._run("finish", (laid_out, footer), self.ingest_timeout_s)
+        return self._run("finish", (laid_out, footer), self.ingest_timeout_s, LONG)
 
     def annotate(self, pdf_path: str, marks: list[Mark]) -> bytes:
         """The PDF with `marks` written in as PDF annotations (see storage.pdf.annotate)."""
-        return self._run("annotate", (os.path.abspath(pdf_path), marks), self.ingest_timeout_s)
+        return self._run("annotate", (os.path.abspath(pdf_path), marks), self.ingest_timeout_s, LONG)
 
     def close(self) -> None:
         """Stop the idle workers now and busy ones as they finish; safe to call twice."""
-        self._closed = True
-        while True:
-            try:
-                worker = self._idle.get_nowait()
-            except queue.Empty:
-                return
+        with self._changed:
+            self._closed = True
+            idle, self._idle = self._idle, []
+            self._changed.notify_all()
+        for worker in idle:
             if worker is not None:
                 worker.stop()
 
-    def _run(self, kind: str, args: tuple, timeout_s: float):
-        worker = self._checkout()
+    def _run(self, kind: str, args: tuple, timeout_s: float, lane: str):
+        worker = self._checkout(lane)
         keep = None
         try:
             reply = worker.call((kind, args), timeout_s)
@@ -149,16 +194,11 @@ class PdfWorkerPool:
             worker.kill()
             raise
         finally:
-            self._checkin(keep)
+            self._checkin(lane, keep)
         return _result(reply)
 
-    def _checkout(self) -> "_Worker":
-        if self._closed:
-            raise RuntimeError("the PDF worker pool is closed")
-        slot = self._idle.get()
-        if self._closed:  # closed while this caller waited for a slot
-            self._checkin(slot)
-            raise RuntimeError("the PDF worker pool is closed")
+    def _checkout(self, lane: str) -> "_Worker":
+        slot = self._take_slot(lane)
         if slot is not None and slot.alive():
             return slot
         if slot is not None:
@@ -166,14 +206,45 @@ class PdfWorkerPool:
         try:
             return _Worker()
         except BaseException:
-            self._idle.put(None)
+            self._checkin(lane, None)
             raise
 
-    def _checkin(self, worker: "_Worker | None") -> None:
-        if worker is not None and self._closed:
+    def _take_slot(self, lane: str) -> "_Worker | None":
+        """Wait in `lane` for a free slot its share allows; bounded in count and in time."""
+        rules = self.lanes[lane]
+        with self._changed:
+            self._refuse_if_closed()
+            free = bool(self._idle) and self._busy[lane] < rules.slots
+            if not free and self._waiting[lane] >= rules.queue_limit:
+                raise ServerBusy(rules.retry_after_s)
+            self._waiting[lane] += 1
+            try:
+                deadline = time.monotonic() + rules.wait_s
+                while not (self._idle and self._busy[lane] < rules.slots):
+                    remaining = deadline - time.monotonic()
+                    if remaining <= 0:
+                        log.warning("No PDF worker free for a %s job within %.1f s", lane, rules.wait_s)
+                        raise ServerBusy(rules.retry_after_s)
+                    self._changed.wait(remaining)
+                    self._refuse_if_closed()
+            finally:
+                self._waiting[lane] -= 1
+            self._busy[lane] += 1
+            return self._idle.pop()
+
+    def _refuse_if_closed(self) -> None:
+        if self._closed:
+            raise RuntimeError("the PDF worker pool is closed")
+
+    def _checkin(self, lane: str, worker: "_Worker | None") -> None:
+        with self._changed:
+            self._busy[lane] -= 1
+            closed = self._closed
+            if not closed:
+                self._idle.append(worker)
+            self._changed.notify_all()
+        if closed and worker is not None:
             worker.stop()
-            worker = None
-        self._idle.put(worker)
 
 
 def _result(reply: tuple):

@@ -1,9 +1,9 @@
 """The chair's exports: who may export, and which function turns the meeting into which file.
 
-Only the chair and secretaries (and admins) export (meetings.permissions.require_exporter);
-only shared annotations ever leave, private ones never. PyMuPDF work (typesetting the digest,
-writing annotations into a PDF) runs in the PDF worker pool, off the server's event loop; the
-other formats are built from rows read on the loop, then encoded in an OS thread.
+Who exports, and that only shared annotations ever leave, is annotations.permissions. PyMuPDF
+work (typesetting the digest, writing annotations into a PDF) runs in the PDF worker pool, off
+the server's event loop; the other formats are built from rows read on the loop, then encoded
+in an OS thread.
 """
 
 import json
@@ -21,16 +21,16 @@ from annotations.exports.jsonld import annotation_collection
 from annotations.exports.payload import digest_payload
 from annotations.exports.pdf import typeset_request
 from annotations.models import Annotation, Kind
+from annotations.permissions import require_exporter
 from annotations.queries import shared_annotations, shared_annotations_of_meeting
 from annotations.schemas import HIGHLIGHT_COLORS, INK_COLORS
 from audit import service as audit
 from core.clock import utcnow
-from core.errors import AppError, forbidden
+from core.errors import AppError
 from core.extensions import db
-from documents.models import Document, Paragraph
-from documents.service import DocumentRuntime
+from documents.models import Paragraph
+from documents.service import DocumentRuntime, get_document
 from meetings.models import Meeting
-from meetings.permissions import can_export, require_exporter, require_visible
 from storage.pdf.shared import Mark, PdfRejected
 
 NOTE_COLOR = "#f9a825"
@@ -127,12 +127,8 @@ def _json(build, *args) -> bytes:
 
 def annotated_pdf(user: User, document_id: int, runtime: DocumentRuntime) -> ExportFile:
     """The original PDF with every shared highlight, stroke, note and comment written into it."""
-    document = db.session.get(Document, document_id)
-    if document is None:
-        raise AppError("document_not_found", 404)
-    require_visible(document.meeting, user, "document_not_found")
-    if not can_export(document.meeting, user):
-        raise forbidden()
+    document = get_document(user, document_id)  # a withdrawn one only for its secretaries
+    require_exporter(document.meeting, user, "document_not_found")
     annotations = shared_annotations([document.id])
     paragraphs = _paragraphs_of(annotations)
     marks = [_mark(annotation, paragraphs) for annotation in annotations]

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 import pymupdf
 
+from storage.pdf.active import strip_active
 from storage.pdf.shared import Mark
 
 ICON_PT = 20.0
@@ -18,8 +19,13 @@ VIETNAM = timedelta(hours=7)
 
 
 def annotate_pdf(pdf_path: str, marks: list[Mark]) -> bytes:
-    """The PDF at `pdf_path` with `marks` added; replies are threaded to their parent (/IRT)."""
+    """The PDF at `pdf_path` with `marks` added; replies are threaded to their parent (/IRT).
+
+    Active content is stripped again (storage.pdf.active), whatever the stored file holds: a
+    file stored before sanitizing existed, or one an earlier version let through, leaves clean.
+    """
     document = pymupdf.open(pdf_path, filetype="pdf")
+    strip_active(document)
     written: dict[str, int] = {}
     stacked: dict[tuple[int, float, float], int] = {}
     for mark in marks:

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 import pymupdf
 
+from storage.pdf.active import REFUSED, find_active, strip_active
+from storage.pdf.complexity import TooComplex, check_complexity
 from storage.pdf.paragraphs import PageText, ParagraphInfo, analyse
 from storage.pdf.reading_order import Box, Line
 from storage.pdf.shared import IngestResult, PageInfo, PdfLimits, PdfRejected, Word
@@ -34,7 +36,6 @@ _TEXT_FLAGS = pymupdf.TEXTFLAGS_DICT & ~_UNWANTED
 _Affine = tuple[float, float, float, float, float, float]
 _IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 _MUPDF_ERRORS = (RuntimeError, ValueError, pymupdf.mupdf.FzErrorBase)
-_JAVASCRIPT = re.compile(r"/(?:JavaScript|JS)(?![A-Za-z0-9#])")
 _FILENAME = re.compile(
     r"(?i)\.(?:pdf|docx?|odt|rtf|xlsx?|pptx?|txt)$|^microsoft \w+ - |[\\/]|^\S*[-_]\S*$|^untitled$"
 )
@@ -63,13 +64,21 @@ def open_checked(data: bytes, limits: PdfLimits) -> pymupdf.Document:
 
 
 def ingest_pdf(data: bytes, limits: PdfLimits = PdfLimits()) -> IngestResult:
-    """Validate, then read each page's text once for its words, paragraphs and the title."""
+    """Validate, take out active content, then read each page's text once for its words,
+    paragraphs and the title (from the sanitized copy, the file that will be stored)."""
+    sanitized = None
     with open_checked(data, limits) as doc:
-        try:
-            read = [_read_page(page) for page in doc]
-            metadata_title = (doc.metadata or {}).get("title") or ""
-        except _MUPDF_ERRORS as error:
-            raise PdfRejected("pdf_damaged") from error
+        removed = _sanitize(doc)
+        if not removed:
+            read, metadata_title = _read_all(doc)
+        else:
+            sanitized = doc.tobytes(garbage=3, deflate=True)
+    if removed:
+        with pymupdf.open(stream=sanitized, filetype="pdf") as doc:
+            left = find_active(doc)
+            if left:  # stripping missed something: refuse rather than serve it
+                raise PdfRejected("pdf_active_content", element=left[0])
+            read, metadata_title = _read_all(doc)
     layout = analyse([text for _, _, text in read])
     return IngestResult(
         page_count=len(read),
@@ -77,7 +86,23 @@ def ingest_pdf(data: bytes, limits: PdfLimits = PdfLimits()) -> IngestResult:
         pages=[info for info, _, _ in read],
         words_json=[words for _, words, _ in read],
         paragraphs=layout.paragraphs,
+        removed=removed,
+        sanitized=sanitized,
     )
+
+
+def _read_all(doc: pymupdf.Document) -> tuple[list, str]:
+    try:
+        return [_read_page(page) for page in doc], (doc.metadata or {}).get("title") or ""
+    except _MUPDF_ERRORS as error:
+        raise PdfRejected("pdf_damaged") from error
+
+
+def _sanitize(doc: pymupdf.Document) -> list[str]:
+    try:
+        return strip_active(doc)
+    except _MUPDF_ERRORS as error:
+        raise PdfRejected("pdf_damaged") from error
 
 
 def _check(doc: pymupdf.Document, limits: PdfLimits) -> None:
@@ -89,25 +114,23 @@ def _check(doc: pymupdf.Document, limits: PdfLimits) -> None:
             raise PdfRejected("pdf_encrypted")
         if doc.page_count == 0 or doc.is_repaired:
             raise PdfRejected("pdf_damaged")
-        if _has_javascript(doc):
-            raise PdfRejected("pdf_active_content")
+        refused = [name for name in find_active(doc) if name in REFUSED]
+        if refused:
+            raise PdfRejected("pdf_active_content", element=refused[0])
         if doc.page_count > limits.max_pages:
             raise PdfRejected("too_many_pages", limit=limits.max_pages)
+        check_complexity(doc, limits.complexity)
         sizes = [doc.load_page(number).rect for number in range(doc.page_count)]
         if doc.is_repaired:  # a page that only loaded after MuPDF patched the file up
             raise PdfRejected("pdf_damaged")
+    except TooComplex as excess:
+        raise PdfRejected("pdf_too_complex", reason=excess.what, page=excess.page or 0) from None
     except _MUPDF_ERRORS as error:
         raise PdfRejected("pdf_damaged") from error
     limit = limits.max_page_side_pt
     for number, rect in enumerate(sizes, start=1):
         if max(rect.width, rect.height) > limit:
             raise PdfRejected("page_too_large", page=number, limit_pt=_plain(limit))
-
-
-def _has_javascript(doc: pymupdf.Document) -> bool:
-    """JavaScript anywhere: /OpenAction, /AA, the /Names tree or any /S /JavaScript action."""
-    objects = (doc.xref_object(xref, compressed=True) for xref in range(1, doc.xref_length()))
-    return any(_JAVASCRIPT.search(text) for text in objects)
 
 
 def _plain(value: float) -> int | float:

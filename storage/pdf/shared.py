@@ -38,12 +38,25 @@ class PdfRejected(Exception):  # noqa: N818 - the name other modules code agains
 
 
 @dataclass(frozen=True)
+class ComplexityLimits:
+    """Far above any council document (a 28-page report uses depth 1 and a few dozen forms);
+    checked by storage/pdf/complexity.py before any page is interpreted."""
+
+    max_objects: int = 500_000
+    max_form_depth: int = 12
+    max_form_invocations: int = 20_000  # per page, expanded
+    max_content_bytes: int = 64 * 1024 * 1024  # per page, expanded, after decompression
+    max_image_pixels: int = 150_000_000  # one image: an A3 scan at 600 dpi is 70 million
+
+
+@dataclass(frozen=True)
 class PdfLimits:
     """What an upload may weigh; the defaults suit council session packs."""
 
     max_bytes: int = 50 * 1024 * 1024
     max_pages: int = 500
     max_page_side_pt: float = 5000.0  # ~1.76 m; A0 is 3370 pt
+    complexity: ComplexityLimits = field(default_factory=ComplexityLimits)
 
 
 @dataclass
@@ -80,6 +93,9 @@ class IngestResult:
     # Encoded here in the worker, so the server stores them without touching each word.
     words_json: list[str]
     paragraphs: list[ParagraphInfo]
+    # Active elements taken out (storage.pdf.active); then `sanitized` is the file to store.
+    removed: list[str] = field(default_factory=list)
+    sanitized: bytes | None = None
 
     @property
     def words(self) -> list[list[Word]]:

@@ -14,9 +14,11 @@ import pymupdf
 import pytest
 
 from storage.pdf import render
+from storage.pdf.complexity import ComplexityLimits
 from storage.pdf.ingest import PdfLimits, PdfRejected, ingest_pdf
 from storage.pdf.render import render_page
-from storage.workers import PdfWorkerPool, RenderTimeout, WorkerCrashed
+from storage.workers import PdfWorkerPool, RenderTimeout, ServerBusy, WorkerCrashed
+from tests import hostile_pdfs
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / ".." / "shared" / "fixtures"
@@ -252,3 +254,71 @@ def test_under_gevent_a_slow_render_neither_stalls_live_sockets_nor_outlives_its
     assert report["pages"] == ["image/svg+xml"] * 3
     # Rendering in the server process would stall the loop for the whole 2 s bound or more.
     assert report["max_gap_s"] < 1.0
+
+
+PERMISSIVE = PdfLimits(
+    complexity=ComplexityLimits(max_form_invocations=10**12, max_content_bytes=10**15, max_form_depth=99)
+)
+
+
+def test_while_uploads_hold_the_long_lane_other_delegates_pages_still_render():
+    """Two 2.7 KB bombs (let past the complexity check here) each want minutes of a worker.
+    One takes the long lane's only worker until its time bound, the other is told the server is
+    busy; a delegate's pages render meanwhile on the worker reserved for pages."""
+    pool = PdfWorkerPool(size=2, timeout_s=30, ingest_timeout_s=12, ingest_wait_s=0.5)
+    bomb = hostile_pdfs.form_bomb(depth=7)
+    outcomes = []
+
+    def upload():
+        try:
+            pool.ingest(bomb, PERMISSIVE)
+            outcomes.append("accepted")
+        except PdfRejected as refused:
+            outcomes.append(refused.code)
+
+    uploads = [threading.Thread(target=upload) for _ in range(2)]
+    try:
+        for thread in uploads:
+            thread.start()
+        while not outcomes:  # the second upload is refused once its bounded wait is over
+            time.sleep(0.05)
+
+        pages = [pool.render(REPORT, number, 320, "svg") for number in (1, 2, 3)]
+
+        assert [page.mimetype for page in pages] == ["image/svg+xml"] * 3
+        assert any(thread.is_alive() for thread in uploads)  # the long job was still running
+        assert outcomes == ["server_busy"]
+    finally:
+        for thread in uploads:
+            thread.join()
+        pool.close()
+    assert sorted(outcomes) == ["render_timeout", "server_busy"]
+
+
+def test_a_full_queue_is_answered_at_once_with_when_to_retry(slow_pdf):
+    pool = PdfWorkerPool(size=1, timeout_s=3, queue_limit=0)
+    try:
+        assert pool.render(REPORT, 1, 320, "svg").mimetype == "image/svg+xml"  # a free worker: no queue
+
+        def cut_off():
+            with pytest.raises(RenderTimeout):
+                pool.render(slow_pdf, 1, 1536, "png")
+
+        slow = threading.Thread(target=cut_off)
+        slow.start()
+        while not pool._busy["render"]:
+            time.sleep(0.01)
+
+        with pytest.raises(ServerBusy) as busy:
+            pool.render(REPORT, 1, 320, "svg")
+
+        assert (busy.value.code, busy.value.params) == ("server_busy", {"retry_after_s": 5})
+        slow.join()
+    finally:
+        pool.close()
+
+
+def test_renders_may_use_every_worker_but_long_jobs_never_the_reserved_ones():
+    assert PdfWorkerPool(size=4, timeout_s=1).lanes["long"].slots == 2
+    assert PdfWorkerPool(size=2, timeout_s=1).lanes["render"].slots == 2
+    assert PdfWorkerPool(size=1, timeout_s=1).lanes["long"].slots == 1  # one worker: shared

@@ -1,0 +1,610 @@
+"""Who may do what, for every route and every live event, read off one table.
+
+The routes come from the Flask URL map and the events from the Socket.IO handlers, so a new
+route or event without a line in ROUTES or EVENTS fails here. Each is tried by every role
+(anonymous, outsider, delegate, chair, secretary, admin) on a draft and a published meeting;
+annotation events also on a shared comment, the caller's own private one and someone else's
+private one. Every answer that succeeds is also searched for the text of private annotations
+the caller does not own: none may ever appear.
+"""
+
+import io
+import itertools
+import uuid
+from dataclasses import dataclass, field
+
+import pytest
+from flask import current_app
+
+from core.extensions import db, socketio
+from tests.conftest import MEETING_PACK, PASSWORD
+
+ROLES = ("anonymous", "outsider", "delegate", "chair", "secretary", "admin")
+STATES = ("draft", "published")
+USERNAMES = {
+    "outsider": "nguoingoai",
+    "delegate": "daibieu1",
+    "chair": "chutoa",
+    "secretary": "thuky",
+    "admin": "quantri",
+}
+SMALL_PDF = (MEETING_PACK / "chuong-trinh-ky-hop.pdf").read_bytes()
+
+
+# The rules, as statuses per role. "member" roles read a published meeting; a draft only its
+# secretaries and admins. Anonymous callers get 401 from the API and the login page otherwise.
+def _rule(ok: int, *, allowed: set[str], denied: int = 403, draft_allowed: set[str] | None = None):
+    """`allowed` succeed with `ok`; other members get `denied`; outsiders, and members who
+    cannot see a draft, get 404 (unknown and invisible look the same)."""
+
+    def expected(role: str, state: str, html: bool) -> int:
+        if role == "anonymous":
+            return 302 if html else 401
+        sees = role == "admin" or role in {"secretary"} or (state == "published" and role in MEMBERS)
+        if not sees:
+            return 404
+        return ok if role in allowed else denied
+
+    return expected
+
+
+MEMBERS = {"delegate", "chair", "secretary"}
+READ = _rule(200, allowed=MEMBERS | {"admin"})
+MANAGE = _rule(200, allowed={"secretary", "admin"})
+EXPORT = _rule(200, allowed={"chair", "secretary", "admin"})
+
+
+def _flat(statuses: dict[str, int]):
+    """The same answer whatever the meeting's state: routes that are not about a meeting."""
+    return lambda role, state, html: statuses[role]
+
+
+SIGNED_IN = _flat({"anonymous": 401, **dict.fromkeys(USERNAMES, 200)})
+SIGNED_IN_PAGE = _flat({"anonymous": 302, **dict.fromkeys(USERNAMES, 200)})
+ADMIN = _flat({"anonymous": 401, **dict.fromkeys(USERNAMES, 403), "admin": 200})
+ADMIN_PAGE = _flat({"anonymous": 302, **dict.fromkeys(USERNAMES, 403), "admin": 200})
+PUBLIC = _flat(dict.fromkeys(ROLES, 200))
+
+
+@dataclass
+class World:
+    """One meeting in a given state, with a document and annotations, and its people."""
+
+    meeting: object
+    item: object
+    document: object
+    users: dict
+    annotations: dict = field(default_factory=dict)  # (author role, visibility) -> Annotation
+    secrets: dict = field(default_factory=dict)  # private body text -> author role
+
+
+@dataclass(frozen=True)
+class Call:
+    method: str
+    url: str
+    json: dict | None = None
+    upload: bytes | None = None
+    form: dict | None = None
+
+
+def _upload(data: bytes = SMALL_PDF):
+    return {"file": (io.BytesIO(data), "tai-lieu.pdf")}
+
+
+# Each route: its rule, and how to call it in a world. Calls that change something make their
+# own target first, so every role finds the same situation.
+def _fresh_item(w, make):
+    return make["item"](w)
+
+
+def _fresh_document(w, make):
+    return make["document"](w)
+
+
+def _fresh_member(w, make):
+    return make["member"](w)
+
+
+ROUTES = {
+    ("GET", "/"): (SIGNED_IN_PAGE, lambda w, m: Call("GET", "/")),
+    ("GET", "/login"): (PUBLIC, lambda w, m: Call("GET", "/login")),
+    ("POST", "/login"): (  # wrong credentials: the form again, with 401
+        _flat(dict.fromkeys(ROLES, 401)),
+        lambda w, m: Call("POST", "/login", form={"username": "x", "password": "y"}),
+    ),
+    ("POST", "/logout"): (_flat(dict.fromkeys(ROLES, 302)), lambda w, m: Call("POST", "/logout")),
+    ("GET", "/admin/users"): (ADMIN_PAGE, lambda w, m: Call("GET", "/admin/users")),
+    ("GET", "/static/<build id>/<path:filename>"): (
+        PUBLIC,
+        lambda w, m: Call("GET", f"{current_app.static_url_path}/css/app.css"),
+    ),
+    ("GET", "/static/<build>/<path:filename>"): (  # a page from an older release
+        PUBLIC,
+        lambda w, m: Call("GET", "/static/0123456789ab/css/app.css"),
+    ),
+    ("GET", "/account/password"): (SIGNED_IN_PAGE, lambda w, m: Call("GET", "/account/password")),
+    ("POST", "/account/password"): (  # a wrong old password: the form again, with 400
+        _flat({"anonymous": 302, **dict.fromkeys(USERNAMES, 400)}),
+        lambda w, m: Call(
+            "POST", "/account/password", form={"old_password": "sai", "new_password": "matkhaumoi123"}
+        ),
+    ),
+    ("POST", "/api/me/password"): (
+        _flat({"anonymous": 401, **dict.fromkeys(USERNAMES, 403)}),
+        lambda w, m: Call(
+            "POST", "/api/me/password", json={"old_password": "sai", "new_password": "matkhaumoi123"}
+        ),
+    ),
+    ("PATCH", "/api/users/<int:user_id>"): (
+        ADMIN,
+        lambda w, m: Call("PATCH", f"/api/users/{m['user'](w).id}", json={"can_convene": True}),
+    ),
+    ("GET", "/api/audit"): (ADMIN, lambda w, m: Call("GET", "/api/audit")),
+    ("GET", "/admin/audit"): (ADMIN_PAGE, lambda w, m: Call("GET", "/admin/audit")),
+    ("GET", "/api/meetings/<int:meeting_id>/audit"): (
+        MANAGE,
+        lambda w, m: Call("GET", f"/api/meetings/{w.meeting.id}/audit"),
+    ),
+    ("GET", "/meetings/<int:meeting_id>/audit"): (
+        MANAGE,
+        lambda w, m: Call("GET", f"/meetings/{w.meeting.id}/audit"),
+    ),
+    ("GET", "/api/councils"): (SIGNED_IN, lambda w, m: Call("GET", "/api/councils")),
+    ("POST", "/api/councils"): (
+        _flat({"anonymous": 401, **dict.fromkeys(USERNAMES, 403), "admin": 201}),
+        lambda w, m: Call(
+            "POST", "/api/councils", json={"name": f"HĐND xã {uuid.uuid4().hex[:8]}", "place": "Xã"}
+        ),
+    ),
+    ("POST", "/api/councils/<int:council_id>/officers"): (
+        _flat({"anonymous": 401, **dict.fromkeys(USERNAMES, 403), "admin": 201}),
+        lambda w, m: Call("POST", f"/api/councils/{_council().id}/officers", json={"username": "thuky"}),
+    ),
+    ("POST", "/api/login"): (
+        _flat(dict.fromkeys(ROLES, 401)),
+        lambda w, m: Call("POST", "/api/login", json={"username": "thuky", "password": "sai-mat-khau"}),
+    ),
+    ("POST", "/api/logout"): (PUBLIC, lambda w, m: Call("POST", "/api/logout")),
+    ("GET", "/api/me"): (SIGNED_IN, lambda w, m: Call("GET", "/api/me")),
+    ("GET", "/api/users"): (ADMIN, lambda w, m: Call("GET", "/api/users")),
+    ("POST", "/api/users"): (
+        _flat({"anonymous": 401, **dict.fromkeys(USERNAMES, 403), "admin": 201}),
+        lambda w, m: Call("POST", "/api/users", json=_new_user()),
+    ),
+    ("POST", "/api/users/import"): (
+        _flat({"anonymous": 401, **dict.fromkeys(USERNAMES, 403), "admin": 201}),
+        lambda w, m: Call("POST", "/api/users/import", form={"file": _roster()}),
+    ),
+    ("GET", "/api/meetings"): (SIGNED_IN, lambda w, m: Call("GET", "/api/meetings")),
+    # Today any signed-in user may convene a meeting (the accounts work restricts this).
+    ("POST", "/api/meetings"): (
+        _flat({"anonymous": 401, **dict.fromkeys(USERNAMES, 201)}),
+        lambda w, m: Call(
+            "POST", "/api/meetings", json={"title": "Họp", "starts_at": "2026-12-01T08:00:00+07:00"}
+        ),
+    ),
+    ("GET", "/api/meetings/<int:meeting_id>"): (
+        READ,
+        lambda w, m: Call("GET", f"/api/meetings/{w.meeting.id}"),
+    ),
+    ("PATCH", "/api/meetings/<int:meeting_id>"): (
+        MANAGE,
+        lambda w, m: Call("PATCH", f"/api/meetings/{w.meeting.id}", json={"location": "Hội trường B"}),
+    ),
+    ("POST", "/api/meetings/<int:meeting_id>/publish"): (
+        MANAGE,
+        lambda w, m: Call("POST", f"/api/meetings/{w.meeting.id}/publish"),
+    ),
+    ("POST", "/api/meetings/<int:meeting_id>/agenda"): (
+        _rule(201, allowed={"secretary", "admin"}),
+        lambda w, m: Call("POST", f"/api/meetings/{w.meeting.id}/agenda", json={"title": "Nội dung mới"}),
+    ),
+    ("PUT", "/api/meetings/<int:meeting_id>/agenda/order"): (
+        MANAGE,
+        lambda w, m: Call(
+            "PUT",
+            f"/api/meetings/{w.meeting.id}/agenda/order",
+            json={"item_ids": [item.id for item in w.meeting.agenda_items]},
+        ),
+    ),
+    ("POST", "/api/meetings/<int:meeting_id>/members"): (
+        _rule(201, allowed={"secretary", "admin"}),
+        lambda w, m: Call(
+            "POST",
+            f"/api/meetings/{w.meeting.id}/members",
+            json={"username": m["user"](w).username, "role": "delegate"},
+        ),
+    ),
+    ("DELETE", "/api/meetings/<int:meeting_id>/members/<int:user_id>"): (
+        MANAGE,
+        lambda w, m: Call("DELETE", f"/api/meetings/{w.meeting.id}/members/{_fresh_member(w, m).id}"),
+    ),
+    ("PATCH", "/api/agenda/<int:item_id>"): (
+        MANAGE,
+        lambda w, m: Call("PATCH", f"/api/agenda/{w.item.id}", json={"title": "Tên mới"}),
+    ),
+    ("DELETE", "/api/agenda/<int:item_id>"): (
+        MANAGE,
+        lambda w, m: Call("DELETE", f"/api/agenda/{_fresh_item(w, m).id}"),
+    ),
+    ("POST", "/api/agenda/<int:item_id>/documents"): (
+        _rule(201, allowed={"secretary", "admin"}),
+        lambda w, m: Call("POST", f"/api/agenda/{w.item.id}/documents", upload=SMALL_PDF),
+    ),
+    ("GET", "/api/documents/<int:document_id>"): (
+        READ,
+        lambda w, m: Call("GET", f"/api/documents/{w.document.id}"),
+    ),
+    ("DELETE", "/api/documents/<int:document_id>"): (
+        MANAGE,
+        lambda w, m: Call("DELETE", f"/api/documents/{_fresh_document(w, m).id}"),
+    ),
+    ("POST", "/api/documents/<int:document_id>/replace"): (
+        _rule(201, allowed={"secretary", "admin"}),
+        lambda w, m: Call("POST", f"/api/documents/{_fresh_document(w, m).id}/replace", upload=SMALL_PDF),
+    ),
+    ("GET", "/api/documents/<int:document_id>/paragraphs"): (
+        READ,
+        lambda w, m: Call("GET", f"/api/documents/{w.document.id}/paragraphs"),
+    ),
+    ("GET", "/api/documents/<int:document_id>/pages/<int:number>/text"): (
+        READ,
+        lambda w, m: Call("GET", f"/api/documents/{w.document.id}/pages/1/text"),
+    ),
+    ("GET", "/api/documents/<int:document_id>/pages/<int:number>/view"): (
+        READ,
+        lambda w, m: Call("GET", f"/api/documents/{w.document.id}/pages/1/view"),
+    ),
+    ("GET", "/api/documents/<int:document_id>/glyphs/<int:block>"): (
+        READ,
+        lambda w, m: Call("GET", f"/api/documents/{w.document.id}/glyphs/0"),
+    ),
+    ("GET", "/api/documents/<int:document_id>/pages/<int:number>/image"): (
+        READ,
+        lambda w, m: Call("GET", f"/api/documents/{w.document.id}/pages/1/image?width=320"),
+    ),
+    ("GET", "/api/documents/<int:document_id>/annotations"): (
+        READ,
+        lambda w, m: Call("GET", f"/api/documents/{w.document.id}/annotations"),
+    ),
+    ("GET", "/api/documents/<int:document_id>/annotated.pdf"): (
+        EXPORT,
+        lambda w, m: Call("GET", f"/api/documents/{w.document.id}/annotated.pdf"),
+    ),
+    ("GET", "/api/meetings/<int:meeting_id>/digest.json"): (
+        EXPORT,
+        lambda w, m: Call("GET", f"/api/meetings/{w.meeting.id}/digest.json"),
+    ),
+    ("GET", "/api/meetings/<int:meeting_id>/digest.csv"): (
+        EXPORT,
+        lambda w, m: Call("GET", f"/api/meetings/{w.meeting.id}/digest.csv"),
+    ),
+    ("GET", "/api/meetings/<int:meeting_id>/digest.docx"): (
+        EXPORT,
+        lambda w, m: Call("GET", f"/api/meetings/{w.meeting.id}/digest.docx"),
+    ),
+    ("GET", "/api/meetings/<int:meeting_id>/digest.pdf"): (
+        EXPORT,
+        lambda w, m: Call("GET", f"/api/meetings/{w.meeting.id}/digest.pdf"),
+    ),
+    ("GET", "/api/meetings/<int:meeting_id>/annotations.jsonld"): (
+        EXPORT,
+        lambda w, m: Call("GET", f"/api/meetings/{w.meeting.id}/annotations.jsonld"),
+    ),
+    ("GET", "/meetings/<int:meeting_id>"): (
+        _rule(200, allowed=MEMBERS | {"admin"}, denied=200),
+        lambda w, m: Call("GET", f"/meetings/{w.meeting.id}"),
+    ),
+    ("GET", "/meetings/<int:meeting_id>/digest"): (
+        EXPORT,
+        lambda w, m: Call("GET", f"/meetings/{w.meeting.id}/digest"),
+    ),
+    ("GET", "/documents/<int:document_id>"): (READ, lambda w, m: Call("GET", f"/documents/{w.document.id}")),
+}
+
+
+def _council_name() -> str:
+    return f"Hội đồng nhân dân xã {uuid.uuid4().hex[:8]}"
+
+
+def _council():
+    from councils.models import Council
+
+    council = Council(name=_council_name(), place="Xã")
+    db.session.add(council)
+    db.session.commit()
+    return council
+
+
+def _new_user() -> dict:
+    return {"username": f"u{uuid.uuid4().hex[:10]}", "password": "matkhau123", "full_name": "Người mới"}
+
+
+def _roster():
+    row = f"u{uuid.uuid4().hex[:10]},Người mới,matkhau123\n"
+    return (io.BytesIO(("username,full_name,password\n" + row).encode()), "ds.csv")
+
+
+def _routes_in_the_app(app) -> set[tuple[str, str]]:
+    """Static files live under the build id of the day (core/assets.py): one line for it."""
+    current = app.static_url_path + "/"
+    return {
+        (method, rule.rule.replace(current, "/static/<build id>/"))
+        for rule in app.url_map.iter_rules()
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
+
+
+def test_every_route_has_a_line_in_the_permission_table(app):
+    assert _routes_in_the_app(app) == set(ROUTES)
+
+
+def test_every_live_event_has_a_line_in_the_permission_table(app):
+    assert set(socketio.server.handlers["/"]) == set(EVENTS)
+
+
+# The world each case runs in
+
+
+@pytest.fixture(autouse=True)
+def cheap_password_hashes(monkeypatch):
+    from werkzeug.security import generate_password_hash
+
+    monkeypatch.setattr(
+        "accounts.service.generate_password_hash",
+        lambda password: generate_password_hash(password, "pbkdf2:sha256:1"),
+    )
+
+
+@pytest.fixture
+def world_for(app, create_user, create_meeting, create_document):
+    def build(state: str) -> World:
+        users = {role: create_user(name, admin=role == "admin") for role, name in USERNAMES.items()}
+        author = create_user("daibieu2")
+        meeting = create_meeting(
+            users["secretary"],
+            chair=users["chair"],
+            delegates=[users["delegate"], author],
+            agenda=("Nội dung 1", "Nội dung 2"),
+            published=state == "published",
+        )
+        document = create_document(users["secretary"], meeting.agenda_items[0], "chuong-trinh-ky-hop.pdf")
+        world = World(meeting, meeting.agenda_items[0], document, {**users, "author": author})
+        for role in ("author", "delegate", "chair", "secretary", "admin"):
+            for visibility in ("shared", "private"):
+                body = f"y-kien-{visibility}-{role}-{uuid.uuid4().hex[:8]}"  # ASCII: JSON escapes the rest
+                world.annotations[role, visibility] = _annotate(world.users[role], document, visibility, body)
+                if visibility == "private":
+                    world.secrets[body] = role
+        return world
+
+    return build
+
+
+def _annotate(user, document, visibility, body):
+    from annotations.models import Annotation, DocumentSequence
+    from core.clock import utcnow
+
+    sequence = db.session.get(DocumentSequence, document.id) or DocumentSequence(
+        document_id=document.id, last_seq=0
+    )
+    db.session.add(sequence)
+    sequence.last_seq += 1
+    annotation = Annotation(
+        document_id=document.id,
+        author=user,
+        kind="comment",
+        visibility=visibility,
+        target={"paragraph_id": None, "quote": ""},
+        body=body,
+        seq=sequence.last_seq,
+        created_at=utcnow(),
+        updated_at=utcnow(),
+    )
+    db.session.add(annotation)
+    db.session.commit()
+    return annotation
+
+
+@pytest.fixture
+def makers(app, create_user, create_document):
+    from meetings import service
+    from meetings.schemas import NewAgendaItem, NewMember
+
+    def item(w):
+        return service.add_agenda_item(w.users["secretary"], w.meeting.id, NewAgendaItem(title="Tạm"))
+
+    def document(w):
+        return create_document(w.users["secretary"], w.meeting.agenda_items[1], "chuong-trinh-ky-hop.pdf")
+
+    def user(w):
+        return create_user(f"u{uuid.uuid4().hex[:10]}")
+
+    def member(w):
+        fresh = user(w)
+        service.add_member(
+            w.users["secretary"], w.meeting.id, NewMember(username=fresh.username, role="delegate")
+        )
+        return fresh
+
+    return {"item": item, "document": document, "user": user, "member": member}
+
+
+@pytest.fixture
+def tokens(app):
+    """Bearer headers, fetched by a client of their own: a login's session cookie on the client
+    under test would speak for whoever logged in last."""
+    cache = {}
+
+    def token(role: str) -> dict:
+        if role == "anonymous":
+            return {}
+        if role not in cache:
+            response = app.test_client().post(
+                "/api/login", json={"username": USERNAMES[role], "password": PASSWORD}
+            )
+            cache[role] = {"Authorization": f"Bearer {response.get_json()['token']}"}
+        return cache[role]
+
+    return token
+
+
+def _send(client, call: Call, headers: dict):
+    kwargs = {"headers": headers}
+    if call.json is not None:
+        kwargs["json"] = call.json
+    if call.upload is not None:
+        kwargs.update(data=_upload(call.upload), content_type="multipart/form-data")
+    if call.form is not None:
+        kwargs["data"] = call.form
+    return client.open(call.url, method=call.method, **kwargs)
+
+
+def _leaks(world: World, role: str, body: bytes) -> list[str]:
+    """Private annotation texts in `body` that `role` did not write."""
+    text = body.decode("utf-8", "replace")
+    return [secret for secret, author in world.secrets.items() if author != role and secret in text]
+
+
+@pytest.mark.parametrize("state", STATES)
+@pytest.mark.parametrize("route", sorted(ROUTES), ids=lambda r: f"{r[0]} {r[1]}")
+def test_each_role_gets_what_the_table_says(app, client, world_for, makers, tokens, route, state):
+    rule, make_call = ROUTES[route]
+    world = world_for(state)
+    html = not route[1].startswith("/api/")
+    answers, expected, leaks = {}, {}, {}
+    for role in ROLES:
+        headers = tokens(role)  # before the call: logging out must not cost the next role its token
+        response = _send(client, make_call(world, makers), headers)
+        answers[role] = response.status_code
+        expected[role] = rule(role, state, html)
+        if response.status_code < 300:
+            leaks[role] = _leaks(world, role, response.data)
+        response.close()
+    assert answers == expected
+    assert not any(leaks.values()), leaks
+
+
+# Live events
+
+
+def _connect(app, tokens, role):
+    headers = tokens(role)
+    auth = {"token": headers["Authorization"].split()[1]} if headers else {}
+    return socketio.test_client(app, auth=auth)
+
+
+# Expected acks: "ok" or the error code. Annotation events depend on whose annotation it is:
+# "shared" (someone else's shared comment), "own-private", "other-private".
+def _reader(role, state):
+    return role in ("secretary", "admin") or (state == "published" and role in MEMBERS)
+
+
+def _on_document(role, state):
+    return "ok" if _reader(role, state) else "document_not_found"
+
+
+def _edit(role, state, whose):
+    if not _reader(role, state) or whose == "other-private":
+        return "annotation_not_found"
+    return "ok" if whose == "own-private" else "not_your_annotation"
+
+
+def _hide(role, state, whose):
+    if not _reader(role, state) or whose == "other-private":
+        return "annotation_not_found"
+    if role not in ("chair", "secretary", "admin"):
+        return "forbidden"
+    return "ok" if whose == "shared" else "only_comments_hidden"
+
+
+EVENTS = {
+    "connect": None,  # checked in test_only_signed_in_people_connect
+    "disconnect": None,  # nothing to refuse: it only takes the connection out of its rooms
+    "document:join": lambda role, state, whose: _on_document(role, state),
+    "document:leave": lambda role, state, whose: "ok",  # leaving a room one is not in changes nothing
+    "presence:update": lambda role, state, whose: "ok" if _reader(role, state) else "document_not_joined",
+    "annotation:create": lambda role, state, whose: _on_document(role, state),
+    "annotation:update": _edit,
+    "annotation:delete": _edit,
+    "annotation:hide": _hide,
+}
+WHOSE = {
+    "annotation:update": ("shared", "own-private", "other-private"),
+    "annotation:delete": ("shared", "own-private", "other-private"),
+    "annotation:hide": ("shared", "own-private", "other-private"),
+}
+
+
+def _payload(event: str, world: World, role: str, whose: str | None) -> dict:
+    document_id = world.document.id
+    op = {"op_id": uuid.uuid4().hex}
+    if event in ("document:join", "document:leave"):
+        return {"document_id": document_id}
+    if event == "presence:update":
+        return {"document_id": document_id, "page": 1}
+    if event == "annotation:create":
+        return {
+            **op,
+            "document_id": document_id,
+            "kind": "comment",
+            "target": {"paragraph_id": None},
+            "body": "Ý kiến",
+        }
+    key = {
+        "shared": ("author", "shared"),
+        "own-private": (role, "private"),
+        "other-private": ("author", "private"),
+    }[whose]
+    target = world.annotations[key] if key[0] in world.users and key in world.annotations else None
+    annotation_id = target.id if target is not None else 10**9  # an outsider has nothing of their own
+    if event == "annotation:hide":
+        return {**op, "id": annotation_id, "hidden": True}
+    if event == "annotation:update":
+        return {**op, "id": annotation_id, "body": "Sửa lại"}
+    return {**op, "id": annotation_id}
+
+
+def test_only_signed_in_people_connect(app, tokens, world_for):
+    world_for("published")
+    assert {role: _connect(app, tokens, role).is_connected() for role in ROLES} == {
+        role: role != "anonymous" for role in ROLES
+    }
+
+
+CASES = [
+    (event, whose)
+    for event, rule in EVENTS.items()
+    if rule is not None
+    for whose in WHOSE.get(event, (None,))
+]
+
+
+@pytest.mark.parametrize("state", STATES)
+@pytest.mark.parametrize(("event", "whose"), CASES, ids=lambda v: str(v))
+def test_each_role_gets_the_ack_the_table_says(app, tokens, world_for, event, whose, state):
+    world = world_for(state)
+    acks, expected = {}, {}
+    for role in ROLES[1:]:  # anonymous never connects
+        client = _connect(app, tokens, role)
+        if event == "presence:update":
+            client.emit("document:join", {"document_id": world.document.id}, callback=True)
+        ack = client.emit(event, _payload(event, world, role, whose), callback=True)
+        acks[role] = "ok" if ack["ok"] else ack["error"]
+        expected[role] = EVENTS[event](role, state, whose)
+        received = client.get_received()
+        client.disconnect()
+        leaked = [
+            secret
+            for message in received
+            for secret, author in world.secrets.items()
+            if author != role and secret in repr(message["args"])
+        ]
+        assert not leaked, (role, leaked)
+    assert acks == expected
+
+
+def test_the_tables_cover_every_role_and_state():
+    """The tables above answer for every combination, not only those a test happened to try."""
+    for (rule, _), role, state in itertools.product(ROUTES.values(), ROLES, STATES):
+        assert isinstance(rule(role, state, False), int)
