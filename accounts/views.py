@@ -11,6 +11,7 @@ from accounts.limits import login_limited
 from accounts.schemas import AccountChanges, Credentials, NewUser, PasswordChange
 from core.errors import AppError
 from core.http import json_body
+from core.offload import one_batch_at_a_time
 from core.validation import parse
 
 bp = Blueprint("accounts", __name__)
@@ -23,6 +24,7 @@ def _begin(user, via: str) -> None:
 
 
 @bp.post("/api/login")
+@one_batch_at_a_time
 @login_limited
 def api_login():
     user = service.authenticate(parse(Credentials, json_body()))
@@ -112,6 +114,7 @@ def api_import_roster():
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@one_batch_at_a_time
 @login_limited
 def login_page():
     error = None

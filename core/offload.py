@@ -9,6 +9,7 @@ never a database session or an ORM object, which belong to the loop's thread.
 """
 
 import contextlib
+import functools
 import os
 import threading
 from collections.abc import Callable
@@ -38,9 +39,33 @@ def _threadpool():
     if _pool is None:
         from gevent.threadpool import ThreadPool
 
-        default = max(1, (os.cpu_count() or 2) - 1)
-        _pool = ThreadPool(current_app.config.get("OFFLOAD_THREADS") or default)
+        _pool = ThreadPool(offload_threads())
     return _pool
+
+
+def offload_threads() -> int:
+    return current_app.config.get("OFFLOAD_THREADS") or max(1, (os.cpu_count() or 2) - 1)
+
+
+def one_batch_at_a_time(view):
+    """Admit only as many requests of this view as the threads can hash, plus one getting ready.
+
+    A hall's 120 logins arriving in the same second would otherwise each do their loop-side
+    work (parsing, limits, the user query: ~10 ms) back to back before the first hash, and every
+    live event queued behind that burst would wait a second. Waiting here yields to the loop
+    and holds no database connection (nothing has touched the database yet).
+    """
+    gate = None
+
+    @functools.wraps(view)
+    def admitted(*args, **kwargs):
+        nonlocal gate
+        if gate is None:
+            gate = threading.BoundedSemaphore(offload_threads() + 1)
+        with gate:
+            return view(*args, **kwargs)
+
+    return admitted
 
 
 def off_loop(function: Callable[..., Result], *args) -> Result:
