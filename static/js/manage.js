@@ -71,7 +71,8 @@
     row.querySelector("progress").remove();
     const state = row.querySelector(".upload-state");
     state.textContent = message;
-    if (kind === "failed") {
+    if (kind === "failed" || kind === "warned") {
+      // Stays until the secretary has read it: a refusal, or what was taken out of the file.
       state.setAttribute("role", "alert");
     } else {
       setTimeout(() => { row.remove(); updateTray(); }, 5000);
@@ -96,7 +97,8 @@
         bar.value = share;
         if (share >= 1) row.querySelector(".upload-state").textContent = t("processing");
       });
-      settleRow(row, t(doc.page_count === 1 ? "uploaded_one" : "uploaded", { title: doc.title, n: doc.page_count }), "done");
+      const done = t(doc.page_count === 1 ? "uploaded_one" : "uploaded", { title: doc.title, n: doc.page_count });
+      settleRow(row, doc.notice ? `${done} ${doc.notice}` : done, doc.notice ? "warned" : "done");
       return true;
     } catch (error) {
       settleRow(row, error.message, "failed");
