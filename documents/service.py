@@ -96,6 +96,8 @@ def _store_paragraphs(document: Document, result: IngestResult) -> None:
                 "kind": p.kind,
                 "text": p.text,
                 "parts": [[page, list(box)] for page, box in p.parts],
+                "label": p.label,
+                "path": p.path,
             }
             for p in result.paragraphs
         ],
