@@ -9,6 +9,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm.interfaces import ORMOption
 
 from accounts.models import User
+from core.broadcast import after_commit, document_room
 from core.errors import AppError
 from core.extensions import db
 from documents.models import Document, DocumentPage, DocumentStatus, Paragraph
@@ -123,15 +124,37 @@ def upload_document(
     )
 
 
+# Given the old version and the new file read, prepares (off the event loop) what to write along
+# with the new version, and returns the function that writes it before the commit.
+Carry = Callable[[Document, IngestResult], Callable[[Document], None]]
+
+
 def replace_document(
-    actor: User, document_id: int, filename: str, data: bytes, title: str | None, runtime: DocumentRuntime
+    actor: User,
+    document_id: int,
+    filename: str,
+    data: bytes,
+    title: str | None,
+    runtime: DocumentRuntime,
+    carry: Carry | None = None,
 ) -> Document:
-    """A new version takes the old one's place in the agenda; the old one keeps its annotations."""
+    """A new version takes the old one's place in the agenda; the old one stays readable.
+
+    `carry` brings the old version's annotations along (annotations.versions), in the same commit.
+    """
     old = _document_for_manager(actor, document_id)
     if not old.is_active:
         raise AppError("document_withdrawn", 409)
     result = _ingest(runtime, data)
+    write = carry(old, result) if carry is not None else None
     old.status = DocumentStatus.REPLACED
+
+    def before_commit(document: Document) -> None:
+        if write is not None:
+            write(document)
+        replaced = {"document_id": old.id, "replaced_by": document.id, "version": document.version}
+        after_commit(db.session, "document:replaced", replaced, document_room(old.id))
+
     return _add_document(
         actor,
         filename,
@@ -143,11 +166,18 @@ def replace_document(
         title=_title_for(title, result, filename) if title or result.title else old.title,
         version=old.version + 1,
         replaces_id=old.id,
+        before_commit=before_commit,
     )
 
 
 def _add_document(
-    actor: User, filename: str, data: bytes, result: IngestResult, runtime: DocumentRuntime, **fields
+    actor: User,
+    filename: str,
+    data: bytes,
+    result: IngestResult,
+    runtime: DocumentRuntime,
+    before_commit: Callable[[Document], None] | None = None,
+    **fields,
 ) -> Document:
     """Store an ingested file with its pages and paragraphs in one commit, then tell the members."""
     digest = runtime.store.put(data)
@@ -157,6 +187,8 @@ def _add_document(
     db.session.add(document)
     db.session.flush()
     _store_paragraphs(document, result)
+    if before_commit is not None:
+        before_commit(document)
     notify_members(document.meeting, "meeting:updated")
     db.session.commit()
     _schedule_prewarm(runtime, document)

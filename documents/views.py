@@ -5,6 +5,7 @@ import gzip
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
 from flask_login import current_user, login_required
 
+from annotations import versions
 from core.errors import AppError
 from documents import service
 
@@ -39,7 +40,7 @@ def api_upload(item_id: int):
 @login_required
 def api_replace(document_id: int):
     filename, data = _uploaded_file()
-    document = service.replace_document(
+    document = versions.replace_document(
         current_user, document_id, filename, data, request.form.get("title"), _runtime()
     )
     return jsonify(document.to_summary()), 201

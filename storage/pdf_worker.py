@@ -15,6 +15,7 @@ from storage.pdf.annotate import annotate_pdf
 from storage.pdf.ingest import PdfRejected, ingest_pdf
 from storage.pdf.render import render_page
 from storage.pdf.typeset import finish_pdf, html_to_pdf, layout_pdf
+from storage.reanchor import reanchor
 
 HEADER = struct.Struct(">Q")
 JOBS = {
@@ -24,6 +25,7 @@ JOBS = {
     "typeset": html_to_pdf,
     "layout": layout_pdf,
     "finish": finish_pdf,
+    "reanchor": reanchor,
 }
 
 

@@ -103,6 +103,10 @@ class PdfWorkerPool:
         """The PDF with `marks` written in as PDF annotations (see storage.pdf.annotate)."""
         return self._run("annotate", (os.path.abspath(pdf_path), marks), self.ingest_timeout_s)
 
+    def reanchor(self, *args) -> dict:
+        """Where an earlier version's annotations go on a new one (see storage.reanchor.reanchor)."""
+        return self._run("reanchor", args, self.ingest_timeout_s)
+
     def close(self) -> None:
         """Stop the idle workers now and busy ones as they finish; safe to call twice."""
         self._closed = True
