@@ -133,4 +133,5 @@ class Paragraph(db.Model):
             "label": self.label,
             "path": self.path,
             "citation": self.citation,
+            "change": self.change,
         }

@@ -20,6 +20,7 @@ from storage.page_cache import PageCache, snap_width
 from storage.pdf.ingest import IngestResult, PdfLimits, PdfRejected
 from storage.pdf.render import FORMATS as IMAGE_FORMATS
 from storage.pdf.render import RenderedPage
+from storage.reanchor import word_diff
 from storage.workers import PdfWorkerPool
 
 log = logging.getLogger(__name__)
@@ -244,6 +245,35 @@ def paragraphs(user: User, document_id: int) -> list[Paragraph]:
             select(Paragraph).where(Paragraph.document_id == document.id).order_by(Paragraph.number)
         )
     )
+
+
+def changes(user: User, document_id: int) -> dict:
+    """What changed from the version this one replaced: each paragraph's change (with a word diff
+    when edited) and the paragraphs removed. Empty lists for a first version."""
+    document = get_document(user, document_id)
+    current = paragraphs(user, document_id)
+    if document.replaces_id is None:
+        return {"previous_id": None, "paragraphs": [], "removed": []}
+    earlier = {
+        p.id: p
+        for p in db.session.scalars(
+            select(Paragraph).where(Paragraph.document_id == document.replaces_id).order_by(Paragraph.number)
+        )
+    }
+    listed = []
+    for paragraph in current:
+        sources = [earlier[pid] for pid in paragraph.previous_ids or [] if pid in earlier]
+        entry = {"id": paragraph.id, "change": paragraph.change, "previous_ids": [p.id for p in sources]}
+        if paragraph.change == "edited":
+            entry["diff"] = word_diff(" ".join(p.text for p in sources), paragraph.text)
+        listed.append(entry)
+    kept = {pid for paragraph in current for pid in paragraph.previous_ids or []}
+    removed = [
+        {key: p.to_dict()[key] for key in ("id", "number", "page", "text", "label", "citation")}
+        for p in earlier.values()
+        if p.id not in kept
+    ]
+    return {"previous_id": document.replaces_id, "paragraphs": listed, "removed": removed}
 
 
 def _page(document: Document, number: int) -> DocumentPage:

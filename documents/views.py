@@ -64,6 +64,12 @@ def api_paragraphs(document_id: int):
     return jsonify([p.to_dict() for p in service.paragraphs(current_user, document_id)])
 
 
+@bp.get("/api/documents/<int:document_id>/changes")
+@login_required
+def api_changes(document_id: int):
+    return jsonify(service.changes(current_user, document_id))
+
+
 @bp.get("/api/documents/<int:document_id>/pages/<int:number>/text")
 @login_required
 def api_page_text(document_id: int, number: int):

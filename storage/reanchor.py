@@ -422,3 +422,18 @@ def _quads(n: int, words: list[tuple[int, list]]):
             quads.append([x0, y0, x1, y1])
     quote = " ".join(word[4] for word_page, word in words if word_page == page)
     return n, page, [[round(v, 2) for v in quad] for quad in quads], quote
+
+
+def word_diff(old: str, new: str) -> list[list[str]]:
+    """Old and new text as runs of words: ["=", kept], ["-", removed], ["+", added]."""
+    a, b = old.split(), new.split()
+    runs: list[list[str]] = []
+    for op, i0, i1, j0, j1 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op == "equal":
+            runs.append(["=", " ".join(a[i0:i1])])
+            continue
+        if i1 > i0:
+            runs.append(["-", " ".join(a[i0:i1])])
+        if j1 > j0:
+            runs.append(["+", " ".join(b[j0:j1])])
+    return runs

@@ -185,3 +185,23 @@ def test_a_deleted_annotation_is_not_carried(join, api, document, first_paragrap
     author.emit("annotation:delete", {"op_id": op_id(), "id": gone["id"]}, callback=True)
     new_id = _replace(api, document)["id"]
     assert api("daibieu1").get(f"/api/documents/{new_id}/annotations").get_json()["annotations"] == []
+
+
+def test_the_new_version_tells_what_changed_with_a_word_diff_of_edited_paragraphs(api, document):
+    new_id = _replace(api, document)["id"]
+    changes = api("daibieu1").get(f"/api/documents/{new_id}/changes").get_json()
+    assert changes["previous_id"] == document.id
+    text = {p.id: p.text for p in _paragraphs(new_id)}
+    by_start = {text[entry["id"]][:20]: entry for entry in changes["paragraphs"]}
+    assert by_start["NGHỊ QUYẾT (DỰ THẢO "]["change"] == "edited"
+    assert by_start["NGHỊ QUYẾT (DỰ THẢO "]["diff"] == [
+        ["=", "NGHỊ QUYẾT (DỰ"],
+        ["-", "THẢO)"],
+        ["+", "THẢO LẦN 2)"],
+    ]
+    assert by_start["9. Giao Ủy ban nhân "]["change"] == "added"
+    assert by_start["6. Còn bà Nguyễn Thị"]["change"] == "unchanged"
+    assert [p["label"] for p in changes["removed"]] == ["6"]
+    assert changes["removed"][0]["text"].startswith("6. Là thành viên")
+    first = api("daibieu1").get(f"/api/documents/{document.id}/changes").get_json()
+    assert first == {"previous_id": None, "paragraphs": [], "removed": []}
