@@ -9,12 +9,17 @@ from annotations.digest import Digest, DocumentDigest, Entry, ParagraphDigest, i
 from annotations.exports.heading import (
     FOOTER,
     MOTTO,
+    ORPHANED,
     TITLE,
     ReportHeading,
     clock,
     document_label,
+    entry_label,
+    entry_lines,
     entry_text,
     meeting_lines,
+    paragraph_counts,
+    paragraph_title,
     roman,
 )
 
@@ -117,18 +122,19 @@ def _document(position: int, document: DocumentDigest) -> list[str]:
         fragments.append("<h4>Ý kiến chung về tài liệu</h4>")
         fragments.extend(_entries(document.general))
     for paragraph in document.paragraphs:
-        if paragraph.entries:
-            fragments.extend(_paragraph(paragraph))
-    if not document.general and not any(p.entries for p in document.paragraphs):
+        fragments.extend(_paragraph(paragraph))
+    if document.orphaned:
+        fragments.append(f"<h4>{ORPHANED}</h4>")
+        fragments.extend(_entries(document.orphaned))
+    if not document.general and not document.paragraphs and not document.orphaned:
         fragments.append("<p class='none'>Chưa có ý kiến.</p>")
     return fragments
 
 
 def _paragraph(paragraph: ParagraphDigest) -> list[str]:
-    marks = f" · {paragraph.highlights} lượt đánh dấu" if paragraph.highlights else ""
     head = (
-        f"<h4>Trang {paragraph.page} – Đoạn {paragraph.number} "
-        f"<span class='meta'>({paragraph.comments} ý kiến{marks})</span></h4>"
+        f"<h4>{escape(paragraph_title(paragraph))} "
+        f"<span class='meta'>({escape(paragraph_counts(paragraph))})</span></h4>"
         f"<div class='quote'>“{_text(paragraph.text)}”</div>"
     )
     slices = _entries(paragraph.entries)
@@ -142,14 +148,16 @@ def _entries(entries: list[Entry]) -> list[str]:
 
 def _entry(entry: Entry, depth: int) -> str:
     indent = 14 + 18 * min(depth, MAX_DEPTH_INDENT)
-    label = "Trả lời" if depth or entry.reply_to else ("Ghi chú" if entry.kind == "note" else "")
-    where = f", trang {entry.page}" if entry.kind == "note" and entry.page else ""
-    kind = f" · {label}{where}" if label else ""
-    text = f"<span class='hidden'>{escape(entry_text(entry))}</span>" if entry.hidden else _text(entry.body)
+    label = entry_label(entry, depth)
+    kind = f" · {escape(label)}" if label else ""
+    opening = f"<p class='entry' style='margin-left:{indent}pt'>"
+    if entry.hidden:
+        lines = f"{opening}<span class='hidden'>{escape(entry_text(entry))}</span></p>"
+    else:
+        lines = "".join(f"{opening}{escape(line) or '&nbsp;'}</p>" for line in entry_lines(entry))
     return (
         f"<p class='meta' style='margin-left:{indent}pt'><b>{escape(entry.author)}</b>"
-        f" · {clock(entry.created_at)}{kind}</p>"
-        f"<p class='entry' style='margin-left:{indent}pt'>{text}</p>"
+        f" · {clock(entry.created_at)}{kind}</p>{lines}"
     )
 
 

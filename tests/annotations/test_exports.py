@@ -162,7 +162,9 @@ def test_the_digest_pdf_quotes_each_paragraph_and_lists_who_said_what_and_when(a
     # The document-wide comment first, then paragraphs in the document's order.
     second = discussion["second"]
     overall = text.index("Tài liệu gửi muộn")
-    assert overall < text.index(f"Đoạn {first.number} (") < text.index(f"Đoạn {second.number} (")
+    # Paragraphs are named by the number printed on them, not their rank among all the lines.
+    assert (first.label, second.label) == ("1", "3")
+    assert overall < text.index("Đoạn 1 (") < text.index("Đoạn 3 (")
 
 
 def test_the_digest_pdf_never_shows_private_notes_nor_the_words_of_hidden_comments(api, meeting, discussion):
@@ -320,7 +322,7 @@ def test_the_csv_opens_in_excel_with_one_row_per_comment(api, meeting, document,
     assert reply["Trả lời ý kiến"] == str(discussion["root"].id)
     assert reply["Đại biểu"] == "Trần Văn Đức"
     assert reply["Thời gian"] == "2026-12-01 08:20"
-    assert reply["Đoạn"] == str(_paragraph_number(discussion["root"]))
+    assert reply["Đoạn"] == _paragraph_label(discussion["root"])  # as printed: "3" for "3. ..."
     hidden = next(row for row in rows if row["Đã ẩn"] == "có")
     assert hidden["Ý kiến"] == HIDDEN_TEXT
     early = next(row for row in rows if row["Ý kiến"].startswith("Số liệu năm 2025"))
@@ -328,8 +330,10 @@ def test_the_csv_opens_in_excel_with_one_row_per_comment(api, meeting, document,
     assert early["Trang"] == str(discussion["first"].page)
 
 
-def _paragraph_number(annotation) -> int:
-    return db.session.get(Paragraph, annotation.paragraph_id).number
+def _paragraph_label(annotation) -> str:
+    paragraph = db.session.get(Paragraph, annotation.paragraph_id)
+    assert paragraph.label != str(paragraph.number)
+    return paragraph.label
 
 
 @pytest.mark.parametrize("dangerous", ['=HYPERLINK("http://x.invalid")', "+1", "-5 tỷ đồng", "@SUM(A1)"])
