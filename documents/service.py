@@ -247,6 +247,13 @@ def paragraphs(user: User, document_id: int) -> list[Paragraph]:
     )
 
 
+def original_file(user: User, document_id: int, runtime: DocumentRuntime) -> tuple[bytes, str]:
+    """The PDF as uploaded, for members: what exports point at (`target.source` in JSON-LD)."""
+    document = get_document(user, document_id)
+    filename = document.original_filename or f"tai-lieu-{document.id}.pdf"
+    return runtime.store.get(document.sha256), filename
+
+
 def changes(user: User, document_id: int) -> dict:
     """What changed from the version this one replaced: each paragraph's change (with a word diff
     when edited) and the paragraphs removed. Empty lists for a first version."""

@@ -1,6 +1,8 @@
 """HTTP adapters for documents: upload and versions, page images, text layer, paragraphs, reader."""
 
 import gzip
+import unicodedata
+from urllib.parse import quote
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
 from flask_login import current_user, login_required
@@ -62,6 +64,25 @@ def api_document(document_id: int):
 @login_required
 def api_paragraphs(document_id: int):
     return jsonify([p.to_dict() for p in service.paragraphs(current_user, document_id)])
+
+
+def content_disposition(filename: str) -> str:
+    """Shown in the browser, saved under its own name (RFC 6266, UTF-8 names as RFC 5987)."""
+    plain = unicodedata.normalize("NFKD", filename).encode("ascii", "ignore").decode()
+    plain = "".join(c if c.isalnum() or c in "-_." else "-" for c in plain) or "tai-lieu.pdf"
+    return f"inline; filename=\"{plain}\"; filename*=UTF-8''{quote(filename)}"
+
+
+@bp.get("/api/documents/<int:document_id>/file")
+@login_required
+def api_file(document_id: int):
+    body, filename = service.original_file(current_user, document_id, _runtime())
+    response = Response(body, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = content_disposition(filename)
+    response.headers["Cache-Control"] = "private, max-age=31536000, immutable"
+    response.headers["Content-Security-Policy"] = "sandbox"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @bp.get("/api/documents/<int:document_id>/changes")

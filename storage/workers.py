@@ -82,14 +82,16 @@ class PdfWorkerPool:
         """Validate and extract an upload in a worker; refusals re-raise here as PdfRejected."""
         return self._run("ingest", (data, limits), self.ingest_timeout_s)
 
-    def typeset(self, fragments: list[str], css: str, footer: str | None = None) -> bytes:
+    def typeset(
+        self, fragments: list[str], css: str, footer: str | None = None, metadata: dict | None = None
+    ) -> bytes:
         """Typeset a report (storage.pdf.typeset); a long one is laid out by every worker at once.
 
         Reports are long jobs, so they get the upload's time bound.
         """
         parts = split_fragments(fragments, self.size)
         if len(parts) == 1:
-            return self._run("typeset", (fragments, css, A4, footer), self.ingest_timeout_s)
+            return self._run("typeset", (fragments, css, A4, footer, metadata), self.ingest_timeout_s)
         with ThreadPoolExecutor(max_workers=len(parts) - 1) as helpers:
             later = [
                 helpers.submit(self._run, "layout", (part, css, A4), self.ingest_timeout_s)
@@ -97,7 +99,7 @@ class PdfWorkerPool:
             ]
             laid_out = [self._run("layout", (parts[0], css, A4), self.ingest_timeout_s)]
             laid_out += [future.result() for future in later]
-        return self._run("finish", (laid_out, footer), self.ingest_timeout_s)
+        return self._run("finish", (laid_out, footer, metadata), self.ingest_timeout_s)
 
     def annotate(self, pdf_path: str, marks: list[Mark]) -> bytes:
         """The PDF with `marks` written in as PDF annotations (see storage.pdf.annotate)."""

@@ -29,6 +29,7 @@ from annotations.exports.heading import (
     meeting_lines,
     paragraph_counts,
     paragraph_title,
+    report_properties,
     roman,
 )
 
@@ -55,6 +56,7 @@ def digest_docx(digest: Digest, heading: ReportHeading) -> bytes:
             _document(report, position, doc)
     _summary(report, digest)
     _signature(report)
+    _properties(document, report_properties(digest, heading))
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
@@ -92,6 +94,22 @@ def run_with_text(paragraph: Paragraph, text: str):
     else:
         run._r.add_t(text)
     return run
+
+
+def _properties(document, properties: dict) -> None:
+    """The report's own metadata, instead of python-docx's template (author "python-docx", 2013)."""
+    core = document.core_properties
+    core.title = properties["title"]
+    core.author = core.last_modified_by = properties["author"]
+    core.subject = properties["subject"]
+    core.keywords = properties["keywords"]
+    core.comments = f"Lập bằng {properties['creator']}"
+    core.category = "Báo cáo"
+    core.created = core.modified = properties["created"]
+    printed = core._element.find(qn("cp:lastPrinted"))  # the template's, from 2013
+    if printed is not None:
+        core._element.remove(printed)
+    core.revision = 1
 
 
 def _page_setup(document) -> None:

@@ -64,6 +64,11 @@ def roman(number: int) -> str:
     return "".join(out)
 
 
+def pdf_date(value: datetime) -> str:
+    """A PDF date in Vietnam's time: D:YYYYMMDDHHmmSS+07'00'."""
+    return f"D:{in_vietnam(value):%Y%m%d%H%M%S}+07'00'"
+
+
 def clock(value: datetime) -> str:
     """ "08:15 ngày 23/11/2026", in Vietnam's time."""
     local = in_vietnam(value)
@@ -130,6 +135,21 @@ def meeting_lines(digest: Digest) -> list[tuple[str, str]]:
         until = clock(filters.until) if filters.until else "…"
         lines.append(("Ý kiến trong khoảng", f"từ {since} đến {until}"))
     return lines
+
+
+APP_NAME = "Phòng họp không giấy"
+
+
+def report_properties(digest: Digest, heading: ReportHeading) -> dict:
+    """Who issued the report, on what and when: the file's own metadata in PDF and DOCX."""
+    return {
+        "title": f"{TITLE.capitalize()} – {digest.title}",
+        "author": heading.council.strip() or APP_NAME,
+        "subject": f"Ý kiến đại biểu về tài liệu kỳ họp {digest.title}",
+        "keywords": "tổng hợp ý kiến, kỳ họp, HĐND",
+        "creator": APP_NAME,
+        "created": digest.generated_at,
+    }
 
 
 def document_label(title: str, version: int, status: str) -> str:

@@ -20,6 +20,8 @@ from annotations.exports.heading import (
     meeting_lines,
     paragraph_counts,
     paragraph_title,
+    pdf_date,
+    report_properties,
     roman,
 )
 
@@ -88,7 +90,22 @@ def digest_fragments(digest: Digest, heading: ReportHeading) -> list[str]:
 
 def typeset_request(digest: Digest, heading: ReportHeading) -> dict:
     """What the worker's "typeset" job takes: fragments, the report's CSS and the page footer."""
-    return {"fragments": digest_fragments(digest, heading), "css": REPORT_CSS, "footer": FOOTER}
+    properties = report_properties(digest, heading)
+    metadata = {
+        "title": properties["title"],
+        "author": properties["author"],
+        "subject": properties["subject"],
+        "keywords": properties["keywords"],
+        "creator": properties["creator"],
+        "creationDate": pdf_date(properties["created"]),
+        "modDate": pdf_date(properties["created"]),
+    }
+    return {
+        "fragments": digest_fragments(digest, heading),
+        "css": REPORT_CSS,
+        "footer": FOOTER,
+        "metadata": metadata,
+    }
 
 
 def _heading(digest: Digest, heading: ReportHeading) -> str:

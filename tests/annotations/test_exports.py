@@ -19,6 +19,7 @@ from annotations.exports.heading import HIDDEN_TEXT
 from core.config import load_config
 from core.extensions import db
 from documents.models import DocumentPage, Paragraph
+from tests.conftest import MEETING_PACK
 
 SCHEMA = json.loads(
     (Path(__file__).resolve().parents[2] / "docs/schemas/web-annotation.schema.json").read_text()
@@ -367,7 +368,7 @@ def test_the_json_ld_export_is_a_valid_w3c_annotation_collection(api, meeting, d
 
 
 def test_each_annotation_says_what_it_does_who_made_it_and_where_it_points(
-    api, meeting, document, discussion
+    api, meeting, document, discussion, named
 ):
     collection = api("chutoa").get(f"/api/meetings/{meeting.id}/annotations.jsonld").get_json(force=True)
     items = {int(item["id"].rsplit("-", 1)[1]): item for item in collection["first"]["items"]}
@@ -375,7 +376,11 @@ def test_each_annotation_says_what_it_does_who_made_it_and_where_it_points(
     comment = items[discussion["early"].id]
     first = discussion["first"]
     assert comment["motivation"] == "commenting"
-    assert comment["creator"] == {"type": "Person", "name": "Trần Văn Đức", "nickname": "daibieu2"}
+    assert comment["creator"] == {
+        "id": f"urn:phonghop:user:{named['daibieu2'].id}",
+        "type": "Person",
+        "name": "Trần Văn Đức",
+    }  # no login name leaves the system
     assert comment["created"] == "2026-12-01T01:30:00Z"
     assert comment["body"] == {
         "type": "TextualBody",
@@ -383,9 +388,10 @@ def test_each_annotation_says_what_it_does_who_made_it_and_where_it_points(
         "format": "text/plain",
         "language": "vi",
     }
-    assert comment["target"]["source"] == f"http://localhost/api/documents/{document.id}"
-    quote, fragment = comment["target"]["selector"]
-    assert quote == {"type": "TextQuoteSelector", "exact": first.text}
+    assert comment["target"]["source"] == f"http://localhost/api/documents/{document.id}/file"
+    assert comment["target"]["format"] == "application/pdf"
+    fragment = comment["target"]["selector"]
+    assert fragment["refinedBy"] == {"type": "TextQuoteSelector", "exact": first.text}
     x0, y0, x1, y1 = first.bbox
     assert fragment["conformsTo"] == "http://tools.ietf.org/rfc/rfc3778"
     assert (
@@ -400,13 +406,21 @@ def test_each_annotation_says_what_it_does_who_made_it_and_where_it_points(
     highlight = items[discussion["highlight"].id]
     assert highlight["motivation"] == "highlighting"
     assert "body" not in highlight
-    assert highlight["target"]["selector"][0]["exact"] == first.text[:30]
+    quote = highlight["target"]["selector"]["refinedBy"]
+    assert quote["exact"] == first.text[:30]
+    assert quote["suffix"] == " ".join(first.text.split())[30:62]  # the paragraph's text after it
+    assert "prefix" not in quote  # it opens the paragraph
 
     overall = items[discussion["overall"].id]
     assert overall["target"] == {
         "type": "SpecificResource",
-        "source": f"http://localhost/api/documents/{document.id}",
+        "source": f"http://localhost/api/documents/{document.id}/file",
+        "format": "application/pdf",
     }
+    pdf = api("daibieu1").get(overall["target"]["source"].removeprefix("http://localhost"))
+    assert pdf.status_code == 200
+    assert pdf.mimetype == "application/pdf"
+    assert pdf.data == (MEETING_PACK / "du-thao-nghi-quyet-v1.pdf").read_bytes()
 
 
 @pytest.mark.parametrize(
