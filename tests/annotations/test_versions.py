@@ -205,3 +205,18 @@ def test_the_new_version_tells_what_changed_with_a_word_diff_of_edited_paragraph
     assert changes["removed"][0]["text"].startswith("6. Là thành viên")
     first = api("daibieu1").get(f"/api/documents/{document.id}/changes").get_json()
     assert first == {"previous_id": None, "paragraphs": [], "removed": []}
+
+
+def test_the_paragraphs_of_a_new_version_say_how_they_changed(api, document):
+    new_id = _replace(api, document)["id"]
+    listed = api("daibieu1").get(f"/api/documents/{new_id}/paragraphs").get_json()
+
+    def change(start):
+        return next(p["change"] for p in listed if p["text"].startswith(start))
+
+    assert change("3. Cùng với") == "edited"
+    assert change("9. Giao Ủy") == "added"
+    assert change("6. Còn bà") == "unchanged"
+    assert {
+        p["change"] for p in api("daibieu1").get(f"/api/documents/{document.id}/paragraphs").get_json()
+    } == {None}
