@@ -27,6 +27,7 @@ from itertools import pairwise
 from storage.pdf.labels import printed_label
 
 FUZZY_MIN = 0.55
+MOVED_FUZZY_MIN = 0.75
 CONTAINED_MIN = 0.7
 POSITION_MIN = 0.3
 _CANDIDATES = 8
@@ -83,84 +84,147 @@ def _contained(part: list[str], whole: list[str]) -> float:
 
 
 def match_paragraphs(old: list[Para], new: list[Para]) -> Matching:
-    """Pair the paragraphs of two versions (see the module docstring for the passes)."""
-    old_tok = [tokens(p.text) for p in old]
-    new_tok = [tokens(p.text) for p in new]
-    old_key = [" ".join(t) for t in old_tok]
-    new_key = [" ".join(t) for t in new_tok]
-    pair: dict[int, tuple[int, str, float]] = {}  # old index → (new index, status, score)
-    taken: set[int] = set()
+    """Pair the paragraphs of two versions (see the module docstring for the passes).
 
-    def link(o: int, n: int, status: str, score: float) -> None:
-        pair[o] = (n, status, score)
-        taken.add(n)
+    Drafts repeat themselves (the same sentence opens several paragraphs), so every pass looks
+    first between the paragraph's neighbours that kept their text and their order, and only then
+    anywhere in the new version (a paragraph moved, and then only when it is nearly the same).
+    """
+    m = _Matcher(old, new)
+    m.in_order()
+    m.exact(nearby=True)
+    m.fuzzy(nearby=True)
+    m.contained()  # merged and split paragraphs stay where they were
+    m.exact(nearby=False)
+    m.fuzzy(nearby=False)
+    m.by_position()
+    return _matching(old, new, m.pair, m.split_parts)
 
-    # 1. exact, in order, then moved ones
-    for block in SequenceMatcher(None, old_key, new_key, autojunk=False).get_matching_blocks():
-        for i in range(block.size):
-            link(block.a + i, block.b + i, "unchanged", 1.0)
-    free_new: dict[str, list[int]] = defaultdict(list)
-    for n, key in enumerate(new_key):
-        if n not in taken:
-            free_new[key].append(n)
-    for o, key in enumerate(old_key):
-        if o not in pair and free_new.get(key):
-            link(o, free_new[key].pop(0), "unchanged", 1.0)
 
-    # 2. fuzzy, best pairs first, among candidates sharing words
-    index: dict[str, set[int]] = defaultdict(set)
-    for n, words in enumerate(new_tok):
-        for word in set(words):
-            index[word].add(n)
-    scored = []
-    for o in range(len(old)):
-        if o in pair:
-            continue
-        for n in _candidates(old_tok[o], index, exclude=taken):
-            score = similarity(old_tok[o], new_tok[n])
-            if score >= FUZZY_MIN:
-                scored.append((score, o, n))
-    for score, o, n in sorted(scored, key=lambda s: (-s[0], s[1], s[2])):
-        if o not in pair and n not in taken:
-            link(o, n, "edited", score)
+class _Matcher:
+    def __init__(self, old: list[Para], new: list[Para]):
+        self.old, self.new = old, new
+        self.old_tok = [tokens(p.text) for p in old]
+        self.new_tok = [tokens(p.text) for p in new]
+        self.old_key = [" ".join(t) for t in self.old_tok]
+        self.new_key = [" ".join(t) for t in self.new_tok]
+        self.pair: dict[int, tuple[int, str, float]] = {}  # old index → (new index, status, score)
+        self.taken: set[int] = set()
+        self.split_parts: dict[int, int] = {}  # new index → old index it was cut from
+        self.window: list[tuple[int, int]] = []
+        self.new_index = self._index(self.new_tok)
+        self.old_index = self._index(self.old_tok)
 
-    # 3. containment: merged (old inside a new one) and split (new inside an old one); a
-    # paragraph found unchanged took nothing in and lost nothing
-    kept = {o for o, (_, status, _) in pair.items() if status == "unchanged"}
-    exact = {pair[o][0] for o in kept}
-    merged: dict[int, tuple[int, float]] = {}
-    for o in range(len(old)):
-        if o in pair or len(old_tok[o]) < 3:
-            continue
-        best = max(
-            ((_contained(old_tok[o], new_tok[n]), n) for n in _candidates(old_tok[o], index, exclude=exact)),
-            default=(0.0, -1),
-        )
-        if best[0] >= CONTAINED_MIN:
-            merged[o] = (best[1], similarity(old_tok[o], new_tok[best[1]]))
-    old_index: dict[str, set[int]] = defaultdict(set)
-    for o, words in enumerate(old_tok):
-        for word in set(words):
-            old_index[word].add(o)
-    split_parts: dict[int, int] = {}  # new index → old index it was cut from
-    for n in range(len(new)):
-        if n in taken or len(new_tok[n]) < 3:
-            continue
-        near = _candidates(new_tok[n], old_index, exclude=kept)
-        best = max(((_contained(new_tok[n], old_tok[o]), o) for o in near), default=(0.0, -1))
-        if best[0] >= CONTAINED_MIN:
-            split_parts[n] = best[1]
-    for o, (n, score) in merged.items():
-        pair[o] = (n, "edited", score)
-    taken.update(split_parts)
-    for n, o in split_parts.items():
-        if o not in pair:  # cut from a paragraph nothing else took: this part is its successor
-            pair[o] = (n, "edited", similarity(old_tok[o], new_tok[n]))
+    @staticmethod
+    def _index(token_lists) -> dict[str, set[int]]:
+        index: dict[str, set[int]] = defaultdict(set)
+        for i, words in enumerate(token_lists):
+            for word in set(words):
+                index[word].add(i)
+        return index
 
-    # 4. position among matched neighbours
-    _by_position(old, new, old_tok, new_tok, pair, taken)
+    def link(self, o: int, n: int, status: str, score: float) -> None:
+        self.pair[o] = (n, status, score)
+        self.taken.add(n)
 
-    return _matching(old, new, pair, split_parts)
+    def near(self, o: int, n: int) -> bool:
+        low, high = self.window[o]
+        return low < n < high
+
+    def in_order(self) -> None:
+        """Unchanged paragraphs in the same order; they bound where the others can have gone."""
+        matcher = SequenceMatcher(None, self.old_key, self.new_key, autojunk=False)
+        for block in matcher.get_matching_blocks():
+            for i in range(block.size):
+                self.link(block.a + i, block.b + i, "unchanged", 1.0)
+        anchors = sorted((o, n) for o, (n, _, _) in self.pair.items())
+        before, at = (-1, -1), 0
+        for o in range(len(self.old)):
+            while at < len(anchors) and anchors[at][0] < o:
+                before = anchors[at]
+                at += 1
+            after = next((a for a in anchors[at:] if a[0] > o), (len(self.old), len(self.new)))
+            self.window.append((before[1], after[1]))
+
+    def exact(self, nearby: bool) -> None:
+        free: dict[str, list[int]] = defaultdict(list)
+        for n, key in enumerate(self.new_key):
+            if n not in self.taken and n not in self.split_parts:
+                free[key].append(n)
+        for o, key in enumerate(self.old_key):
+            if o in self.pair or not free.get(key):
+                continue
+            options = [n for n in free[key] if self.near(o, n)] if nearby else free[key]
+            if options:
+                n = options[0]
+                free[key].remove(n)
+                self.link(o, n, "unchanged", 1.0)
+
+    def fuzzy(self, nearby: bool) -> None:
+        """Best pairs first; a paragraph both moved and edited must be nearly the same."""
+        floor = FUZZY_MIN if nearby else MOVED_FUZZY_MIN
+        scored = []
+        for o in range(len(self.old)):
+            if o in self.pair:
+                continue
+            exclude = self.taken | self.split_parts.keys()
+            for n in _candidates(self.old_tok[o], self.new_index, exclude=exclude):
+                if nearby and not self.near(o, n):
+                    continue
+                score = similarity(self.old_tok[o], self.new_tok[n])
+                if score >= floor:
+                    scored.append((score, o, n))
+        for score, o, n in sorted(scored, key=lambda s: (-s[0], s[1], s[2])):
+            if o not in self.pair and n not in self.taken:
+                self.link(o, n, "edited", score)
+
+    def contained(self) -> None:
+        """Merged (an old paragraph inside a new one) and split (a new one inside an old one); a
+        paragraph found unchanged took nothing in and lost nothing."""
+        kept = {o for o, (_, status, _) in self.pair.items() if status == "unchanged"}
+        exact = {self.pair[o][0] for o in kept}
+        merged = {}
+        for o in range(len(self.old)):
+            if o in self.pair or len(self.old_tok[o]) < 3:
+                continue
+            options = [
+                n for n in _candidates(self.old_tok[o], self.new_index, exclude=exact) if self.near(o, n)
+            ]
+            best = max(
+                ((_contained(self.old_tok[o], self.new_tok[n]), n) for n in options), default=(0.0, -1)
+            )
+            if best[0] >= CONTAINED_MIN:
+                merged[o] = (best[1], similarity(self.old_tok[o], self.new_tok[best[1]]))
+        for n in range(len(self.new)):
+            if n in self.taken or n in self.split_parts or len(self.new_tok[n]) < 3:
+                continue
+            options = [
+                o for o in _candidates(self.new_tok[n], self.old_index, exclude=kept) if self.near(o, n)
+            ]
+            best = max(
+                ((_contained(self.new_tok[n], self.old_tok[o]), o) for o in options), default=(0.0, -1)
+            )
+            if best[0] >= CONTAINED_MIN:
+                self.split_parts[n] = best[1]
+        for o, (n, score) in merged.items():
+            self.pair[o] = (n, "edited", score)
+        for n, o in self.split_parts.items():
+            self.taken.add(n)
+            if o not in self.pair:  # cut from a paragraph nothing else took: this part is its successor
+                self.pair[o] = (n, "edited", similarity(self.old_tok[o], self.new_tok[n]))
+
+    def by_position(self) -> None:
+        """The one paragraph left between two matched neighbours, when it still shares some words."""
+        mapped = sorted((o, n) for o, (n, _, _) in self.pair.items())
+        bounds = [(-1, -1), *mapped, (len(self.old), len(self.new))]
+        for (o0, n0), (o1, n1) in pairwise(bounds):
+            gap_old = [o for o in range(o0 + 1, o1) if o not in self.pair]
+            gap_new = [n for n in range(n0 + 1, n1) if n not in self.taken]
+            if len(gap_old) == 1 and len(gap_new) == 1 and n0 < n1:
+                o, n = gap_old[0], gap_new[0]
+                score = similarity(self.old_tok[o], self.new_tok[n])
+                if score >= POSITION_MIN:
+                    self.link(o, n, "edited", score)
 
 
 def _candidates(words: list[str], index: dict[str, set[int]], exclude) -> list[int]:
@@ -172,20 +236,6 @@ def _candidates(words: list[str], index: dict[str, set[int]], exclude) -> list[i
             continue
         counts.update(h for h in hits if h not in exclude)
     return [n for n, _ in counts.most_common(_CANDIDATES)]
-
-
-def _by_position(old, new, old_tok, new_tok, pair, taken) -> None:
-    mapped = sorted((o, n) for o, (n, _, _) in pair.items())
-    bounds = [(-1, -1), *mapped, (len(old), len(new))]
-    for (o0, n0), (o1, n1) in pairwise(bounds):
-        gap_old = [o for o in range(o0 + 1, o1) if o not in pair]
-        gap_new = [n for n in range(n0 + 1, n1) if n not in taken]
-        if len(gap_old) == 1 and len(gap_new) == 1 and n0 < n1:
-            o, n = gap_old[0], gap_new[0]
-            score = similarity(old_tok[o], new_tok[n])
-            if score >= POSITION_MIN:
-                pair[o] = (n, "edited", score)
-                taken.add(n)
 
 
 def _matching(old: list[Para], new: list[Para], pair, split_parts) -> Matching:
@@ -314,6 +364,7 @@ def _place(annotation, matching: Matching, version: _NewVersion, by_key, on_page
         n, new_page, quads, quote = found
         target.update(page=new_page, quads=quads, quote=quote)
         return _result(n, new_page, target, status, score)
+    n = _part_at(spot, by_key[old_para.key], matching.splits.get(old_para.key, [n]), version)
     new_page, dx, dy = _shift(old_para, version.paragraphs[n])
     width, height = version.page_sizes[new_page - 1]
 
@@ -359,6 +410,23 @@ def _paragraph_at(paras: list[Para], spot: tuple[float, float]) -> Para | None:
     return min(paras, key=distance, default=None)
 
 
+def _part_at(spot: tuple[float, float], old: Para, parts: list[int], version: _NewVersion) -> int:
+    """Of the paragraphs an old one was split into, the one holding the text at `spot`: the share of
+    the old paragraph above the spot, laid over the parts' shares of its words, in reading order."""
+    if len(parts) == 1:
+        return parts[0]
+    ordered = sorted(parts)
+    _, y0, _, y1 = old.bbox
+    share = min(max((spot[1] - y0) / max(y1 - y0, 1.0), 0.0), 1.0)
+    sizes = [len(version.paragraphs[n].text.split()) for n in ordered]
+    total, running = sum(sizes), 0
+    for n, size in zip(ordered, sizes, strict=True):
+        running += size
+        if share * total < running:
+            return n
+    return ordered[-1]
+
+
 def _shift(old: Para, new: Para) -> tuple[int, float, float]:
     x0, y0 = old.bbox[:2]
     nx0, ny0 = new.bbox[:2]
@@ -388,29 +456,35 @@ def _norm(word: str) -> str:
 
 
 def _find_quote(quote: str, parts: list[int], version: _NewVersion):
-    """The quoted words in the new paragraph(s): exactly, else the longest run of at least half."""
+    """The quoted words in the new paragraph(s): exactly, else the longest run of at least half.
+
+    Words that are only punctuation (a dash between words) are skipped on both sides.
+    """
     wanted = [w for w in (_norm(w) for w in quote.split()) if w]
     if not wanted:
         return None
     best = None
     for n in parts:
         words = version.paragraph_words(n)
-        hay = [_norm(word[4]) for _, word in words]
+        spoken = [i for i, (_, word) in enumerate(words) if _norm(word[4])]
+        hay = [_norm(words[i][1][4]) for i in spoken]
         at = _sublist(wanted, hay)
         if at is not None:
-            return _quads(n, words[at : at + len(wanted)])
+            return _quads(n, words[spoken[at] : spoken[at + len(wanted) - 1] + 1])
         matcher = SequenceMatcher(None, wanted, hay, autojunk=False)
         block = matcher.find_longest_match(0, len(wanted), 0, len(hay))
         if block.size * 2 >= len(wanted) and (best is None or block.size > best[0]):
-            best = (block.size, n, words[block.b : block.b + block.size])
+            best = (block.size, n, words[spoken[block.b] : spoken[block.b + block.size - 1] + 1])
     if best is None:
         return None
     return _quads(best[1], best[2])
 
 
 def _quads(n: int, words: list[tuple[int, list]]):
-    """One quad per line of the matched words, on the page where they start."""
-    page = words[0][0]
+    """One quad per line of the matched words, on the page that holds most of them (a highlight
+    is on one page: words that a new page break carried over are left out)."""
+    page = Counter(word_page for word_page, _ in words).most_common(1)[0][0]
+    words = [(word_page, word) for word_page, word in words if word_page == page]
     quads: list[list[float]] = []
     for word_page, (x0, y0, x1, y1, _) in words:
         if word_page != page:
