@@ -69,7 +69,7 @@ def edit(text: str, rng: random.Random) -> str:
         at = rng.randrange(1, len(words))
         words[at] = rng.choice(WORDS)
     cut = len(words) * 2 // 3
-    return " ".join(words[:cut] + ["và", "bảo", "đảm", rng.choice(WORDS)] + words[cut:])
+    return " ".join([*words[:cut], "và", "bảo", "đảm", rng.choice(WORDS), *words[cut:]])
 
 
 def renumber(paragraphs: list[Source]) -> None:
@@ -89,7 +89,10 @@ def make_version(base: list[Source], rng: random.Random) -> tuple[list[Source], 
     """The revised draft, what was done to each old paragraph, and the old ones removed."""
     body = [i for i, p in enumerate(base) if not p.heading and len(p.text.split()) >= 30]
     rng.shuffle(body)
-    picks = {kind: set(body[k * 8 : k * 8 + 8]) for k, kind in enumerate(("edited", "moved", "split", "merged", "removed"))}
+    picks = {
+        kind: set(body[k * 8 : k * 8 + 8])
+        for k, kind in enumerate(("edited", "moved", "split", "merged", "removed"))
+    }
     done: dict[int, str] = {}
     new: list[Source] = []
     moved: list[Source] = []
@@ -149,31 +152,42 @@ def locate(ingested, sources: list[Source]) -> dict[int, int]:
 
 def annotations_for(old, old_sources_of: dict[int, int]) -> list[dict]:
     """A comment, a highlight and a note on every old paragraph the bench knows the origin of."""
-    words_by_page: dict[int, list] = {}
     out = []
-    next_id = 1
+
+    def add(kind: str, target: dict, paragraph_id, page: int) -> None:
+        out.append(
+            {"id": len(out) + 1, "kind": kind, "target": target, "paragraph_id": paragraph_id, "page": page}
+        )
+
     for n, p in enumerate(old.paragraphs):
         if n not in old_sources_of:
             continue
         words = p.text.split()
         middle = len(words) // 2
         quote = " ".join(words[max(0, middle - 2) : middle + 2]) if len(words) > 4 else p.text
-        out.append({"id": next_id, "kind": "comment", "target": {"paragraph_id": n, "quote": quote}, "paragraph_id": n, "page": p.page})
-        next_id += 1
-        page_words = words_by_page.setdefault(p.page, old.words[p.page - 1])
+        add("comment", {"paragraph_id": n, "quote": quote}, n, p.page)
         x0, y0, x1, y1 = p.bbox
-        inside = [w for w in page_words if x0 - 1 <= (w.x0 + w.x1) / 2 <= x1 + 1 and y0 - 1 <= (w.y0 + w.y1) / 2 <= y1 + 1]
+
+        def within(w, x0=x0, y0=y0, x1=x1, y1=y1) -> bool:
+            return x0 - 1 <= (w.x0 + w.x1) / 2 <= x1 + 1 and y0 - 1 <= (w.y0 + w.y1) / 2 <= y1 + 1
+
+        inside = [w for w in old.words[p.page - 1] if within(w)]
         if len(inside) >= 3:
             run = inside[len(inside) // 2 : len(inside) // 2 + 3]
             quads = [[w.x0, w.y0, w.x1, w.y1] for w in run]
-            out.append({"id": next_id, "kind": "highlight", "target": {"page": p.page, "quads": quads, "quote": " ".join(w.text for w in run)}, "paragraph_id": None, "page": p.page})
-            next_id += 1
-        out.append({"id": next_id, "kind": "note", "target": {"page": p.page, "point": [x0 + 2, y0 + 2]}, "paragraph_id": None, "page": p.page})
-        next_id += 1
+            add(
+                "highlight",
+                {"page": p.page, "quads": quads, "quote": " ".join(w.text for w in run)},
+                None,
+                p.page,
+            )
+        add("note", {"page": p.page, "point": [x0 + 2, y0 + 2]}, None, p.page)
     return out
 
 
-def expected_place(annotation, old_origin: int, new_sources: list[Source], new_at: dict[int, int], done) -> tuple:
+def expected_place(
+    annotation, old_origin: int, new_sources: list[Source], new_at: dict[int, int], done
+) -> tuple:
     """(set of acceptable new paragraph indexes, status) for an annotation on old paragraph `old_origin`."""
     change = done[old_origin]
     if change == "removed":
@@ -204,6 +218,7 @@ def accuracy() -> bool:
     tally: dict[str, Counter] = defaultdict(Counter)
     lost = len(annotations) - len(placed)
     untraced = 0
+    words: Counter = Counter()  # highlights on unchanged text: found again on the very same words?
     for annotation in annotations:
         old_index = annotation["paragraph_id"]
         if old_index is None:  # highlight or note: on the paragraph it was made on
@@ -219,11 +234,12 @@ def accuracy() -> bool:
         got = placed[annotation["id"]]
         right = got["status"] == status and (got["paragraph"] in want if want else got["paragraph"] is None)
         if annotation["kind"] == "highlight" and right and status == "unchanged":
-            right = got["target"]["quote"] == annotation["target"]["quote"]  # the same words
+            words[got["target"]["quote"] == annotation["target"]["quote"]] += 1
         tally[done[origin]][annotation["kind"], right] += 1
-    print(f"Accuracy: {len(old.paragraphs)} old paragraphs ({old.page_count} pages) → {len(new.paragraphs)} new "
-          f"({new.page_count} pages); {len(annotations)} annotations; paragraphs the bench could not "
-          f"trace back by text: old {len(old.paragraphs) - len(old_at)}, new {len(new.paragraphs) - len(new_at)}")  # fmt: skip
+    lone_old, lone_new = len(old.paragraphs) - len(old_at), len(new.paragraphs) - len(new_at)
+    print(f"Accuracy: {len(old.paragraphs)} old paragraphs ({old.page_count} pages) → "
+          f"{len(new.paragraphs)} new ({new.page_count} pages); {len(annotations)} annotations; "
+          f"paragraphs the bench could not trace back by text: old {lone_old}, new {lone_new}")  # fmt: skip
     print(f"  {'change':<11} {'comments':>14} {'highlights':>14} {'notes':>14}")
     ok = lost == 0
     for change in ("unchanged", "renumbered", "moved", "edited", "split", "merged", "removed"):
@@ -239,6 +255,9 @@ def accuracy() -> bool:
     judged = len(annotations) - untraced
     print(f"  all: {total_right}/{judged} = {100 * total_right / judged:.1f}%; lost: {lost}; "
           f"not judged (their new paragraph was not read back as typeset): {untraced}")  # fmt: skip
+    same, total = words[True], words[True] + words[False]
+    print(f"  highlights on unchanged text found on the same words: {same}/{total}"
+          " (a highlight is on one page: words a new page break carried over are left out)")  # fmt: skip
     return ok
 
 
@@ -276,7 +295,13 @@ def speed() -> bool:
     annotations = annotations_for(old, {n: n for n in range(len(old.paragraphs))})
     rng.shuffle(annotations)
     annotations = sorted(annotations[:LARGE_ANNOTATIONS], key=lambda a: a["id"])
-    args = (as_paras(old), as_paras(new), annotations, new.words_json, [(p.width, p.height) for p in new.pages])
+    args = (
+        as_paras(old),
+        as_paras(new),
+        annotations,
+        new.words_json,
+        [(p.width, p.height) for p in new.pages],
+    )
     reanchor(*args)
     plain_text(new_pdf)
     took, yardstick = [], []

@@ -330,6 +330,10 @@ const live = createLive({
   onStatus: renderStatus,
   onPresence: renderPresence,
   onRefused: (operation, ack) => window.PH.toast(t("refused", { message: ack.message || ack.error || "" }), "error"),
+  // The secretary uploaded a new version: the comments went with it; offer to follow them there.
+  onReplaced: async ({ replaced_by: next, version }) => {
+    if (await window.PH.confirm(t("replaced", { version }), t("open_new_version"))) window.location.assign(`/documents/${next}`);
+  },
 });
 loadPrefs();
 

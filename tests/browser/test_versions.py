@@ -36,7 +36,11 @@ def test_a_comment_on_an_edited_paragraph_shows_on_the_new_version_with_the_edit
         multipart={"file": _pdf("du-thao-nghi-quyet-v2.pdf"), "title": "Dự thảo để thử bản sửa"},
     ).json()
 
-    delegate.goto(f"/documents/{replaced['id']}")
+    # the delegate still reading the old version is told, and follows the comments to the new one
+    dialog = delegate.locator("dialog.confirm-dialog")
+    expect(dialog).to_contain_text("phiên bản 2")
+    dialog.get_by_role("button", name="Mở bản mới").click()
+    delegate.wait_for_url(f"**/documents/{replaced['id']}*")
     mark = delegate.locator('.page[data-page="1"] .pmark.has-comments')
     expect(mark).to_have_count(1)
     expect(mark.locator(".pmark-number")).to_have_text("3")
