@@ -1,6 +1,6 @@
 """Re-anchoring accuracy on revised drafts, and its time for 1,000 annotations on 100 pages.
 
-Run from the repository root: `python bench/reanchor_bench.py`. Prints, per kind of change, the
+Run from the repository root: `python bench/reanchor_bench.py [seed]`. Prints, per kind of change, the
 share of annotations that land on the right paragraph with the right status, and the time of
 `storage.reanchor.reanchor` against a yardstick measured in the same run (PyMuPDF's plain text
 extraction of the new version). Exits non-zero when an annotation on an unchanged or edited
@@ -32,6 +32,7 @@ import pymupdf  # noqa: E402
 from storage.pdf.ingest import ingest_pdf  # noqa: E402
 from storage.pdf.typeset import html_to_pdf  # noqa: E402
 from storage.reanchor import Para, reanchor, tokens  # noqa: E402
+from storage.workers import PdfWorkerPool  # noqa: E402
 
 REPORT = ROOT / ".." / "shared" / "fixtures" / "meeting" / "bao-cao-kinh-te-xa-hoi.pdf"
 BUDGET_S = 2.0
@@ -203,8 +204,8 @@ def expected_place(
     return set(candidates), status
 
 
-def accuracy() -> bool:
-    rng = random.Random(12)
+def accuracy(seed: int) -> bool:
+    rng = random.Random(seed)
     base = [Source(text, heading) for text, heading in fixture_paragraphs()]
     old = ingest_pdf(typeset(base))
     old_at = locate(old, base)  # ingested old index → base index
@@ -313,16 +314,31 @@ def speed() -> bool:
         reanchor(*args)
         took.append(time.perf_counter() - start)
     seconds, plain = statistics.median(took), statistics.median(yardstick)
+    pool = PdfWorkerPool(size=1, timeout_s=60)
+    try:
+        pool.reanchor(*args)  # start the worker
+        hops = []
+        for _ in range(ROUNDS):
+            start = time.perf_counter()
+            pool.reanchor(*args)
+            hops.append(time.perf_counter() - start)
+    finally:
+        pool.close()
+    in_worker = statistics.median(hops)
     print(f"Speed: {len(annotations)} annotations, {len(old.paragraphs)} → {len(new.paragraphs)} paragraphs, "
           f"new version {new.page_count} pages; median of {ROUNDS}")  # fmt: skip
     print(f"  plain text extraction of the new version: {plain * 1000:8.1f} ms")
     print(f"  reanchor:                                 {seconds * 1000:8.1f} ms "
           f"({seconds / plain:.2f}× the extraction; budget {BUDGET_S:.1f} s)")  # fmt: skip
-    return seconds <= BUDGET_S
+    print(f"  reanchor in a PDF worker, as the app runs it (data there and back): {in_worker * 1000:8.1f} ms "
+          f"({in_worker / plain:.2f}×)")  # fmt: skip
+    return in_worker <= BUDGET_S
 
 
 def main() -> int:
-    right = accuracy()
+    seed = int(sys.argv[1]) if len(sys.argv) > 1 else 12  # which paragraphs the revision changes
+    print(f"Revision drawn with seed {seed}")
+    right = accuracy(seed)
     fast = speed()
     return 0 if right and fast else 1
 
