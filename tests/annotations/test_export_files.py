@@ -1,16 +1,19 @@
 """Export files carry their own metadata, and tools nobody here wrote read them as intended."""
 
 import io
+import json
 import shutil
 import subprocess
 from datetime import datetime
 
 import docx
+import jsonschema
 import pymupdf
 import pypdf
 import pytest
 
 from documents.models import Paragraph
+from tests.annotations.test_exports import SCHEMA
 
 
 @pytest.fixture
@@ -117,3 +120,26 @@ def test_libreoffice_opens_the_word_digest(api, meeting, said, tmp_path):
         text = " ".join(" ".join(page.get_text().split()) for page in pdf)
     assert "BÁO CÁO TỔNG HỢP Ý KIẾN ĐẠI BIỂU" in text
     assert "Ý kiến thứ hai" in text
+
+
+def test_each_json_ld_target_has_one_selector_refined_inside_its_pdf_page(
+    api, meeting, people, document, said, create_annotation
+):
+    stroke = [[100.0, 120.0], [180.0, 140.0]]
+    drawn = create_annotation(
+        people["daibieu2"], document, "ink", body="Khoanh", target={"page": 2, "paths": [stroke]}
+    )
+    collection = json.loads(api("chutoa").get(f"/api/meetings/{meeting.id}/annotations.jsonld").data)
+    jsonschema.Draft202012Validator(SCHEMA).validate(collection)
+    selectors = {}
+    for item in collection["first"]["items"]:
+        assert item["target"]["source"].endswith(f"/api/documents/{document.id}/file")
+        assert isinstance(item["target"]["selector"], dict)  # one selector, not alternatives
+        selectors[int(item["id"].rsplit("-", 1)[1])] = item["target"]["selector"]
+    ink = selectors[drawn.id]
+    assert ink["value"] == "page=2"  # the strokes are in that page's points
+    assert ink["refinedBy"]["type"] == "SvgSelector"
+    assert "M100,120 L180,140" in ink["refinedBy"]["value"]
+    for selector in selectors.values():
+        assert selector["type"] == "FragmentSelector"
+        assert selector["value"].startswith("page=")

@@ -220,3 +220,14 @@ def test_the_paragraphs_of_a_new_version_say_how_they_changed(api, document):
     assert {
         p["change"] for p in api("daibieu1").get(f"/api/documents/{document.id}/paragraphs").get_json()
     } == {None}
+
+
+def test_a_hidden_comment_stays_hidden_on_the_new_version(join, api, document, first_paragraph):
+    created = join("daibieu1").emit("annotation:create", comment(document, first_paragraph), callback=True)
+    join("chutoa").emit("annotation:hide", {"op_id": op_id(), "id": created["id"]}, callback=True)
+    new_id = _replace(api, document)["id"]
+    (theirs,) = api("daibieu2").get(f"/api/documents/{new_id}/annotations").get_json()["annotations"]
+    assert theirs["hidden"] is True
+    assert theirs["body"] == ""
+    (chairs,) = api("chutoa").get(f"/api/documents/{new_id}/annotations").get_json()["annotations"]
+    assert chairs["body"] == "Đề nghị làm rõ nguồn kinh phí."
