@@ -196,8 +196,11 @@ def build_digest(source: DigestSource, filters: DigestFilters, now: datetime) ->
     """Group annotations under their paragraph (document-wide ones first), replies under parents."""
     meeting = source.meeting
     chairs = meeting.members_with_role(Role.CHAIR)
+    # An annotation carried to a new version is reported there, once, with what became of it.
+    carried = {(a.anchor or {}).get("previous_id") for a in source.annotations} - {None}
+    annotations = [a for a in source.annotations if a.id not in carried]
     by_document: dict[int, list[Annotation]] = defaultdict(list)
-    for annotation in source.annotations:
+    for annotation in annotations:
         by_document[annotation.document_id].append(annotation)
     paragraphs: dict[int, list[Paragraph]] = defaultdict(list)
     for paragraph in source.paragraphs:
@@ -218,7 +221,7 @@ def build_digest(source: DigestSource, filters: DigestFilters, now: datetime) ->
         generated_at=now,
         filters=filters,
         items=[ItemDigest(i.id, i.position, i.title, documents_of.get(i.id, [])) for i in source.items],
-        delegates=_delegate_counts(source.annotations),
+        delegates=_delegate_counts(annotations),
     )
 
 

@@ -129,3 +129,24 @@ def test_the_digest_of_a_new_version_tells_what_each_carried_comment_became(
     assert by_label["3"]["change"] == "edited"
     assert by_label["3"]["entries"][0]["carried"] == "edited"
     assert by_label["6"]["entries"][0]["carried"] == "unchanged"
+
+
+def test_a_carried_comment_is_reported_once_on_the_new_version(
+    api, meeting, people, document, body, create_annotation
+):
+    create_annotation(people["daibieu1"], document, paragraph=body[0], body="Chỉ một lần thôi")
+    response = api("thuky").post(
+        f"/api/documents/{document.id}/replace",
+        data={"file": (io.BytesIO((MEETING_PACK / "du-thao-nghi-quyet-v2.pdf").read_bytes()), "v2.pdf")},
+        content_type="multipart/form-data",
+    )
+    new_id = response.get_json()["id"]
+    digest = api("chutoa").get(f"/api/meetings/{meeting.id}/digest.json").get_json()
+    documents = [d for item in digest["agenda"] for d in item["documents"]]
+    assert [d["id"] for d in documents if d["paragraphs"] or d["general"]] == [new_id]
+    text = _pdf_text(api("chutoa").get(f"/api/meetings/{meeting.id}/digest.pdf").data)
+    assert text.count("Chỉ một lần thôi") == 1
+    # asked for the old version alone, the chair still sees what was said on it
+    old_only = api("chutoa").get(f"/api/meetings/{meeting.id}/digest.json?document={document.id}").get_json()
+    (old,) = [d for item in old_only["agenda"] for d in item["documents"]]
+    assert old["paragraphs"][0]["entries"][0]["body"] == "Chỉ một lần thôi"
