@@ -21,7 +21,7 @@ from meetings.models import AgendaItem, Meeting, Role
 
 # A sticky note this close to a paragraph's box is about that paragraph.
 NOTE_SLACK_PT = 6.0
-DIGEST_KINDS = (Kind.COMMENT, Kind.NOTE, Kind.HIGHLIGHT)
+DIGEST_KINDS = (Kind.COMMENT, Kind.NOTE, Kind.HIGHLIGHT, Kind.INK)
 
 
 class DigestFilters(BaseModel):
@@ -61,6 +61,9 @@ class Entry:
     reply_to: int | None
     page: int | None
     quote: str = ""
+    # Carried from the version this one replaced: "unchanged", "edited" (its paragraph was
+    # edited: the comment may have been answered by the edit) or "orphaned"; None otherwise.
+    carried: str | None = None
     replies: list["Entry"] = field(default_factory=list)
 
     def count(self) -> int:
@@ -75,8 +78,17 @@ class ParagraphDigest:
     text: str
     bbox: list[float]
     entries: list[Entry] = field(default_factory=list)
-    comments: int = 0
+    comments: int = 0  # comments and replies
     highlights: int = 0
+    label: str | None = None
+    citation: str | None = None
+    change: str | None = None  # on a later version: "unchanged", "edited" or "added"
+    notes: int = 0  # sticky notes, and text typed on a highlight or a drawing
+
+    @property
+    def name(self) -> str:
+        """How delegates cite it: its printed label ("Điều 2, khoản 1", "Đoạn 596"), else its rank."""
+        return self.citation or f"Đoạn {self.number}"
 
 
 @dataclass
@@ -88,6 +100,8 @@ class DocumentDigest:
     page_count: int
     general: list[Entry] = field(default_factory=list)
     paragraphs: list[ParagraphDigest] = field(default_factory=list)
+    # Carried from the previous version onto paragraphs since removed: kept, listed apart.
+    orphaned: list[Entry] = field(default_factory=list)
     comments: int = 0
     replies: int = 0
     notes: int = 0
@@ -182,8 +196,11 @@ def build_digest(source: DigestSource, filters: DigestFilters, now: datetime) ->
     """Group annotations under their paragraph (document-wide ones first), replies under parents."""
     meeting = source.meeting
     chairs = meeting.members_with_role(Role.CHAIR)
+    # An annotation carried to a new version is reported there, once, with what became of it.
+    carried = {(a.anchor or {}).get("previous_id") for a in source.annotations} - {None}
+    annotations = [a for a in source.annotations if a.id not in carried]
     by_document: dict[int, list[Annotation]] = defaultdict(list)
-    for annotation in source.annotations:
+    for annotation in annotations:
         by_document[annotation.document_id].append(annotation)
     paragraphs: dict[int, list[Paragraph]] = defaultdict(list)
     for paragraph in source.paragraphs:
@@ -204,7 +221,7 @@ def build_digest(source: DigestSource, filters: DigestFilters, now: datetime) ->
         generated_at=now,
         filters=filters,
         items=[ItemDigest(i.id, i.position, i.title, documents_of.get(i.id, [])) for i in source.items],
-        delegates=_delegate_counts(source.annotations),
+        delegates=_delegate_counts(annotations),
     )
 
 
@@ -221,6 +238,7 @@ def _entry(annotation: Annotation) -> Entry:
         reply_to=annotation.reply_to_id,
         page=annotation.page,
         quote=(annotation.target or {}).get("quote", "") or "",
+        carried=(annotation.anchor or {}).get("status"),
     )
 
 
@@ -255,6 +273,10 @@ class _PageIndex:
             return self.at(annotation.page, (x0 + x1) / 2, (y0 + y1) / 2)
         if annotation.kind == Kind.NOTE and target.get("point"):
             return self.at(annotation.page, *target["point"], slack=NOTE_SLACK_PT)
+        if annotation.kind == Kind.INK and target.get("paths"):
+            xs = [x for path in target["paths"] for x, _ in path]
+            ys = [y for path in target["paths"] for _, y in path]
+            return self.at(annotation.page, (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2, NOTE_SLACK_PT)
         return None
 
 
@@ -280,29 +302,34 @@ def _document_digest(
     highlights: dict[int, int] = defaultdict(int)
     authors = set()
     for annotation in annotations:
-        authors.add(annotation.author_id)
-        if annotation.kind == Kind.HIGHLIGHT:
-            digest.highlights += 1
-            paragraph = index.place(annotation)
-            if paragraph is not None:
-                highlights[paragraph.id] += 1
-            continue
-        if annotation.kind == Kind.NOTE:
-            if not annotation.body.strip():
-                continue
-            digest.notes += 1
-            paragraph = index.place(annotation)
+        orphaned = (annotation.anchor or {}).get("status") == "orphaned"
+        if annotation.kind in (Kind.HIGHLIGHT, Kind.INK, Kind.NOTE):
+            paragraph = None if orphaned else index.place(annotation)
             paragraph_id = paragraph.id if paragraph else None
+            if annotation.kind == Kind.HIGHLIGHT:
+                digest.highlights += 1
+                authors.add(annotation.author_id)
+                if paragraph is not None:
+                    highlights[paragraph.id] += 1
+            if not annotation.body.strip():  # a bare mark or drawing says nothing to list
+                continue
+            authors.add(annotation.author_id)
+            digest.notes += 1
         else:
+            authors.add(annotation.author_id)
             paragraph_id = annotation.paragraph_id if annotation.paragraph_id in by_id else None
             if annotation.reply_to_id:
                 digest.replies += 1
             else:
                 digest.comments += 1
         digest.hidden += annotation.is_hidden
-        spoken[paragraph_id].append(_entry(annotation))
+        if orphaned:
+            digest.orphaned.append(_entry(annotation))
+        else:
+            spoken[paragraph_id].append(_entry(annotation))
     digest.participants = len(authors)
     digest.general = _threads(spoken.pop(None, []))
+    digest.orphaned = _threads(digest.orphaned)
     for paragraph_id in sorted(set(spoken) | set(highlights), key=lambda pid: by_id[pid].number):
         paragraph = by_id[paragraph_id]
         entries = _threads(spoken.get(paragraph_id, []))
@@ -314,8 +341,12 @@ def _document_digest(
                 text=paragraph.text,
                 bbox=paragraph.bbox,
                 entries=entries,
-                comments=sum(entry.count() for entry in entries),
+                comments=sum(1 for entry, _ in iter_entries(entries) if entry.kind == Kind.COMMENT),
                 highlights=highlights.get(paragraph_id, 0),
+                label=paragraph.label,
+                citation=paragraph.citation,
+                change=paragraph.change,
+                notes=sum(1 for entry, _ in iter_entries(entries) if entry.kind != Kind.COMMENT),
             )
         )
     return digest
@@ -325,7 +356,7 @@ def _delegate_counts(annotations: list[Annotation]) -> list[DelegateCount]:
     counts: dict[int, DelegateCount] = {}
     documents: dict[int, set[int]] = defaultdict(set)
     for annotation in annotations:
-        if annotation.kind == Kind.NOTE and not annotation.body.strip():
+        if annotation.kind in (Kind.NOTE, Kind.INK) and not annotation.body.strip():
             continue
         count = counts.get(annotation.author_id)
         if count is None:
@@ -335,7 +366,7 @@ def _delegate_counts(annotations: list[Annotation]) -> list[DelegateCount]:
         documents[annotation.author_id].add(annotation.document_id)
         if annotation.kind == Kind.HIGHLIGHT:
             count.highlights += 1
-        elif annotation.kind == Kind.NOTE:
+        elif annotation.kind in (Kind.NOTE, Kind.INK):
             count.notes += 1
         elif annotation.reply_to_id:
             count.replies += 1

@@ -60,6 +60,9 @@ class Annotation(db.Model):
     # Chair's moderation: hidden from others, with a visible trace that it was hidden.
     hidden_at: Mapped[datetime | None]
     hidden_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # Carried from an earlier version of the document: {"status": "unchanged" | "edited" |
+    # "orphaned", "previous_id": its id there, "similarity": of its paragraph's old and new text}.
+    anchor: Mapped[dict | None] = mapped_column(JSON)
 
     author: Mapped[User] = relationship(foreign_keys=[author_id])
     hidden_by: Mapped[User | None] = relationship(foreign_keys=[hidden_by_id])

@@ -37,6 +37,7 @@ def annotation_payload(annotation: Annotation, *, redact: bool = False) -> dict:
         "updated_at": annotation.updated_at.isoformat() + "Z",
         "hidden": annotation.is_hidden,
         "redacted": redacted,
+        "anchor": annotation.anchor,
     }
 
 

@@ -54,6 +54,19 @@ def _next_seq(document_id: int) -> int:
     return 1
 
 
+def reserve_seqs(document_id: int, count: int) -> int:
+    """The first of `count` consecutive seqs, for writing many annotations in one transaction."""
+    first = _next_seq(document_id)
+    if count > 1:
+        table = DocumentSequence.__table__
+        db.session.execute(
+            update(table)
+            .where(table.c.document_id == document_id)
+            .values(last_seq=table.c.last_seq + count - 1)
+        )
+    return first
+
+
 def _operation(data) -> str:
     """What an op_id stands for; the same op_id sent for anything else is refused, not acked."""
     if isinstance(data, NewAnnotation):

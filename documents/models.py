@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 from core.clock import utcnow
 from core.extensions import db
 from meetings.models import AgendaItem
+from storage.pdf.labels import citation
 
 
 class DocumentStatus(StrEnum):
@@ -104,6 +105,18 @@ class Paragraph(db.Model):
     text: Mapped[str] = mapped_column(Text)
     # [[page, [x0, y0, x1, y1]], ...] when the paragraph runs over a page break.
     parts: Mapped[list] = mapped_column(JSON, default=list)
+    # The number printed on it ("596", "a") and its place in a legal draft
+    # ({"dieu": "2", "khoan": "1"}); see storage.pdf.labels.
+    label: Mapped[str | None] = mapped_column(String(16))
+    path: Mapped[dict | None] = mapped_column(JSON)
+    # On a later version: the earlier version's paragraphs it comes from (two when merged) and
+    # "unchanged", "edited" or "added"; None on a first version. See annotations.versions.
+    previous_ids: Mapped[list | None] = mapped_column(JSON)
+    change: Mapped[str | None] = mapped_column(String(16))
+
+    @property
+    def citation(self) -> str | None:
+        return citation(self.label, self.path)
 
     @property
     def bbox(self) -> list[float]:
@@ -130,4 +143,8 @@ class Paragraph(db.Model):
             "kind": self.kind,
             "text": self.text,
             "parts": [{"page": page, "bbox": [round(v, 2) for v in box]} for page, box in self.parts],
+            "label": self.label,
+            "path": self.path,
+            "citation": self.citation,
+            "change": self.change,
         }

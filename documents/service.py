@@ -14,7 +14,7 @@ from sqlalchemy.orm.interfaces import ORMOption
 
 from accounts.models import User
 from audit import service as audit
-from core.broadcast import close_room_after_commit, document_room
+from core.broadcast import after_commit, close_room_after_commit, document_room
 from core.errors import AppError
 from core.extensions import db
 from documents.models import Document, DocumentPage, DocumentStatus, Paragraph
@@ -31,6 +31,7 @@ from storage.pdf.shared import (
     PdfRejected,
     RenderedPage,
 )
+from storage.reanchor import word_diff
 from storage.workers import PdfWorkerPool
 
 log = logging.getLogger(__name__)
@@ -155,6 +156,8 @@ def _store_paragraphs(document: Document, result: IngestResult) -> None:
                 "kind": p.kind,
                 "text": p.text,
                 "parts": [[page, list(box)] for page, box in p.parts],
+                "label": p.label,
+                "path": p.path,
             }
             for p in result.paragraphs
         ],
@@ -182,15 +185,37 @@ def upload_document(
     )
 
 
+# Given the old version and the new file read, prepares (off the event loop) what to write along
+# with the new version, and returns the function that writes it before the commit.
+Carry = Callable[[Document, IngestResult], Callable[[Document], None]]
+
+
 def replace_document(
-    actor: User, document_id: int, filename: str, data: bytes, title: str | None, runtime: DocumentRuntime
+    actor: User,
+    document_id: int,
+    filename: str,
+    data: bytes,
+    title: str | None,
+    runtime: DocumentRuntime,
+    carry: Carry | None = None,
 ) -> Document:
-    """A new version takes the old one's place in the agenda; the old one keeps its annotations."""
+    """A new version takes the old one's place in the agenda; the old one stays readable.
+
+    `carry` brings the old version's annotations along (annotations.versions), in the same commit.
+    """
     actor_id = actor.id
     _active_document_for_manager(actor, document_id)
     result = _ingest(runtime, actor_id, data)
     old = _active_document_for_manager(actor, document_id)
+    write = carry(old, result) if carry is not None else None
     old.status = DocumentStatus.REPLACED
+
+    def before_commit(document: Document) -> None:
+        if write is not None:
+            write(document)
+        replaced = {"document_id": old.id, "replaced_by": document.id, "version": document.version}
+        after_commit(db.session, "document:replaced", replaced, document_room(old.id))
+
     return _add_document(
         actor,
         filename,
@@ -202,11 +227,18 @@ def replace_document(
         title=_title_for(title, result, filename) if title or result.title else old.title,
         version=old.version + 1,
         replaces_id=old.id,
+        before_commit=before_commit,
     )
 
 
 def _add_document(
-    actor: User, filename: str, data: bytes, result: IngestResult, runtime: DocumentRuntime, **fields
+    actor: User,
+    filename: str,
+    data: bytes,
+    result: IngestResult,
+    runtime: DocumentRuntime,
+    before_commit: Callable[[Document], None] | None = None,
+    **fields,
 ) -> Document:
     """Store an ingested file with its pages and paragraphs in one commit, then tell the members."""
     stored = result.sanitized or data
@@ -222,6 +254,8 @@ def _add_document(
     db.session.add(document)
     db.session.flush()
     _store_paragraphs(document, result)
+    if before_commit is not None:
+        before_commit(document)
     notify_members(document.meeting, "meeting:updated")
     replaced = fields.get("replaces_id")
     audit.record(
@@ -325,6 +359,42 @@ def paragraphs(
     # A paragraph is filed under its first page; one starting a little earlier may run onto this one.
     query = query.where(Paragraph.page.between(page - PARAGRAPH_MAX_SPAN_PAGES, page))
     return [p for p in db.session.scalars(query) if page in p.pages]
+
+
+def original_file(user: User, document_id: int, runtime: DocumentRuntime) -> tuple[bytes, str]:
+    """The PDF as uploaded, for members: what exports point at (`target.source` in JSON-LD)."""
+    document = get_document(user, document_id)
+    filename = document.original_filename or f"tai-lieu-{document.id}.pdf"
+    return runtime.store.get(document.sha256), filename
+
+
+def changes(user: User, document_id: int) -> dict:
+    """What changed from the version this one replaced: each paragraph's change (with a word diff
+    when edited) and the paragraphs removed. Empty lists for a first version."""
+    document = get_document(user, document_id)
+    if document.replaces_id is None:
+        return {"previous_id": None, "paragraphs": [], "removed": []}
+    current = paragraphs(user, document_id)
+    earlier = {
+        p.id: p
+        for p in db.session.scalars(
+            select(Paragraph).where(Paragraph.document_id == document.replaces_id).order_by(Paragraph.number)
+        )
+    }
+    listed = []
+    for paragraph in current:
+        sources = [earlier[pid] for pid in paragraph.previous_ids or [] if pid in earlier]
+        entry = {"id": paragraph.id, "change": paragraph.change, "previous_ids": [p.id for p in sources]}
+        if paragraph.change == "edited":
+            entry["diff"] = word_diff(" ".join(p.text for p in sources), paragraph.text)
+        listed.append(entry)
+    kept = {pid for paragraph in current for pid in paragraph.previous_ids or []}
+    removed = [
+        {key: p.to_dict()[key] for key in ("id", "number", "page", "text", "label", "citation")}
+        for p in earlier.values()
+        if p.id not in kept
+    ]
+    return {"previous_id": document.replaces_id, "paragraphs": listed, "removed": removed}
 
 
 def _page(document: Document, number: int) -> DocumentPage:

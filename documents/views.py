@@ -1,11 +1,14 @@
 """HTTP adapters for documents: upload and versions, page images, text layer, paragraphs, reader."""
 
 import gzip
+import unicodedata
+from urllib.parse import quote
 
 import brotli
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
 from flask_login import current_user, login_required
 
+from annotations import versions
 from annotations.permissions import can_moderate
 from core.errors import AppError
 from documents import service
@@ -41,7 +44,7 @@ def api_upload(item_id: int):
 @login_required
 def api_replace(document_id: int):
     filename, data = _uploaded_file()
-    document = service.replace_document(
+    document = versions.replace_document(
         current_user, document_id, filename, data, request.form.get("title"), _runtime()
     )
     return jsonify(service.upload_summary(document)), 201
@@ -102,6 +105,31 @@ def api_page_view(document_id: int, number: int):
 @login_required
 def api_glyph_sheet(document_id: int, block: int):
     return _stored_response(service.glyph_sheet(current_user, document_id, block, _runtime()))
+
+
+def content_disposition(filename: str) -> str:
+    """Shown in the browser, saved under its own name (RFC 6266, UTF-8 names as RFC 5987)."""
+    plain = unicodedata.normalize("NFKD", filename).encode("ascii", "ignore").decode()
+    plain = "".join(c if c.isalnum() or c in "-_." else "-" for c in plain) or "tai-lieu.pdf"
+    return f"inline; filename=\"{plain}\"; filename*=UTF-8''{quote(filename)}"
+
+
+@bp.get("/api/documents/<int:document_id>/file")
+@login_required
+def api_file(document_id: int):
+    body, filename = service.original_file(current_user, document_id, _runtime())
+    response = Response(body, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = content_disposition(filename)
+    response.headers["Cache-Control"] = "private, max-age=31536000, immutable"
+    response.headers["Content-Security-Policy"] = "sandbox"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@bp.get("/api/documents/<int:document_id>/changes")
+@login_required
+def api_changes(document_id: int):
+    return jsonify(service.changes(current_user, document_id))
 
 
 @bp.get("/api/documents/<int:document_id>/pages/<int:number>/text")

@@ -22,6 +22,8 @@ apt_install() {
 apt_install node:nodejs npm:npm
 if [ "$profile" = dev ]; then
   apt_install chromium:chromium pdftoppm:poppler-utils
+  # Outside readers the export tests check their files with (annotated.pdf, digest.docx)
+  apt_install qpdf:qpdf soffice:libreoffice-writer-nogui
 fi
 
 if [ ! -x .venv/bin/python ]; then

@@ -15,6 +15,7 @@ from storage.pdf.ingest import ingest_pdf
 from storage.pdf.render import render_glyph_sheet, render_page, render_reader_page
 from storage.pdf.shared import HEADER, PdfRejected, frame
 from storage.pdf.typeset import finish_pdf, html_to_pdf, layout_pdf
+from storage.reanchor import reanchor
 
 JOBS = {
     "render": render_page,
@@ -25,6 +26,7 @@ JOBS = {
     "typeset": html_to_pdf,
     "layout": layout_pdf,
     "finish": finish_pdf,
+    "reanchor": reanchor,
 }
 
 

@@ -142,7 +142,9 @@ class PdfWorkerPool:
         """Validate and extract an upload in a worker; refusals re-raise here as PdfRejected."""
         return self._run("ingest", (data, limits), self.ingest_timeout_s, LONG)
 
-    def typeset(self, fragments: list[str], css: str, footer: str | None = None) -> bytes:
+    def typeset(
+        self, fragments: list[str], css: str, footer: str | None = None, metadata: dict | None = None
+    ) -> bytes:
         """Typeset a report (storage.pdf.typeset); a long one is laid out by the long lane's
         workers at once.
 
@@ -150,7 +152,9 @@ class PdfWorkerPool:
         """
         parts = split_fragments(fragments, self.lanes[LONG].slots)
         if len(parts) == 1:
-            return self._run("typeset", (fragments, css, A4_RECT, footer), self.ingest_timeout_s, LONG)
+            return self._run(
+                "typeset", (fragments, css, A4_RECT, footer, metadata), self.ingest_timeout_s, LONG
+            )
         with ThreadPoolExecutor(max_workers=len(parts) - 1) as helpers:
             later = [
                 helpers.submit(self._run, "layout", (part, css, A4_RECT), self.ingest_timeout_s, LONG)
@@ -158,11 +162,15 @@ class PdfWorkerPool:
             ]
             laid_out = [self._run("layout", (parts[0], css, A4_RECT), self.ingest_timeout_s, LONG)]
             laid_out += [future.result() for future in later]
-        return self._run("finish", (laid_out, footer), self.ingest_timeout_s, LONG)
+        return self._run("finish", (laid_out, footer, metadata), self.ingest_timeout_s, LONG)
 
     def annotate(self, pdf_path: str, marks: list[Mark]) -> bytes:
         """The PDF with `marks` written in as PDF annotations (see storage.pdf.annotate)."""
         return self._run("annotate", (os.path.abspath(pdf_path), marks), self.ingest_timeout_s, LONG)
+
+    def reanchor(self, *args) -> dict:
+        """Where an earlier version's annotations go on a new one (see storage.reanchor.reanchor)."""
+        return self._run("reanchor", args, self.ingest_timeout_s, LONG)
 
     def close(self) -> None:
         """Stop the idle workers now and busy ones as they finish; safe to call twice."""

@@ -18,7 +18,12 @@ MEETING_PACK = FIXTURES / "meeting"
 BAD_FILES = FIXTURES / "bad"
 PASSWORD = "matkhau123"
 # Programs the suite runs, and the Debian package that brings each (scripts/setup.sh installs them).
-REQUIRED_PROGRAMS = {"pdftoppm": "poppler-utils", "chromium": "chromium"}
+REQUIRED_PROGRAMS = {
+    "pdftoppm": "poppler-utils",
+    "chromium": "chromium",
+    "qpdf": "qpdf",
+    "soffice": "libreoffice-writer-nogui",
+}
 
 
 def pytest_sessionstart(session) -> None:

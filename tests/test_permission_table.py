@@ -251,6 +251,14 @@ ROUTES = {
         READ,
         lambda w, m: Call("GET", f"/api/documents/{w.document.id}/pages/1/text"),
     ),
+    ("GET", "/api/documents/<int:document_id>/changes"): (
+        READ,
+        lambda w, m: Call("GET", f"/api/documents/{w.document.id}/changes"),
+    ),
+    ("GET", "/api/documents/<int:document_id>/file"): (
+        READ,
+        lambda w, m: Call("GET", f"/api/documents/{w.document.id}/file"),
+    ),
     ("GET", "/api/documents/<int:document_id>/pages/<int:number>/view"): (
         READ,
         lambda w, m: Call("GET", f"/api/documents/{w.document.id}/pages/1/view"),

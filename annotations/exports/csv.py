@@ -43,6 +43,7 @@ def digest_csv(digest: Digest) -> bytes:
         for document in item.documents:
             title = document_label(document.title, document.version, document.status)
             groups = [(None, document.general)] + [(p, p.entries) for p in document.paragraphs]
+            groups.append((None, document.orphaned))
             for paragraph, entries in groups:
                 for entry, _depth in iter_entries(entries):
                     writer.writerow(safe_cell(v) for v in _row(item.title, title, paragraph, entry))
@@ -54,7 +55,7 @@ def _row(item_title: str, document_title: str, paragraph, entry: Entry) -> tuple
         item_title,
         document_title,
         paragraph.page if paragraph else entry.page or "",
-        paragraph.number if paragraph else "",
+        paragraph.name.removeprefix("Đoạn ") if paragraph else "",
         paragraph.text if paragraph else entry.quote,
         entry.author,
         in_vietnam(entry.created_at).strftime("%Y-%m-%d %H:%M"),

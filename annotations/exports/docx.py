@@ -19,12 +19,17 @@ from docx.text.paragraph import Paragraph
 from annotations.digest import Digest, DocumentDigest, Entry, iter_entries
 from annotations.exports.heading import (
     MOTTO,
+    ORPHANED,
     TITLE,
     ReportHeading,
     clock,
     document_label,
-    entry_text,
+    entry_label,
+    entry_lines,
     meeting_lines,
+    paragraph_counts,
+    paragraph_title,
+    report_properties,
     roman,
 )
 
@@ -51,6 +56,7 @@ def digest_docx(digest: Digest, heading: ReportHeading) -> bytes:
             _document(report, position, doc)
     _summary(report, digest)
     _signature(report)
+    _properties(document, report_properties(digest, heading))
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
@@ -88,6 +94,22 @@ def run_with_text(paragraph: Paragraph, text: str):
     else:
         run._r.add_t(text)
     return run
+
+
+def _properties(document, properties: dict) -> None:
+    """The report's own metadata, instead of python-docx's template (author "python-docx", 2013)."""
+    core = document.core_properties
+    core.title = properties["title"]
+    core.author = core.last_modified_by = properties["author"]
+    core.subject = properties["subject"]
+    core.keywords = properties["keywords"]
+    core.comments = f"Lập bằng {properties['creator']}"
+    core.category = "Báo cáo"
+    core.created = core.modified = properties["created"]
+    printed = core._element.find(qn("cp:lastPrinted"))  # the template's, from 2013
+    if printed is not None:
+        core._element.remove(printed)
+    core.revision = 1
 
 
 def _page_setup(document) -> None:
@@ -216,16 +238,13 @@ def _document(report: _Report, position: int, doc: DocumentDigest) -> None:
         report.paragraph("Ý kiến chung về tài liệu", "Heading 3")
         _entries(report, doc.general)
     for paragraph in doc.paragraphs:
-        if not paragraph.entries:
-            continue
-        marks = f" · {paragraph.highlights} lượt đánh dấu" if paragraph.highlights else ""
-        report.paragraph(
-            f"Trang {paragraph.page} – Đoạn {paragraph.number} ({paragraph.comments} ý kiến{marks})",
-            "Heading 3",
-        )
+        report.paragraph(f"{paragraph_title(paragraph)} ({paragraph_counts(paragraph)})", "Heading 3")
         report.paragraph(f"“{paragraph.text}”", "Digest Quote")
         _entries(report, paragraph.entries)
-    if not doc.general and not any(p.entries for p in doc.paragraphs):
+    if doc.orphaned:
+        report.paragraph(ORPHANED, "Heading 3")
+        _entries(report, doc.orphaned)
+    if not doc.general and not doc.paragraphs and not doc.orphaned:
         report.paragraph("Chưa có ý kiến.", "Digest None")
 
 
@@ -234,16 +253,18 @@ def _entries(report: _Report, entries: list[Entry]) -> None:
         indent = Cm(INDENT_CM * (1 + min(depth, MAX_DEPTH_INDENT)))
         meta = report.paragraph(style="Digest Meta")
         run_with_text(meta, entry.author).bold = True
-        label = "Trả lời" if depth or entry.reply_to else ("Ghi chú" if entry.kind == "note" else "")
-        where = f", trang {entry.page}" if entry.kind == "note" and entry.page else ""
-        run_with_text(meta, f" · {clock(entry.created_at)}" + (f" · {label}{where}" if label else ""))
-        body = report.paragraph(style="Digest Entry")
-        run = run_with_text(body, entry_text(entry))
-        if entry.hidden:
-            run.italic = True
-            run.font.color.rgb = HIDDEN_RED
+        label = entry_label(entry, depth)
+        run_with_text(meta, f" · {clock(entry.created_at)}" + (f" · {label}" if label else ""))
         if depth:
-            meta.paragraph_format.left_indent = body.paragraph_format.left_indent = indent
+            meta.paragraph_format.left_indent = indent
+        for line in entry_lines(entry):  # a paragraph per line: a line break would be justified
+            body = report.paragraph(style="Digest Entry")
+            run = run_with_text(body, line)
+            if entry.hidden:
+                run.italic = True
+                run.font.color.rgb = HIDDEN_RED
+            if depth:
+                body.paragraph_format.left_indent = indent
 
 
 def _widths(table, widths: list) -> None:

@@ -7,14 +7,21 @@ language the chair's screen uses (Nghị định 30/2020/NĐ-CP sets the header,
 from dataclasses import dataclass
 from datetime import datetime
 
-from annotations.digest import Digest, Entry
+from annotations.digest import Digest, Entry, ParagraphDigest
 from core.clock import in_vietnam
 
 MOTTO = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc")
 TITLE = "BÁO CÁO TỔNG HỢP Ý KIẾN ĐẠI BIỂU"
 HIDDEN_TEXT = "[Ý kiến đã được chủ tọa ẩn, không đưa nội dung vào báo cáo]"
 FOOTER = "Trang {page}/{pages}"
-KIND_LABELS = {"comment": "Ý kiến", "note": "Ghi chú"}
+KIND_LABELS = {"comment": "Ý kiến", "note": "Ghi chú", "highlight": "Đánh dấu", "ink": "Nét vẽ"}
+CARRIED = {
+    "unchanged": "mang sang từ bản trước",
+    "edited": "mang sang từ bản trước · đoạn đã được sửa",
+    "orphaned": "mang sang từ bản trước · đoạn đã bị bỏ",
+}
+ORPHANED = "Ý kiến về các đoạn đã bị bỏ ở bản này"
+CHANGES = {"edited": "đoạn đã sửa so với bản trước", "added": "đoạn mới"}
 # Where a council's name breaks onto its second line: "HỘI ĐỒNG NHÂN DÂN" / "HUYỆN VÕ NHAI".
 LEVELS = ("TỈNH ", "THÀNH PHỐ ", "HUYỆN ", "THỊ XÃ ", "QUẬN ", "XÃ ", "PHƯỜNG ", "THỊ TRẤN ", "ĐẶC KHU ")
 ROMAN = (
@@ -61,6 +68,11 @@ def roman(number: int) -> str:
     return "".join(out)
 
 
+def pdf_date(value: datetime) -> str:
+    """A PDF date in Vietnam's time: D:YYYYMMDDHHmmSS+07'00'."""
+    return f"D:{in_vietnam(value):%Y%m%d%H%M%S}+07'00'"
+
+
 def clock(value: datetime) -> str:
     """ "08:15 ngày 23/11/2026", in Vietnam's time."""
     local = in_vietnam(value)
@@ -69,6 +81,48 @@ def clock(value: datetime) -> str:
 
 def entry_text(entry: Entry) -> str:
     return HIDDEN_TEXT if entry.hidden else entry.body
+
+
+def entry_lines(entry: Entry) -> list[str]:
+    """The text as its lines: each becomes its own paragraph, so no justified line is stretched."""
+    return entry_text(entry).split("\n")
+
+
+def entry_label(entry: Entry, depth: int) -> str:
+    """What the entry is, after its author and time: "Trả lời", "Ghi chú, trang 3", "Đánh dấu “…”"."""
+    if depth or entry.reply_to:
+        label = "Trả lời"
+    elif entry.kind == "comment":
+        label = ""
+    else:
+        label = KIND_LABELS.get(entry.kind, entry.kind)
+        if entry.kind == "highlight" and entry.quote:
+            quote = entry.quote if len(entry.quote) <= 80 else entry.quote[:79] + "…"
+            label += f" “{quote}”"
+        if entry.page:
+            label += f", trang {entry.page}"
+    carried = CARRIED.get(entry.carried or "", "")
+    return " · ".join(part for part in (label, carried) if part)
+
+
+def paragraph_title(paragraph: ParagraphDigest) -> str:
+    """ "Trang 3 – Điều 2, khoản 1": the page and how delegates cite the paragraph."""
+    return f"Trang {paragraph.page} – {paragraph.name}"
+
+
+def paragraph_counts(paragraph: ParagraphDigest) -> str:
+    """ "2 ý kiến · 1 ghi chú · 3 lượt đánh dấu", naming only what the paragraph has."""
+    counts = [
+        f"{count} {noun}"
+        for count, noun in (
+            (paragraph.comments, "ý kiến"),
+            (paragraph.notes, "ghi chú"),
+            (paragraph.highlights, "lượt đánh dấu"),
+        )
+        if count
+    ]
+    change = CHANGES.get(paragraph.change or "")
+    return " · ".join(counts + ([change] if change else []))
 
 
 def meeting_lines(digest: Digest) -> list[tuple[str, str]]:
@@ -85,6 +139,21 @@ def meeting_lines(digest: Digest) -> list[tuple[str, str]]:
         until = clock(filters.until) if filters.until else "…"
         lines.append(("Ý kiến trong khoảng", f"từ {since} đến {until}"))
     return lines
+
+
+APP_NAME = "Phòng họp không giấy"
+
+
+def report_properties(digest: Digest, heading: ReportHeading) -> dict:
+    """Who issued the report, on what and when: the file's own metadata in PDF and DOCX."""
+    return {
+        "title": f"{TITLE.capitalize()} – {digest.title}",
+        "author": heading.council.strip() or APP_NAME,
+        "subject": f"Ý kiến đại biểu về tài liệu kỳ họp {digest.title}",
+        "keywords": "tổng hợp ý kiến, kỳ họp, HĐND",
+        "creator": APP_NAME,
+        "created": digest.generated_at,
+    }
 
 
 def document_label(title: str, version: int, status: str) -> str:

@@ -1,10 +1,13 @@
 """A meeting's shared annotations in the W3C Web Annotation Data Model, as JSON-LD.
 
-One AnnotationCollection whose first (and only) AnnotationPage holds every annotation. Targets
-name the document and select the spot twice over, as the model allows: a TextQuoteSelector
-with the quoted text and a FragmentSelector in PDF open parameters (RFC 3778:
-"page=N&viewrect=left,top,width,height" in points from the top-left of the displayed page,
-exactly the API's coordinates). Hidden comments are moderated content and are left out.
+One AnnotationCollection whose first (and only) AnnotationPage holds every annotation. Each
+target's source is the PDF itself (`/api/documents/<id>/file`) and its one selector is a
+FragmentSelector in PDF open parameters (RFC 3778: "page=N&viewrect=left,top,width,height" in
+points from the top-left of the displayed page, exactly the API's coordinates), refined where
+there is more to say: by a TextQuoteSelector (with prefix and suffix from the paragraph) for
+the quoted words inside that rectangle, by an SvgSelector in that page's coordinates for ink.
+Creators are named by an opaque URN, never by their login name. Hidden comments are
+moderated content and are left out.
 """
 
 from annotations.models import Annotation, Kind
@@ -14,6 +17,7 @@ CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 PDF_FRAGMENT = "http://tools.ietf.org/rfc/rfc3778"
 SVG_NS = "http://www.w3.org/2000/svg"
 NOTE_BOX_PT = 20.0
+CONTEXT_CHARS = 32  # of the paragraph's text before and after a quote (prefix, suffix)
 MOTIVATIONS = {Kind.COMMENT: "commenting", Kind.HIGHLIGHT: "highlighting", Kind.INK: "highlighting"}
 
 
@@ -45,16 +49,16 @@ def annotation_iri(collection_id: str, annotation_id: int) -> str:
 def _annotation(
     annotation: Annotation, paragraphs: dict[int, Paragraph], base_url: str, collection_id: str
 ) -> dict:
-    source = f"{base_url}api/documents/{annotation.document_id}"
+    source = f"{base_url}api/documents/{annotation.document_id}/file"
     item = {
         "@context": CONTEXT,
         "id": annotation_iri(collection_id, annotation.id),
         "type": "Annotation",
         "motivation": _motivation(annotation),
         "creator": {
+            "id": creator_iri(annotation.author_id),
             "type": "Person",
             "name": annotation.author.display_name,
-            "nickname": annotation.author.username,
         },
         "created": _instant(annotation.created_at),
         "modified": _instant(annotation.updated_at),
@@ -69,11 +73,16 @@ def _annotation(
     if annotation.reply_to_id:
         item["target"] = annotation_iri(collection_id, annotation.reply_to_id)
         return item
-    selectors = _selectors(annotation, paragraphs)
-    item["target"] = {"type": "SpecificResource", "source": source}
-    if selectors:
-        item["target"]["selector"] = selectors if len(selectors) > 1 else selectors[0]
+    selector = _selector(annotation, paragraphs)
+    item["target"] = {"type": "SpecificResource", "source": source, "format": "application/pdf"}
+    if selector:
+        item["target"]["selector"] = selector
     return item
+
+
+def creator_iri(user_id: int) -> str:
+    """Who made it, stable across exports and meetings, without the person's login name."""
+    return f"urn:phonghop:user:{user_id}"
 
 
 def _motivation(annotation: Annotation) -> str:
@@ -84,36 +93,58 @@ def _motivation(annotation: Annotation) -> str:
     return MOTIVATIONS[annotation.kind]
 
 
-def _selectors(annotation: Annotation, paragraphs: dict[int, Paragraph]) -> list[dict]:
+def _selector(annotation: Annotation, paragraphs: dict) -> dict | None:
+    """One FragmentSelector for the page (and rectangle), refined by what lies inside it."""
     target = annotation.target or {}
     quote = target.get("quote") or ""
-    box, page = None, annotation.page
+    page, paragraph = annotation.page, None
     if annotation.kind == Kind.COMMENT:
         paragraph = paragraphs.get(annotation.paragraph_id)
         if paragraph is None:
-            return []
+            return None
         box, page, quote = paragraph.bbox, paragraph.page, quote or paragraph.text
     elif annotation.kind == Kind.HIGHLIGHT:
         box = _union(target["quads"])
+        x0, y0, x1, y1 = target["quads"][0]
+        paragraph = _paragraph_at(
+            paragraphs.get((annotation.document_id, page), []), (x0 + x1) / 2, (y0 + y1) / 2
+        )
     elif annotation.kind == Kind.INK:
-        box = _union([[x, y, x, y] for path in target["paths"] for x, y in path])
+        return _fragment(f"page={page}", {"type": "SvgSelector", "value": _svg(target["paths"])})
     else:
         x, y = target["point"]
         box = [x, y, x + NOTE_BOX_PT, y + NOTE_BOX_PT]
-    selectors = []
-    if quote:
-        selectors.append({"type": "TextQuoteSelector", "exact": quote})
     x0, y0, x1, y1 = box
-    selectors.append(
-        {
-            "type": "FragmentSelector",
-            "conformsTo": PDF_FRAGMENT,
-            "value": f"page={page}&viewrect={_n(x0)},{_n(y0)},{_n(x1 - x0)},{_n(y1 - y0)}",
-        }
-    )
-    if annotation.kind == Kind.INK:
-        selectors.append({"type": "SvgSelector", "value": _svg(target["paths"])})
-    return selectors
+    value = f"page={page}&viewrect={_n(x0)},{_n(y0)},{_n(x1 - x0)},{_n(y1 - y0)}"
+    return _fragment(value, _quote(quote, paragraph.text if paragraph else "") if quote else None)
+
+
+def _fragment(value: str, refined: dict | None) -> dict:
+    selector = {"type": "FragmentSelector", "conformsTo": PDF_FRAGMENT, "value": value}
+    if refined:
+        selector["refinedBy"] = refined
+    return selector
+
+
+def _quote(exact: str, context: str) -> dict:
+    """The quoted words, with the text around them in their paragraph when they are found in it."""
+    selector = {"type": "TextQuoteSelector", "exact": exact}
+    at = " ".join(context.split()).find(" ".join(exact.split())) if context else -1
+    if at >= 0:
+        flat = " ".join(context.split())
+        end = at + len(" ".join(exact.split()))
+        if at:
+            selector["prefix"] = flat[max(0, at - CONTEXT_CHARS) : at]
+        if end < len(flat):
+            selector["suffix"] = flat[end : end + CONTEXT_CHARS]
+    return selector
+
+
+def _paragraph_at(candidates, x: float, y: float):
+    for paragraph in candidates:
+        if paragraph.x0 <= x <= paragraph.x1 and paragraph.y0 <= y <= paragraph.y1:
+            return paragraph
+    return None
 
 
 def _union(boxes: list) -> list[float]:

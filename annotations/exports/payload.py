@@ -21,6 +21,8 @@ def _entry(entry: Entry) -> dict:
         "hidden": entry.hidden,
         "reply_to": entry.reply_to,
         "page": entry.page,
+        "quote": entry.quote,
+        "carried": entry.carried,
         "replies": [_entry(reply) for reply in entry.replies],
     }
 
@@ -29,10 +31,14 @@ def _paragraph(paragraph: ParagraphDigest) -> dict:
     return {
         "id": paragraph.id,
         "number": paragraph.number,
+        "label": paragraph.label,
+        "citation": paragraph.citation,
+        "change": paragraph.change,
         "page": paragraph.page,
         "bbox": paragraph.bbox,
         "text": paragraph.text,
         "comments": paragraph.comments,
+        "notes": paragraph.notes,
         "highlights": paragraph.highlights,
         "entries": [_entry(entry) for entry in paragraph.entries],
     }
@@ -55,6 +61,7 @@ def _document(document: DocumentDigest) -> dict:
         },
         "general": [_entry(entry) for entry in document.general],
         "paragraphs": [_paragraph(paragraph) for paragraph in document.paragraphs],
+        "orphaned": [_entry(entry) for entry in document.orphaned],
     }
 
 

@@ -9,12 +9,19 @@ from annotations.digest import Digest, DocumentDigest, Entry, ParagraphDigest, i
 from annotations.exports.heading import (
     FOOTER,
     MOTTO,
+    ORPHANED,
     TITLE,
     ReportHeading,
     clock,
     document_label,
+    entry_label,
+    entry_lines,
     entry_text,
     meeting_lines,
+    paragraph_counts,
+    paragraph_title,
+    pdf_date,
+    report_properties,
     roman,
 )
 
@@ -83,7 +90,22 @@ def digest_fragments(digest: Digest, heading: ReportHeading) -> list[str]:
 
 def typeset_request(digest: Digest, heading: ReportHeading) -> dict:
     """What the worker's "typeset" job takes: fragments, the report's CSS and the page footer."""
-    return {"fragments": digest_fragments(digest, heading), "css": REPORT_CSS, "footer": FOOTER}
+    properties = report_properties(digest, heading)
+    metadata = {
+        "title": properties["title"],
+        "author": properties["author"],
+        "subject": properties["subject"],
+        "keywords": properties["keywords"],
+        "creator": properties["creator"],
+        "creationDate": pdf_date(properties["created"]),
+        "modDate": pdf_date(properties["created"]),
+    }
+    return {
+        "fragments": digest_fragments(digest, heading),
+        "css": REPORT_CSS,
+        "footer": FOOTER,
+        "metadata": metadata,
+    }
 
 
 def _heading(digest: Digest, heading: ReportHeading) -> str:
@@ -117,18 +139,19 @@ def _document(position: int, document: DocumentDigest) -> list[str]:
         fragments.append("<h4>Ý kiến chung về tài liệu</h4>")
         fragments.extend(_entries(document.general))
     for paragraph in document.paragraphs:
-        if paragraph.entries:
-            fragments.extend(_paragraph(paragraph))
-    if not document.general and not any(p.entries for p in document.paragraphs):
+        fragments.extend(_paragraph(paragraph))
+    if document.orphaned:
+        fragments.append(f"<h4>{ORPHANED}</h4>")
+        fragments.extend(_entries(document.orphaned))
+    if not document.general and not document.paragraphs and not document.orphaned:
         fragments.append("<p class='none'>Chưa có ý kiến.</p>")
     return fragments
 
 
 def _paragraph(paragraph: ParagraphDigest) -> list[str]:
-    marks = f" · {paragraph.highlights} lượt đánh dấu" if paragraph.highlights else ""
     head = (
-        f"<h4>Trang {paragraph.page} – Đoạn {paragraph.number} "
-        f"<span class='meta'>({paragraph.comments} ý kiến{marks})</span></h4>"
+        f"<h4>{escape(paragraph_title(paragraph))} "
+        f"<span class='meta'>({escape(paragraph_counts(paragraph))})</span></h4>"
         f"<div class='quote'>“{_text(paragraph.text)}”</div>"
     )
     slices = _entries(paragraph.entries)
@@ -142,14 +165,16 @@ def _entries(entries: list[Entry]) -> list[str]:
 
 def _entry(entry: Entry, depth: int) -> str:
     indent = 14 + 18 * min(depth, MAX_DEPTH_INDENT)
-    label = "Trả lời" if depth or entry.reply_to else ("Ghi chú" if entry.kind == "note" else "")
-    where = f", trang {entry.page}" if entry.kind == "note" and entry.page else ""
-    kind = f" · {label}{where}" if label else ""
-    text = f"<span class='hidden'>{escape(entry_text(entry))}</span>" if entry.hidden else _text(entry.body)
+    label = entry_label(entry, depth)
+    kind = f" · {escape(label)}" if label else ""
+    opening = f"<p class='entry' style='margin-left:{indent}pt'>"
+    if entry.hidden:
+        lines = f"{opening}<span class='hidden'>{escape(entry_text(entry))}</span></p>"
+    else:
+        lines = "".join(f"{opening}{escape(line) or '&nbsp;'}</p>" for line in entry_lines(entry))
     return (
         f"<p class='meta' style='margin-left:{indent}pt'><b>{escape(entry.author)}</b>"
-        f" · {clock(entry.created_at)}{kind}</p>"
-        f"<p class='entry' style='margin-left:{indent}pt'>{text}</p>"
+        f" · {clock(entry.created_at)}{kind}</p>{lines}"
     )
 
 

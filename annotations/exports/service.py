@@ -75,7 +75,7 @@ def digest_pdf(
 ) -> ExportFile:
     job = typeset_request(*_report(user, meeting_id, filters, heading))
     try:
-        body = runtime.pool.typeset(job["fragments"], job["css"], job["footer"])
+        body = runtime.pool.typeset(job["fragments"], job["css"], job["footer"], job["metadata"])
     except PdfRejected as failure:
         raise AppError("export_failed", 503) from failure
     _exported(user, meeting_id, "digest.pdf")
@@ -115,7 +115,13 @@ def web_annotations(user: User, meeting_id: int, base_url: str) -> bytes:
     """
     meeting = exportable_meeting(user, meeting_id)
     annotations = shared_annotations_of_meeting(meeting.id)
-    paragraphs = _paragraphs_of(annotations)
+    paragraphs: dict = _paragraphs_of(annotations)
+    marked = {(a.document_id, a.page) for a in annotations if a.kind == Kind.HIGHLIGHT}
+    if marked:  # the paragraphs under highlights, for the text around each quote
+        query = select(Paragraph).where(Paragraph.document_id.in_({d for d, _ in marked}))
+        for paragraph in db.session.scalars(query):
+            if (paragraph.document_id, paragraph.page) in marked:
+                paragraphs.setdefault((paragraph.document_id, paragraph.page), []).append(paragraph)
     body = _off_the_event_loop(_json, annotation_collection, meeting, annotations, paragraphs, base_url)
     _exported(user, meeting.id, "annotations.jsonld")
     return body
@@ -181,6 +187,6 @@ def _mark(annotation: Annotation, paragraphs: dict[int, Paragraph]) -> Mark:
         page=paragraph.page,
         point=(paragraph.x0 - ICON_PT - 2, paragraph.y0),
         color=COMMENT_COLOR,
-        subject=f"Ý kiến về đoạn {paragraph.number}",
+        subject=f"Ý kiến về {paragraph.citation or f'Đoạn {paragraph.number}'}",
         **common,
     )

@@ -23,6 +23,14 @@ function t(key, params) {
 let paragraphs = [];
 let paragraphById = new Map();
 let current = new Map();
+// What changed from the version this one replaced (GET /changes): per paragraph, and the removed ones.
+let changes = { paragraphs: new Map(), removed: [] };
+
+/** How delegates cite a paragraph: "Điều 2, khoản 1" in a legal draft, "Đoạn 596", else its rank. */
+function paragraphName(paragraph) {
+  if (paragraph.path || (paragraph.label && !/^\d/.test(paragraph.label))) return paragraph.citation;
+  return t("paragraph", { n: paragraph.label ?? paragraph.number });
+}
 
 const ctx = {
   reader, config, me, t,
@@ -30,6 +38,9 @@ const ctx = {
   annotations: () => [...current.values()],
   tool: () => pages.state.tool,
   paragraph: (id) => (id === null || id === undefined ? null : paragraphById.get(id) || null),
+  paragraphName,
+  paragraphs: () => paragraphs,
+  changes: () => changes,
   paragraphAt,
   highlightAt,
   openThread: (paragraphId, quote) => {
@@ -370,6 +381,10 @@ const live = createLive({
   onStatus: renderStatus,
   onPresence: renderPresence,
   onRefused: (operation, ack) => window.PH.toast(t("refused", { message: ack.message || ack.error || "" }), "error"),
+  // The secretary uploaded a new version: the comments went with it; offer to follow them there.
+  onReplaced: async ({ replaced_by: next, version }) => {
+    if (await window.PH.confirm(t("replaced", { version }), t("open_new_version"))) window.location.assign(`/documents/${next}`);
+  },
 });
 loadPrefs();
 
@@ -394,4 +409,9 @@ reader.on("pagechange", ({ number }) => {
 });
 reader.on("pagerendered", ({ number }) => loadParagraphs(number));
 reader.pages.forEach((page) => { if (reader.isRendered(page.number)) loadParagraphs(page.number); });
+window.PH.api("GET", `/api/documents/${reader.documentId}/changes`).then((found) => {
+  if (!found.previous_id) return;
+  changes = { paragraphs: new Map(found.paragraphs.map((p) => [p.id, p])), removed: found.removed };
+  render();
+}).catch(() => { /* the changes view is an extra: comments and marks work without it */ });
 render();

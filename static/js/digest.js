@@ -121,7 +121,7 @@
     const tally = { comments: 0, replies: 0, notes: 0 };
     const walk = (entry, depth) => {
       if (depth) tally.replies += 1;
-      else if (entry.kind === "note") tally.notes += 1;
+      else if (entry.kind !== "comment") tally.notes += 1;  // notes, and text typed on a highlight or drawing
       else tally.comments += 1;
       entry.replies.forEach((reply) => walk(reply, depth + 1));
     };
@@ -133,11 +133,15 @@
     const card = el("article", "paragraph-card");
     card.dataset.paragraphId = paragraph.id;
     const head = el("header", "paragraph-head");
-    head.append(el("h4", "", t("page_paragraph", { page: paragraph.page, number: paragraph.number })));
+    // Named as printed: "Điều 2, khoản 1" in a legal draft, "Đoạn 596"; by rank where nothing is printed.
+    const legal = paragraph.citation && !paragraph.citation.startsWith("Đoạn ");
+    head.append(el("h4", "", legal
+      ? t("page_citation", { page: paragraph.page, citation: paragraph.citation })
+      : t("page_paragraph", { page: paragraph.page, number: paragraph.label ?? paragraph.number })));
     // Counted as the totals above count them: comments, replies and notes each by their own name.
     const tally = kinds(paragraph.entries);
     const counts = el("span", "counts");
-    if (tally.comments || !(tally.replies || tally.notes)) counts.append(el("span", "count-pill comments", t("comments_n", { n: tally.comments })));
+    if (tally.comments || !(tally.replies || tally.notes || paragraph.highlights)) counts.append(el("span", "count-pill comments", t("comments_n", { n: tally.comments })));
     if (tally.replies) counts.append(el("span", "count-pill", t("replies_n", { n: tally.replies })));
     if (tally.notes) counts.append(el("span", "count-pill", t("notes_n", { n: tally.notes })));
     if (paragraph.highlights) counts.append(el("span", "count-pill highlights", t("highlights_n", { n: paragraph.highlights })));

@@ -13,6 +13,7 @@ from storage.pdf.active import strip_active
 from storage.pdf.shared import Mark
 
 ICON_PT = 20.0
+POPUP_PT = (200.0, 100.0)  # width, height of the note window a reader opens on an annotation
 # Sticky notes anchored at the same spot step down the margin instead of hiding each other.
 STACK_STEP_PT = 22.0
 VIETNAM = timedelta(hours=7)
@@ -40,6 +41,10 @@ def annotate_pdf(pdf_path: str, marks: list[Mark]) -> bytes:
             creationDate=_pdf_date(mark.created),
             modDate=_pdf_date(mark.modified),
         )
+        if mark.content:
+            annot.set_popup(
+                _popup_beside(annot.rect * page.rotation_matrix, page.rect) * page.derotation_matrix
+            )
         annot.update()
         document.xref_set_key(annot.xref, "NM", pymupdf.get_pdf_str(mark.name))
         written[mark.name] = annot.xref
@@ -72,6 +77,13 @@ def _add(page: pymupdf.Page, mark: Mark, written: dict[str, int], stacked: dict)
     if parent is not None:
         annot.set_irt_xref(parent)
     return annot
+
+
+def _popup_beside(shown: pymupdf.Rect, page: pymupdf.Rect) -> pymupdf.Rect:
+    """The note window right of its annotation (left when there is no room), top edges level."""
+    width, height = POPUP_PT
+    x = shown.x1 + 4 if shown.x1 + 4 + width <= page.x1 else shown.x0 - 4 - width
+    return _inside(pymupdf.Rect(x, shown.y0, x + width, shown.y0 + height), page)
 
 
 def _inside(rect: pymupdf.Rect, page: pymupdf.Rect) -> pymupdf.Rect:

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from math import ceil
 
+from storage.pdf.labels import Path, label_paragraphs
 from storage.pdf.reading_order import Box, Line, Segment, order
 
 _MARKER = re.compile(
@@ -49,6 +50,9 @@ class ParagraphInfo:
     text: str
     kind: str
     parts: list[tuple[int, Box]] = field(default_factory=list)
+    # The printed label and legal structure (storage.pdf.labels); None where nothing is printed.
+    label: str | None = None
+    path: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -103,6 +107,8 @@ def analyse(pages: list[PageText]) -> Layout:
             paras[-1].pieces.extend(page_paras.pop(0).pieces)
         paras.extend(page_paras)
     infos = [_info(number, para, style) for number, para in enumerate(paras, start=1)]
+    for info, (label, path) in zip(infos, label_paragraphs([i.text for i in infos]), strict=True):
+        info.label, info.path = label, path
     return Layout(infos, _title(paras, infos, style))
 
 

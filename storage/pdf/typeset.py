@@ -51,12 +51,14 @@ def html_to_pdf(
     css: str = BASE_CSS,
     page_rect: Sequence[float] = A4,
     footer: str | None = None,
+    metadata: dict | None = None,
 ) -> bytes:
     """Lay out `html` (one string, or fragments flowed in order) and return the PDF bytes.
 
-    `footer`, e.g. "Trang {page}/{pages}", is centred at the foot of every page.
+    `footer`, e.g. "Trang {page}/{pages}", is centred at the foot of every page; `metadata` as
+    PyMuPDF's `set_metadata` takes it (title, author, subject, creationDate ...).
     """
-    return finish_pdf([layout_pdf(html, css, page_rect)], footer)
+    return finish_pdf([layout_pdf(html, css, page_rect)], footer, metadata)
 
 
 def layout_pdf(html: str | Sequence[str], css: str = BASE_CSS, page_rect: Sequence[float] = A4) -> bytes:
@@ -107,7 +109,7 @@ def _chunks(fragments: list[str], size: int):
         yield "".join(chunk)
 
 
-def finish_pdf(parts: Sequence[bytes], footer: str | None = None) -> bytes:
+def finish_pdf(parts: Sequence[bytes], footer: str | None = None, metadata: dict | None = None) -> bytes:
     """Join laid-out parts, number the pages, keep only the glyphs used, and compress."""
     document = pymupdf.open("pdf", parts[0])
     for part in parts[1:]:
@@ -115,6 +117,8 @@ def finish_pdf(parts: Sequence[bytes], footer: str | None = None) -> bytes:
             document.insert_pdf(more)
     if footer:
         _number_pages(document, footer, MARGINS[3])
+    if metadata:
+        document.set_metadata({"producer": "PyMuPDF", **metadata})
     document.subset_fonts()
     return document.tobytes(garbage=3, deflate=True)
 

@@ -19,6 +19,7 @@ from annotations.exports.heading import HIDDEN_TEXT
 from core.config import load_config
 from core.extensions import db
 from documents.models import DocumentPage, Paragraph
+from tests.conftest import MEETING_PACK
 
 SCHEMA = json.loads(
     (Path(__file__).resolve().parents[2] / "docs/schemas/web-annotation.schema.json").read_text()
@@ -162,7 +163,9 @@ def test_the_digest_pdf_quotes_each_paragraph_and_lists_who_said_what_and_when(a
     # The document-wide comment first, then paragraphs in the document's order.
     second = discussion["second"]
     overall = text.index("Tài liệu gửi muộn")
-    assert overall < text.index(f"Đoạn {first.number} (") < text.index(f"Đoạn {second.number} (")
+    # Paragraphs are named by the number printed on them, not their rank among all the lines.
+    assert (first.label, second.label) == ("1", "3")
+    assert overall < text.index("Đoạn 1 (") < text.index("Đoạn 3 (")
 
 
 def test_the_digest_pdf_never_shows_private_notes_nor_the_words_of_hidden_comments(api, meeting, discussion):
@@ -341,7 +344,7 @@ def test_the_csv_opens_in_excel_with_one_row_per_comment(api, meeting, document,
     assert reply["Trả lời ý kiến"] == str(discussion["root"].id)
     assert reply["Đại biểu"] == "Trần Văn Đức"
     assert reply["Thời gian"] == "2026-12-01 08:20"
-    assert reply["Đoạn"] == str(_paragraph_number(discussion["root"]))
+    assert reply["Đoạn"] == _paragraph_label(discussion["root"])  # as printed: "3" for "3. ..."
     hidden = next(row for row in rows if row["Đã ẩn"] == "có")
     assert hidden["Ý kiến"] == HIDDEN_TEXT
     early = next(row for row in rows if row["Ý kiến"].startswith("Số liệu năm 2025"))
@@ -349,8 +352,10 @@ def test_the_csv_opens_in_excel_with_one_row_per_comment(api, meeting, document,
     assert early["Trang"] == str(discussion["first"].page)
 
 
-def _paragraph_number(annotation) -> int:
-    return db.session.get(Paragraph, annotation.paragraph_id).number
+def _paragraph_label(annotation) -> str:
+    paragraph = db.session.get(Paragraph, annotation.paragraph_id)
+    assert paragraph.label != str(paragraph.number)
+    return paragraph.label
 
 
 @pytest.mark.parametrize("dangerous", ['=HYPERLINK("http://x.invalid")', "+1", "-5 tỷ đồng", "@SUM(A1)"])
@@ -384,7 +389,7 @@ def test_the_json_ld_export_is_a_valid_w3c_annotation_collection(api, meeting, d
 
 
 def test_each_annotation_says_what_it_does_who_made_it_and_where_it_points(
-    api, meeting, document, discussion
+    api, meeting, document, discussion, named
 ):
     collection = api("chutoa").get(f"/api/meetings/{meeting.id}/annotations.jsonld").get_json(force=True)
     items = {int(item["id"].rsplit("-", 1)[1]): item for item in collection["first"]["items"]}
@@ -392,7 +397,11 @@ def test_each_annotation_says_what_it_does_who_made_it_and_where_it_points(
     comment = items[discussion["early"].id]
     first = discussion["first"]
     assert comment["motivation"] == "commenting"
-    assert comment["creator"] == {"type": "Person", "name": "Trần Văn Đức", "nickname": "daibieu2"}
+    assert comment["creator"] == {
+        "id": f"urn:phonghop:user:{named['daibieu2'].id}",
+        "type": "Person",
+        "name": "Trần Văn Đức",
+    }  # no login name leaves the system
     assert comment["created"] == "2026-12-01T01:30:00Z"
     assert comment["body"] == {
         "type": "TextualBody",
@@ -400,9 +409,10 @@ def test_each_annotation_says_what_it_does_who_made_it_and_where_it_points(
         "format": "text/plain",
         "language": "vi",
     }
-    assert comment["target"]["source"] == f"http://localhost/api/documents/{document.id}"
-    quote, fragment = comment["target"]["selector"]
-    assert quote == {"type": "TextQuoteSelector", "exact": first.text}
+    assert comment["target"]["source"] == f"http://localhost/api/documents/{document.id}/file"
+    assert comment["target"]["format"] == "application/pdf"
+    fragment = comment["target"]["selector"]
+    assert fragment["refinedBy"] == {"type": "TextQuoteSelector", "exact": first.text}
     x0, y0, x1, y1 = first.bbox
     assert fragment["conformsTo"] == "http://tools.ietf.org/rfc/rfc3778"
     assert (
@@ -417,13 +427,21 @@ def test_each_annotation_says_what_it_does_who_made_it_and_where_it_points(
     highlight = items[discussion["highlight"].id]
     assert highlight["motivation"] == "highlighting"
     assert "body" not in highlight
-    assert highlight["target"]["selector"][0]["exact"] == first.text[:30]
+    quote = highlight["target"]["selector"]["refinedBy"]
+    assert quote["exact"] == first.text[:30]
+    assert quote["suffix"] == " ".join(first.text.split())[30:62]  # the paragraph's text after it
+    assert "prefix" not in quote  # it opens the paragraph
 
     overall = items[discussion["overall"].id]
     assert overall["target"] == {
         "type": "SpecificResource",
-        "source": f"http://localhost/api/documents/{document.id}",
+        "source": f"http://localhost/api/documents/{document.id}/file",
+        "format": "application/pdf",
     }
+    pdf = api("daibieu1").get(overall["target"]["source"].removeprefix("http://localhost"))
+    assert pdf.status_code == 200
+    assert pdf.mimetype == "application/pdf"
+    assert pdf.data == (MEETING_PACK / "du-thao-nghi-quyet-v1.pdf").read_bytes()
 
 
 @pytest.mark.parametrize(

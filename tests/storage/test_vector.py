@@ -88,7 +88,9 @@ def test_every_glyph_a_page_places_is_in_its_blocks_sheet():
         if view.get("raster"):
             continue
         assert view["glyphs"] == (number - 1) // GLYPH_BLOCK_PAGES
-        sheet = sheets.setdefault(view["glyphs"], sheet_of(view["glyphs"]))
+        if view["glyphs"] not in sheets:
+            sheets[view["glyphs"]] = sheet_of(view["glyphs"])
+        sheet = sheets[view["glyphs"]]
         placed = set(re.findall(r"href='#(g[^']+)'", "".join(p for p in view["svg"] if isinstance(p, str))))
         assert placed <= set(view["glyph_ids"]), f"page {number}"
         assert set(view["glyph_ids"]) <= set(sheet), f"page {number}"

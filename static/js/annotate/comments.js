@@ -55,9 +55,60 @@ export function createComments(ctx) {
   document.addEventListener("keydown", () => { lastPointer = ""; }, true);
   const touching = () => lastPointer === "touch" || lastPointer === "pen";
 
+  const ORPHANED = "orphaned";  // the group of comments whose paragraph the new version removed
+
   function paragraphLabel(paragraphId) {
+    if (paragraphId === ORPHANED) return t("orphaned_section");
     const paragraph = ctx.paragraph(paragraphId);
-    return paragraph ? t("paragraph", { n: paragraph.number }) : t("whole_document");
+    return paragraph ? ctx.paragraphName(paragraph) : t("whole_document");
+  }
+
+  function groupOf(comment) {
+    return comment.anchor && comment.anchor.status === ORPHANED ? ORPHANED : comment.paragraph_id ?? null;
+  }
+
+  /** Old and new text of an edited paragraph, word by word: removed struck through, added marked. */
+  function diffNode(paragraphId) {
+    const change = ctx.changes().paragraphs.get(paragraphId);
+    if (!change || !change.diff) return null;
+    const box = el("div", "paragraph-diff");
+    box.append(el("p", "diff-title", t("diff_title")));
+    const text = el("p", "diff-text");
+    for (const [op, words] of change.diff) {
+      if (text.childNodes.length) text.append(" ");
+      text.append(op === "=" ? document.createTextNode(words) : el(op === "-" ? "del" : "ins", "", words));
+    }
+    box.append(text);
+    return box;
+  }
+
+  /** The list of what changed from the previous version, at the top of every paragraph's comments. */
+  function changesNode() {
+    const { paragraphs, removed } = ctx.changes();
+    const changed = ctx.paragraphs().filter((p) => {
+      const change = paragraphs.get(p.id);
+      return change && change.change !== "unchanged";
+    });
+    if (!changed.length && !removed.length) return null;
+    const box = el("details", "changes-list");
+    const count = (kind) => changed.filter((p) => paragraphs.get(p.id).change === kind).length;
+    box.append(el("summary", "", `${t("changes_title")}: ${t("changes_summary", { edited: count("edited"), added: count("added"), removed: removed.length })}`));
+    const items = el("ul");
+    for (const paragraph of changed) {
+      const item = el("li", `change-${paragraphs.get(paragraph.id).change}`);
+      item.append(button(`${ctx.paragraphName(paragraph)} — ${t(`change_${paragraphs.get(paragraph.id).change}`)}`, "link-button", () => {
+        ctx.showParagraph(paragraph);
+        open("thread", paragraph.id);
+      }));
+      items.append(item);
+    }
+    for (const paragraph of removed) {
+      const item = el("li", "change-removed");
+      item.append(el("span", "", `${t("removed_paragraph")}: ${paragraph.text}`));
+      items.append(item);
+    }
+    box.append(items);
+    return box;
   }
 
   function open(scope, paragraphId, quote) {
@@ -77,7 +128,7 @@ export function createComments(ctx) {
 
   function visibleInScope() {
     if (state.scope === "all") return comments;
-    return comments.filter((c) => (c.paragraph_id ?? null) === state.paragraphId);
+    return comments.filter((c) => groupOf(c) === state.paragraphId);
   }
 
   function commentNode(comment, { reply = false, orphan = false } = {}) {
@@ -93,6 +144,7 @@ export function createComments(ctx) {
     head.append(el("strong", "comment-author", mine ? t("you") : comment.author.name));
     head.append(el("time", "comment-time", window.PH.formatDateTime(comment.created_at)));
     if (comment.visibility === "private") head.append(el("span", "tag", t("private")));
+    if (comment.anchor && !reply) head.append(el("span", `tag carried-${comment.anchor.status}`, t(`carried_${comment.anchor.status}`)));
     if (comment.pending) head.append(el("span", "tag pending-tag", t("pending")));
     if (comment.hidden && !comment.redacted) head.append(el("span", "tag hidden-tag", t("hidden_mine")));
     article.append(head);
@@ -184,15 +236,18 @@ export function createComments(ctx) {
       title.textContent = t("all_comments");
       const groups = new Map();
       for (const comment of inScope) {
-        const key = comment.paragraph_id ?? null;
+        const key = groupOf(comment);
         if (!groups.has(key)) groups.set(key, []);
         groups.get(key).push(comment);
       }
       const keys = [...groups.keys()].sort((a, b) => {
+        if (a === ORPHANED || b === ORPHANED) return a === ORPHANED ? 1 : -1;
         if (a === null || b === null) return a === null ? -1 : 1;
         return (ctx.paragraph(a)?.number ?? 0) - (ctx.paragraph(b)?.number ?? 0);
       });
       const fragment = document.createDocumentFragment();
+      const changed = changesNode();
+      if (changed) fragment.append(changed);
       for (const key of keys) {
         const section = el("section", "comment-section");
         section.append(sectionHeader(key, groups.get(key).length), threadNodes(groups.get(key)));
@@ -205,6 +260,8 @@ export function createComments(ctx) {
       const fragment = document.createDocumentFragment();
       const paragraph = ctx.paragraph(state.paragraphId);
       if (paragraph) fragment.append(el("p", "paragraph-text", paragraph.text ?? "…"));
+      const diff = paragraph && diffNode(paragraph.id);
+      if (diff) fragment.append(diff);
       fragment.append(threadNodes(inScope));
       list.replaceChildren(fragment);
     }
@@ -216,11 +273,11 @@ export function createComments(ctx) {
     // Under the list of every paragraph's comments, a composer would read as "comment on this list":
     // a comment on the whole document is asked for by its own button there.
     const overview = state.scope === "all" && !reply;
-    form.hidden = overview;
+    form.hidden = overview || (state.paragraphId === ORPHANED && !reply);  // a removed paragraph takes replies only
     general.parentElement.hidden = !overview;
     if (reply) context.textContent = t("reply_to", { name: reply.author.id === me.id ? t("you") : reply.author.name });
     else if (state.paragraphId === null) context.textContent = t("comment_on_document");
-    else context.textContent = t("comment_on", { n: ctx.paragraph(state.paragraphId)?.number ?? "" });
+    else context.textContent = t("comment_on", { n: paragraphLabel(state.paragraphId) });
     quoteBox.hidden = !state.quote || Boolean(reply);
     quoteBox.textContent = state.quote;
     cancelReply.hidden = !reply;

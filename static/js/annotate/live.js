@@ -18,7 +18,7 @@ export function uuid() {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-export function createLive({ documentId, me, page = 1, onChange, onStatus, onPresence, onRefused }) {
+export function createLive({ documentId, me, page = 1, onChange, onStatus, onPresence, onRefused, onReplaced = () => {} }) {
   const socket = window.PH.live();
   const confirmed = new Map();  // id -> the server's latest version, or {id, seq, deleted: true}
   const outboxKey = `ph.outbox.${me.id}`;
@@ -191,6 +191,9 @@ export function createLive({ documentId, me, page = 1, onChange, onStatus, onPre
     socket.on("annotation:deleted", applyConfirmed);
     socket.on("presence", (message) => {
       if (message.document_id === documentId) onPresence(message.users);
+    });
+    socket.on("document:replaced", (message) => {
+      if (message.document_id === documentId) onReplaced(message);
     });
     if (socket.connected) resyncing = resync().catch(() => {});
   }

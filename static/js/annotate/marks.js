@@ -8,10 +8,15 @@ function markFontPt(reader, number) {
   return (12 * Math.min(1, scale * 1.35)) / scale;
 }
 
-/** A mark's width in ems: its number, and the count bubble when there are comments (see .pmark). */
+/** What the margin shows: the label printed on the paragraph ("596", "a"), else its rank. */
+export function markText(paragraph) {
+  return paragraph.label ?? String(paragraph.number);
+}
+
+/** A mark's width in ems: its label, and the count bubble when there are comments (see .pmark). */
 function markEms(paragraph, count) {
   const digits = (n) => String(n).length * 0.62;
-  return Math.max(2, 0.9 + digits(paragraph.number) + (count > 0 ? 1.05 + digits(count) : 0));
+  return Math.max(2, 0.9 + digits(markText(paragraph)) + (count > 0 ? 1.05 + digits(count) : 0));
 }
 
 /**

@@ -2,7 +2,7 @@
 // scales and rotates with the page): highlights, ink, note pins and the paragraph numbers in the
 // margin; and the pen, eraser and note tools that turn pointers into operations.
 import { getStroke } from "../../vendor/perfect-freehand.mjs";
-import { placeMarks } from "./marks.js";
+import { markText, placeMarks } from "./marks.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 const PEN_GRACE_MS = 800;  // a palm landing right after the pen lifts is still a palm
@@ -109,6 +109,8 @@ export function createPages(ctx) {
     mark.className = "pmark";
     mark.classList.toggle("inside", place.inside);
     mark.classList.toggle("has-comments", count > 0);
+    mark.classList.toggle("unlabelled", paragraph.label == null);  // its rank, not a printed number
+    if (paragraph.change === "edited" || paragraph.change === "added") mark.classList.add(`changed-${paragraph.change}`);
     mark.style.left = `${place.x}px`;
     mark.style.top = `${place.y}px`;
     if (place.quarter) mark.style.setProperty("--q", `${place.quarter * 90}deg`);
@@ -117,7 +119,7 @@ export function createPages(ctx) {
     mark.dataset.paragraph = paragraph.id;
     const number = document.createElement("span");
     number.className = "pmark-number";
-    number.textContent = String(paragraph.number);
+    number.textContent = markText(paragraph);
     mark.append(number);
     if (count > 0) {
       const bubble = document.createElement("span");
@@ -125,9 +127,11 @@ export function createPages(ctx) {
       bubble.textContent = String(count);
       mark.append(bubble);
     }
-    mark.setAttribute("aria-label", count > 0
-      ? t("paragraph_badge", { n: paragraph.number, count })
-      : t("paragraph_badge_empty", { n: paragraph.number }));
+    const name = ctx.paragraphName(paragraph);
+    const change = paragraph.change === "edited" || paragraph.change === "added" ? ` (${t(`change_${paragraph.change}`)})` : "";
+    mark.setAttribute("aria-label", (count > 0
+      ? t("paragraph_badge", { n: name, count })
+      : t("paragraph_badge_empty", { n: name })) + change);
     mark.addEventListener("click", (event) => {
       event.stopPropagation();
       ctx.openThread(paragraph.id);

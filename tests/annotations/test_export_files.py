@@ -1,0 +1,142 @@
+"""Export files carry their own metadata, and tools nobody here wrote read them as intended."""
+
+import io
+import json
+import subprocess
+from datetime import datetime
+
+import docx
+import jsonschema
+import pymupdf
+import pypdf
+import pytest
+
+from documents.models import Paragraph
+from tests.annotations.test_exports import SCHEMA
+
+
+@pytest.fixture
+def said(people, document, create_annotation):
+    paragraphs = (
+        Paragraph.query.filter_by(document_id=document.id, kind="body").order_by(Paragraph.number).all()
+    )
+    first, second = paragraphs[0], paragraphs[4]
+    create_annotation(people["daibieu1"], document, paragraph=first, body="Ý kiến thứ nhất")
+    create_annotation(people["daibieu2"], document, paragraph=second, body="Ý kiến thứ hai")
+    create_annotation(
+        people["daibieu3"],
+        document,
+        "highlight",
+        body="Đánh dấu có lời",
+        target={"page": 2, "quads": [[80, 400, 300, 414]], "quote": "x"},
+    )
+    create_annotation(
+        people["daibieu1"],
+        document,
+        "note",
+        body="Ghi chú cuối trang",
+        target={"page": 1, "point": [500, 760]},
+    )
+    return first, second
+
+
+def test_the_word_digest_names_its_council_title_and_date_not_the_template(api, meeting, said):
+    before = datetime.utcnow().replace(microsecond=0)  # python-docx reads naive UTC
+    body = api("chutoa").get(f"/api/meetings/{meeting.id}/digest.docx").data
+    core = docx.Document(io.BytesIO(body)).core_properties
+    assert core.title == f"Báo cáo tổng hợp ý kiến đại biểu – {meeting.title}"
+    assert core.author not in ("python-docx", "")
+    assert core.last_modified_by == core.author
+    assert core.created >= before.replace(tzinfo=core.created.tzinfo)
+    assert core.modified == core.created
+    assert core.last_printed is None
+
+
+def test_the_pdf_digest_has_a_title_author_subject_and_creation_date(api, meeting, said):
+    body = api("chutoa").get(f"/api/meetings/{meeting.id}/digest.pdf").data
+    info = pypdf.PdfReader(io.BytesIO(body)).metadata
+    assert info.title == f"Báo cáo tổng hợp ý kiến đại biểu – {meeting.title}"
+    assert info.author
+    assert meeting.title in info.subject
+    assert info.creation_date.year >= 2026
+
+
+def test_each_popup_of_the_annotated_pdf_opens_beside_its_own_annotation(api, document, said):
+    body = api("chutoa").get(f"/api/documents/{document.id}/annotated.pdf").data
+    popups = []
+    with pymupdf.open("pdf", body) as pdf:
+        for page in pdf:
+            for annot in page.annots():
+                if annot.info["content"]:
+                    popup = annot.popup_rect
+                    # level with it (pushed up only where the page ends)
+                    assert popup.y0 <= annot.rect.y0 + 1 < annot.rect.y1 - 1 <= popup.y1, annot.info[
+                        "content"
+                    ]
+                    assert popup.x0 >= annot.rect.x1 or popup.x1 <= annot.rect.x0
+                    assert page.rect.contains(popup)
+                    popups.append((page.number, tuple(popup)))
+    assert len(popups) == 4
+    assert len(set(popups)) == len(popups)
+
+
+def test_pypdf_reads_the_annotated_pdf_with_the_highlight_on_its_words(api, document, said):
+    body = api("chutoa").get(f"/api/documents/{document.id}/annotated.pdf").data
+    reader = pypdf.PdfReader(io.BytesIO(body), strict=True)
+    annots = [a.get_object() for page in reader.pages for a in page.get("/Annots", [])]
+    highlight = next(a for a in annots if a["/Subtype"] == "/Highlight")
+    assert highlight["/Contents"] == "Đánh dấu có lời"
+    popups = [a for a in annots if a["/Subtype"] == "/Popup"]
+    assert all("/Parent" in popup for popup in popups)
+    # a highlight's corners, as pypdf reads them, cover the quad it was made on (page 2, unrotated)
+    height = float(reader.pages[1].mediabox.height)
+    left, bottom, right, top = (float(v) for v in highlight["/Rect"])
+    assert (left, right) == (pytest.approx(80, abs=4), pytest.approx(300, abs=4))
+    assert (bottom, top) == (pytest.approx(height - 414, abs=4), pytest.approx(height - 400, abs=4))
+
+
+def test_qpdf_finds_no_damage_in_the_annotated_pdf(api, document, said, tmp_path):
+    path = tmp_path / "annotated.pdf"
+    path.write_bytes(api("chutoa").get(f"/api/documents/{document.id}/annotated.pdf").data)
+    checked = subprocess.run(["qpdf", "--check", str(path)], capture_output=True, text=True, check=False)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "No syntax or stream encoding errors found" in checked.stdout
+
+
+def test_libreoffice_opens_the_word_digest(api, meeting, said, tmp_path):
+    source = tmp_path / "digest.docx"
+    source.write_bytes(api("chutoa").get(f"/api/meetings/{meeting.id}/digest.docx").data)
+    profile = (tmp_path / "profile").as_uri()
+    converted = subprocess.run(
+        ["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf", "--outdir",
+         str(tmp_path), str(source)],
+        capture_output=True, text=True, timeout=180, check=False,
+    )  # fmt: skip
+    assert converted.returncode == 0, converted.stderr
+    with pymupdf.open(tmp_path / "digest.pdf") as pdf:
+        text = " ".join(" ".join(page.get_text().split()) for page in pdf)
+    assert "BÁO CÁO TỔNG HỢP Ý KIẾN ĐẠI BIỂU" in text
+    assert "Ý kiến thứ hai" in text
+
+
+def test_each_json_ld_target_has_one_selector_refined_inside_its_pdf_page(
+    api, meeting, people, document, said, create_annotation
+):
+    stroke = [[100.0, 120.0], [180.0, 140.0]]
+    drawn = create_annotation(
+        people["daibieu2"], document, "ink", body="Khoanh", target={"page": 2, "paths": [stroke]}
+    )
+    collection = json.loads(api("chutoa").get(f"/api/meetings/{meeting.id}/annotations.jsonld").data)
+    jsonschema.Draft202012Validator(SCHEMA).validate(collection)
+    selectors = {}
+    for item in collection["first"]["items"]:
+        assert item["target"]["source"].endswith(f"/api/documents/{document.id}/file")
+        assert isinstance(item["target"]["selector"], dict)  # one selector, not alternatives
+        selectors[int(item["id"].rsplit("-", 1)[1])] = item["target"]["selector"]
+    ink = selectors[drawn.id]
+    assert ink["value"] == "page=2"  # the strokes are in that page's points
+    assert ink["refinedBy"]["type"] == "SvgSelector"
+    assert "M100,120 L180,140" in ink["refinedBy"]["value"]
+    for selector in selectors.values():
+        assert selector["type"] == "FragmentSelector"
+        assert selector["value"].startswith("page=")
