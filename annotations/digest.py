@@ -154,6 +154,9 @@ class DigestSource:
     documents: list[Document]
     paragraphs: list[Paragraph]
     annotations: list[Annotation]
+    # Ids of annotations carried to a newer version, even where that copy was deleted since:
+    # they are reported on the newer version (or, deleted there, not at all).
+    carried: set[int] = field(default_factory=set)
 
 
 def check_scope(meeting: Meeting, filters: DigestFilters) -> None:
@@ -189,7 +192,13 @@ def gather(meeting: Meeting, filters: DigestFilters) -> DigestSource:
             .order_by(Paragraph.document_id, Paragraph.number)
         )
     )
-    return DigestSource(meeting, items, documents, paragraphs, annotations)
+    anchors = db.session.scalars(
+        select(Annotation.anchor).where(
+            Annotation.document_id.in_(document_ids), Annotation.anchor.is_not(None)
+        )
+    )
+    carried = {anchor.get("previous_id") for anchor in anchors if anchor} - {None}
+    return DigestSource(meeting, items, documents, paragraphs, annotations, carried)
 
 
 def build_digest(source: DigestSource, filters: DigestFilters, now: datetime) -> Digest:
@@ -197,7 +206,7 @@ def build_digest(source: DigestSource, filters: DigestFilters, now: datetime) ->
     meeting = source.meeting
     chairs = meeting.members_with_role(Role.CHAIR)
     # An annotation carried to a new version is reported there, once, with what became of it.
-    carried = {(a.anchor or {}).get("previous_id") for a in source.annotations} - {None}
+    carried = source.carried | ({(a.anchor or {}).get("previous_id") for a in source.annotations} - {None})
     annotations = [a for a in source.annotations if a.id not in carried]
     by_document: dict[int, list[Annotation]] = defaultdict(list)
     for annotation in annotations:

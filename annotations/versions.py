@@ -76,7 +76,7 @@ def _carry(old: Document, result: IngestResult, runtime) -> Callable[[Document],
             [(page.width, page.height) for page in result.pages],
         )
     except PdfRejected as failure:
-        raise AppError(failure.code, 503) from None
+        raise AppError(failure.code, 503, **failure.params) from None
     numbers = [p.number for p in result.paragraphs]
 
     def write(new: Document) -> None:

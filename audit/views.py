@@ -13,7 +13,7 @@ bp = Blueprint("audit", __name__)
 
 def _before() -> int | None:
     value = request.args.get("before", "")
-    return int(value) if value.isdigit() and len(value) < 19 else None
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 19 else None
 
 
 @bp.app_template_filter("audit_action")

@@ -80,7 +80,7 @@ def _int_arg(name: str) -> int | None:
     value = request.args.get(name)
     if value is None:
         return None
-    if not value.isdigit() or len(value) > 6:
+    if not (value.isascii() and value.isdigit()) or len(value) > 6:
         raise AppError("validation_error", detail=name)
     return int(value)
 
@@ -89,7 +89,7 @@ def _id_list(value: str | None) -> list[int] | None:
     if value is None:
         return None
     parts = value.split(",")
-    if len(parts) > 500 or not all(part.isdigit() and len(part) <= 12 for part in parts):
+    if len(parts) > 500 or not all(part.isascii() and part.isdigit() and len(part) <= 12 for part in parts):
         raise AppError("validation_error", detail="ids")
     return [int(part) for part in parts]
 

@@ -18,7 +18,7 @@ WIDTH_BUCKETS = (320, 480, 640, 800, 1024, 1280, 1536, 2048)
 # (whose "page" is the 1-based block number).
 WIDTHLESS = frozenset({"svg", "view", "glyphs"})
 # Bumped when what a format renders to changes, so pages cached by an older release are misses.
-RENDER_VERSION = 2
+RENDER_VERSION = 3
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 _FORMAT = re.compile(r"[a-z]{1,8}")
 

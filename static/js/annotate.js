@@ -408,10 +408,13 @@ reader.on("pagechange", ({ number }) => {
   presenceTimer = setTimeout(() => live.presence(number), 600);
 });
 reader.on("pagerendered", ({ number }) => loadParagraphs(number));
+reader.on("pagechange", ({ number }) => loadParagraphs(number));  // again, if it failed before
 reader.pages.forEach((page) => { if (reader.isRendered(page.number)) loadParagraphs(page.number); });
 window.PH.api("GET", `/api/documents/${reader.documentId}/changes`).then((found) => {
   if (!found.previous_id) return;
   changes = { paragraphs: new Map(found.paragraphs.map((p) => [p.id, p])), removed: found.removed };
+  // The changed paragraphs are listed by name even where their page has not been shown yet.
+  loadParagraphTexts(found.paragraphs.filter((p) => p.change && p.change !== "unchanged").map((p) => p.id));
   render();
 }).catch(() => { /* the changes view is an extra: comments and marks work without it */ });
 render();

@@ -179,7 +179,12 @@
       paragraphs.sort((a, b) => (b.comments + b.highlights) - (a.comments + a.highlights) || a.number - b.number);
     }
     paragraphs.forEach((paragraph) => section.append(paragraphNode(paragraph)));
-    if (!doc.general.length && !paragraphs.length) section.append(el("p", "muted", t("no_comments")));
+    const orphaned = doc.orphaned || [];  // comments whose paragraph the new version removed
+    if (orphaned.length) {
+      section.append(el("h4", "general-title", t("orphaned")));
+      section.append(entriesNode(orphaned));
+    }
+    if (!doc.general.length && !paragraphs.length && !orphaned.length) section.append(el("p", "muted", t("no_comments")));
     return section;
   }
 

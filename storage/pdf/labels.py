@@ -18,7 +18,8 @@ LEVEL_NAMES = {"chuong": "Chương", "muc": "Mục", "dieu": "Điều", "khoan":
 
 _CHAPTER = re.compile(r"(?i)(chương|mục)\s+([IVXLC]{1,6}|\d{1,3})(?=[\s.:]|$)")
 _ARTICLE = re.compile(r"(?i)điều\s+(\d{1,4}[a-zđ]?)(?=[\s.:]|$)")
-_NUMBER = re.compile(r"(\d{1,4}(?:\.\d{1,3})*)[.)](?=\s|$)")
+# At most four levels ("1.2.3.4"): a label must fit Paragraph.label (16 characters).
+_NUMBER = re.compile(r"(\d{1,4}(?:\.\d{1,3}){0,3})[.)](?=\s|$)")
 _LETTER = re.compile(r"([a-zđ])[.)](?=\s|$)")
 _ROMAN = re.compile(r"([IVXLC]{1,6})[.)](?=\s|$)")
 

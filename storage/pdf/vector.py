@@ -33,6 +33,8 @@ EM_UNITS = 1000
 _NUMBER = re.compile(r"-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
 _MATRIX = re.compile(r"matrix\(([^)]*)\)")
 _URL_REF = re.compile(r"url\(#([^)]+)\)")
+# What a glyph placed in a plain run may carry; anything else (opacity, a stroke, ...) is drawn apart.
+_PLAIN_GLYPH = frozenset({"transform", "fill", "href", "data-text"})
 # Outlines already scaled and named, by MuPDF's path data: the pages of a document share fonts.
 _GLYPH_MEMO: dict[str, tuple[str, str] | None] = {}
 _GLYPH_MEMO_MAX = 20_000
@@ -197,15 +199,15 @@ class _Rewriter:
         self._close_line()
         self.out.append(f"</{tag}>")
 
-    def _attributes(self, element: ET.Element):
+    def _attributes(self, element: ET.Element, scale_strokes: bool = False):
         for name, value in element.attrib.items():
             local = name.rsplit("}", 1)[-1]
             if local == "data-text" or name.startswith("{http://www.inkscape.org"):
                 continue
             if local == "id":
-                value = self.renamed.get(value, f"{self.prefix}x{value}")
+                value = self._name(value)
             elif local == "href" and value.startswith("#"):
-                value = "#" + self.renamed.get(value[1:], value[1:])
+                value = "#" + self._name(value[1:])
                 local = "xlink:href"
             elif local == "href":
                 local = "xlink:href"  # embedded image data
@@ -213,9 +215,16 @@ class _Rewriter:
                 value = _NUMBER.sub(lambda m: _fmt(float(m.group())), value)
             elif local == "transform":
                 value = _MATRIX.sub(lambda m: f"matrix({_numbers(m.group(1), 4)})", value)
+            elif local == "stroke-width" and scale_strokes:
+                value = _fmt(float(value) * EM_UNITS)
             elif "url(#" in value:
-                value = _URL_REF.sub(lambda m: f"url(#{self.renamed.get(m.group(1), m.group(1))})", value)
+                value = _URL_REF.sub(lambda m: f"url(#{self._name(m.group(1))})", value)
             yield local, value
+
+    def _name(self, old: str) -> str:
+        """This page's name for an id of MuPDF's: the same for the element and every reference
+        to it (an image drawn twice is defined once, then used), and apart from other pages'."""
+        return self.renamed.setdefault(old, f"{self.prefix}x{old}")
 
     def _glyph_use(self, use: ET.Element, key: str | None) -> None:
         """Glyphs of one line share a group carrying size, direction and baseline; each is placed
@@ -227,6 +236,9 @@ class _Rewriter:
         determinant = a * d - b * c
         if determinant == 0:
             return  # a glyph squashed flat: nothing to see
+        if fill.startswith("url(") or any(name.rsplit("}", 1)[-1] not in _PLAIN_GLYPH for name in use.attrib):
+            self._styled_glyph(use, key, (a, b, c, d, e, f))
+            return
         # The glyph's origin in the line's own frame (1 = an em): the frame's x runs along the
         # baseline, so every glyph of a line shares `across` and is placed by `along` alone.
         along = (d * e - c * f) / determinant
@@ -237,6 +249,19 @@ class _Rewriter:
             self.out.append(self.run)
         self.run.keys.append(key)
         self.run.xs.append(round(along * EM_UNITS))
+
+    def _styled_glyph(self, use: ET.Element, key: str, matrix: tuple[float, ...]) -> None:
+        """A glyph drawn other than by a plain fill (transparent, outlined, a pattern): on its own,
+        with every attribute it came with, so it looks as the PDF draws it."""
+        self._close_line()
+        a, b, c, d, e, f = matrix
+        transform = ",".join([*(_fmt(v / EM_UNITS, 6) for v in (a, b, c, d)), _fmt(e), _fmt(f)])
+        kept = "".join(
+            f" {name}='{_escape(value)}'"
+            for name, value in self._attributes(use, scale_strokes=True)
+            if name not in ("transform", "xlink:href")
+        )
+        self.out.append(f"<use xlink:href='#{key}' transform='matrix({transform})'{kept}/>")
 
     def _close_line(self) -> None:
         self.run = None

@@ -150,3 +150,28 @@ def test_a_carried_comment_is_reported_once_on_the_new_version(
     old_only = api("chutoa").get(f"/api/meetings/{meeting.id}/digest.json?document={document.id}").get_json()
     (old,) = [d for item in old_only["agenda"] for d in item["documents"]]
     assert old["paragraphs"][0]["entries"][0]["body"] == "Chỉ một lần thôi"
+
+
+def test_a_carried_comment_its_author_deleted_on_the_new_version_leaves_the_digest(
+    api, meeting, people, document, body, create_annotation
+):
+    import uuid
+
+    from annotations.models import Annotation
+    from annotations.schemas import AnnotationRef
+    from annotations.service import delete_annotation
+
+    create_annotation(people["daibieu1"], document, paragraph=body[0], body="Tôi rút lại ý kiến này")
+    response = api("thuky").post(
+        f"/api/documents/{document.id}/replace",
+        data={"file": (io.BytesIO((MEETING_PACK / "du-thao-nghi-quyet-v2.pdf").read_bytes()), "v2.pdf")},
+        content_type="multipart/form-data",
+    )
+    new_id = response.get_json()["id"]
+    copy = Annotation.query.filter_by(document_id=new_id).one()
+    delete_annotation(
+        people["daibieu1"], AnnotationRef(op_id=str(uuid.uuid4()), document_id=new_id, id=copy.id)
+    )
+
+    text = _pdf_text(api("chutoa").get(f"/api/meetings/{meeting.id}/digest.pdf").data)
+    assert "Tôi rút lại ý kiến này" not in text

@@ -24,14 +24,14 @@ MOST_PIXELS_OFF = 20
 ZOOM = 2.0
 
 
-def view_of(number: int) -> dict:
-    rendered = render_reader_page(str(REPORT), number, "[]")
+def view_of(number: int, path: Path = REPORT) -> dict:
+    rendered = render_reader_page(str(path), number, "[]")
     assert (rendered.mimetype, rendered.encoding) == ("application/json", "br")
     return json.loads(brotli.decompress(rendered.body))
 
 
-def sheet_of(block: int) -> dict[str, str]:
-    markup = brotli.decompress(render_glyph_sheet(str(REPORT), block).body).decode()
+def sheet_of(block: int, path: Path = REPORT) -> dict[str, str]:
+    markup = brotli.decompress(render_glyph_sheet(str(path), block).body).decode()
     return dict(re.findall(r"<path id='([^']+)' (d='[^']*')/>", markup))
 
 
@@ -55,9 +55,9 @@ def as_reader_draws_it(view: dict, sheet: dict[str, str]) -> bytes:
     return (svg[:opening] + f"<defs>{defs}</defs>" + svg[opening:]).encode()
 
 
-def pixels_off(view: dict, sheet: dict[str, str], number: int) -> int:
+def pixels_off(view: dict, sheet: dict[str, str], number: int, path: Path = REPORT) -> int:
     ours = pymupdf.open(stream=as_reader_draws_it(view, sheet), filetype="svg")[0]
-    page = pymupdf.open(REPORT)[number - 1]
+    page = pymupdf.open(path)[number - 1]
     theirs = pymupdf.open(stream=page.get_svg_image(text_as_path=True).encode(), filetype="svg")[0]
     matrix = pymupdf.Matrix(ZOOM, ZOOM)
     first = ours.get_pixmap(matrix=matrix, colorspace=pymupdf.csGRAY, alpha=False)
@@ -70,6 +70,21 @@ def pixels_off(view: dict, sheet: dict[str, str], number: int) -> int:
 def test_a_page_drawn_from_its_view_and_glyph_sheet_looks_like_the_full_page_image(number):
     view = view_of(number)
     assert pixels_off(view, sheet_of(view["glyphs"]), number) <= MOST_PIXELS_OFF
+
+
+def test_a_seal_printed_twice_and_a_faint_watermark_look_as_the_pdf_draws_them(tmp_path):
+    seal = pymupdf.Pixmap(pymupdf.csRGB, pymupdf.IRect(0, 0, 40, 40), False)
+    seal.set_rect(seal.irect, (180, 20, 20))
+    document = pymupdf.open()
+    page = document.new_page()
+    first = page.insert_image(pymupdf.Rect(60, 60, 140, 140), stream=seal.tobytes("png"))
+    page.insert_image(pymupdf.Rect(400, 700, 480, 780), xref=first)
+    page.insert_text((72, 300), "Dự thảo — bản lấy ý kiến", fontsize=40, fill_opacity=0.3, fontname="helv")
+    page.insert_text((72, 400), "Điều 1. Phạm vi điều chỉnh", fontsize=14, render_mode=1, fontname="helv")
+    path = tmp_path / "seal.pdf"
+    document.save(path)
+    view = view_of(1, path)
+    assert pixels_off(view, sheet_of(0, path), 1, path) <= MOST_PIXELS_OFF
 
 
 def test_a_page_with_one_glyph_left_out_of_the_sheet_no_longer_looks_the_same():

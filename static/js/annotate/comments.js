@@ -91,7 +91,7 @@ export function createComments(ctx) {
     });
     if (!changed.length && !removed.length) return null;
     const box = el("details", "changes-list");
-    const count = (kind) => changed.filter((p) => paragraphs.get(p.id).change === kind).length;
+    const count = (kind) => [...paragraphs.values()].filter((p) => p.change === kind).length;
     box.append(el("summary", "", `${t("changes_title")}: ${t("changes_summary", { edited: count("edited"), added: count("added"), removed: removed.length })}`));
     const items = el("ul");
     for (const paragraph of changed) {
