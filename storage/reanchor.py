@@ -498,9 +498,17 @@ def _quads(n: int, words: list[tuple[int, list]]):
     return n, page, [[round(v, 2) for v in quad] for quad in quads], quote
 
 
+# Matching words costs up to len(old) x len(new); a flattened table of thousands of words would
+# hold the server for seconds (the reader asks for diffs on the request path), so past this it
+# shows the old text struck and the new one added.
+WORD_DIFF_MAX_PAIRS = 250_000
+
+
 def word_diff(old: str, new: str) -> list[list[str]]:
     """Old and new text as runs of words: ["=", kept], ["-", removed], ["+", added]."""
     a, b = old.split(), new.split()
+    if len(a) * len(b) > WORD_DIFF_MAX_PAIRS:
+        return [run for run in (["-", " ".join(a)], ["+", " ".join(b)]) if run[1]]
     runs: list[list[str]] = []
     for op, i0, i1, j0, j1 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
         if op == "equal":

@@ -77,3 +77,9 @@ def test_the_word_diff_keeps_common_words_and_marks_the_rest():
         ["-", "80%"],
         ["+", "90% số xã"],
     ]
+
+
+def test_a_huge_edited_paragraph_is_shown_as_replaced_rather_than_matched_word_by_word():
+    old = " ".join(f"ô{i}" for i in range(1000))
+    new = " ".join(f"ô{i}" for i in range(1, 1001))
+    assert word_diff(old, new) == [["-", old], ["+", new]]
