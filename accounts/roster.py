@@ -34,9 +34,11 @@ COLUMN_ALIASES = {
 class RosterReport:
     created: list[dict] = field(default_factory=list)
     problems: list[dict] = field(default_factory=list)
+    # Rows naming an account that exists, when the caller keeps them (a council's roster).
+    existing: list[dict] = field(default_factory=list)
 
     def to_dict(self) -> dict:
-        return {"created": self.created, "problems": self.problems}
+        return {"created": self.created, "existing": self.existing, "problems": self.problems}
 
 
 def _header_key(text: str) -> str:
@@ -80,8 +82,9 @@ def read_roster_rows(data: bytes) -> list[list[str]]:
     return rows
 
 
-def import_roster(data: bytes, actor: User | None = None) -> RosterReport:
+def import_roster(data: bytes, actor: User | None = None, keep_existing: bool = False) -> RosterReport:
     """Create one account per row; a row with a problem is reported and the others are kept.
+    With `keep_existing`, a row naming an existing account is listed, not refused.
 
     Parsing and password hashing (~110 ms a row) run off the event loop; the accounts are
     created on it. Imported delegates may not convene meetings.
@@ -104,11 +107,24 @@ def import_roster(data: bytes, actor: User | None = None) -> RosterReport:
         checked = _check_row(line_number, values, report)
         if checked is not None:
             accepted.append(checked)
+    if keep_existing:
+        accepted = [row for row in accepted if not _listed_as_existing(row, report)]
     hashes = hash_passwords([new_user.password for _, new_user, _ in accepted])
     for (line_number, new_user, generated), password_hash in zip(accepted, hashes, strict=True):
         _create_row(line_number, new_user, generated, password_hash, actor, report)
     report.problems.sort(key=lambda problem: problem["line"])
     return report
+
+
+def _listed_as_existing(row: tuple[int, NewUser, bool], report: RosterReport) -> bool:
+    line_number, new_user, _ = row
+    user = find_user(new_user.username)
+    if user is None:
+        return False
+    report.existing.append(
+        {"line": line_number, "id": user.id, "username": user.username, "full_name": user.full_name}
+    )
+    return True
 
 
 def _check_row(line_number: int, values: dict, report: RosterReport) -> tuple[int, NewUser, bool] | None:

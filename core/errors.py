@@ -37,6 +37,15 @@ MESSAGES = {
     # Councils
     "council_not_found": _l("Không tìm thấy hội đồng nhân dân này."),
     "council_taken": _l("Đã có hội đồng “%(name)s”."),
+    "officer_not_found": _l("Người này không phải cán bộ văn phòng của hội đồng."),
+    "roster_member_not_found": _l("Người này không có trong danh sách đại biểu của hội đồng."),
+    "not_on_council_roster": _l(
+        "“%(username)s” chưa có trong danh sách đại biểu của %(council)s. "
+        "Hãy thêm vào danh sách của hội đồng trước khi mời dự kỳ họp."
+    ),
+    "meeting_has_no_council": _l(
+        "Kỳ họp này không thuộc hội đồng nào, nên không có danh sách đại biểu để mời."
+    ),
     # Meetings
     "meeting_not_found": _l("Không tìm thấy kỳ họp."),
     "convene_not_allowed": _l(

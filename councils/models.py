@@ -33,6 +33,9 @@ class Council(db.Model):
     officers: Mapped[list["CouncilOfficer"]] = relationship(
         back_populates="council", cascade="all, delete-orphan"
     )
+    roster: Mapped[list["CouncilMember"]] = relationship(
+        back_populates="council", cascade="all, delete-orphan"
+    )
 
     def to_dict(self) -> dict:
         return {"id": self.id, "name": self.name, "place": self.place, "level": self.level}
@@ -49,4 +52,20 @@ class CouncilOfficer(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
 
     council: Mapped[Council] = relationship(back_populates="officers")
+    user: Mapped[User] = relationship()
+
+
+class CouncilMember(db.Model):
+    """A delegate on the council's roster (danh sách đại biểu): only they (and its officers) may
+    be invited to the council's meetings, and leaving the roster takes its meetings away."""
+
+    __tablename__ = "council_members"
+    __table_args__ = (UniqueConstraint("council_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    council_id: Mapped[int] = mapped_column(ForeignKey("councils.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    added_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    council: Mapped[Council] = relationship(back_populates="roster")
     user: Mapped[User] = relationship()

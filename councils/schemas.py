@@ -19,3 +19,9 @@ class NewOfficer(BaseModel):
     model_config = ConfigDict(str_strip_whitespace=True)
 
     username: str = Field(min_length=1, max_length=64)
+
+
+class NewRosterMember(BaseModel):
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    username: str = Field(min_length=1, max_length=64)

@@ -1,13 +1,18 @@
-"""Council operations: a province admin creates councils and names their officers."""
+"""Council operations: a province admin creates councils and names their officers; officers
+keep their council's roster (the delegates its meetings are for)."""
 
 from sqlalchemy import func, select
 
+from accounts import roster as roster_import
 from accounts.models import User
-from accounts.service import require_user
+from accounts.service import get_user, require_user
+from audit import service as audit
+from core.broadcast import after_commit, disconnect_user_after_commit, user_room
 from core.errors import AppError
 from core.extensions import db
-from councils.models import Council, CouncilLevel, CouncilOfficer
-from councils.schemas import NewCouncil, NewOfficer
+from councils.models import Council, CouncilLevel, CouncilMember, CouncilOfficer
+from councils.permissions import runs_council
+from councils.schemas import NewCouncil, NewOfficer, NewRosterMember
 
 PROVINCE_WORDS = ("tỉnh", "thành phố")
 
@@ -47,6 +52,21 @@ def add_officer(actor: User, council_id: int, data: NewOfficer) -> CouncilOffice
     return officer
 
 
+def remove_officer(actor: User, council_id: int, user_id: int) -> None:
+    _require_admin(actor)
+    council = get_council(actor, council_id)
+    officer = db.session.scalar(
+        select(CouncilOfficer).where(
+            CouncilOfficer.council_id == council.id, CouncilOfficer.user_id == user_id
+        )
+    )
+    if officer is None:
+        raise AppError("officer_not_found", 404)
+    db.session.delete(officer)
+    disconnect_user_after_commit(db.session, user_id)
+    db.session.commit()
+
+
 def visible_councils(user: User) -> list[Council]:
     """Admins see every council; officers see the councils they work for."""
     query = select(Council).order_by(Council.level.desc(), Council.name)
@@ -58,18 +78,81 @@ def visible_councils(user: User) -> list[Council]:
 def get_council(user: User, council_id: int) -> Council:
     """Unknown and not yours look the same: ids tell an outsider nothing."""
     council = db.session.get(Council, council_id)
-    if council is None or not (user.is_admin or is_officer(user, council)):
+    if council is None or not runs_council(user, council.id):
         raise AppError("council_not_found", 404)
     return council
+
+
+def roster_users(council: Council) -> list[User]:
+    """The council's delegates, by name."""
+    return sorted(
+        (member.user for member in council.roster), key=lambda user: (user.full_name or user.username).lower()
+    )
+
+
+def roster(actor: User, council_id: int) -> list[User]:
+    return roster_users(get_council(actor, council_id))
+
+
+def add_to_roster(actor: User, council_id: int, data: NewRosterMember) -> tuple[User, bool]:
+    """Put an existing account on the roster; (user, whether it was added just now)."""
+    council = get_council(actor, council_id)
+    user = require_user(data.username)
+    added = _enrol(actor, council, user)
+    db.session.commit()
+    return user, added
+
+
+def _enrol(actor: User, council: Council, user: User) -> bool:
+    if any(member.user_id == user.id for member in council.roster):
+        return False
+    council.roster.append(CouncilMember(user=user))
+    audit.record(actor, "roster_added", council_id=council.id, user_id=user.id, username=user.username)
+    return True
+
+
+def remove_from_roster(actor: User, council_id: int, user_id: int) -> None:
+    """Off the roster, a delegate loses the council's meetings at once: their open pages are
+    told, and their live connections dropped so no room of the council reaches them any more.
+    Their comments stay in the meetings' records."""
+    from meetings.models import Meeting, Membership  # meetings depends on councils, not the reverse
+
+    council = get_council(actor, council_id)
+    member = next((m for m in council.roster if m.user_id == user_id), None)
+    if member is None:
+        raise AppError("roster_member_not_found", 404)
+    meeting_ids = db.session.scalars(
+        select(Meeting.id)
+        .join(Membership, Membership.meeting_id == Meeting.id)
+        .where(Meeting.council_id == council.id, Membership.user_id == user_id)
+    )
+    for meeting_id in meeting_ids:
+        after_commit(db.session, "meeting:removed", {"id": meeting_id}, user_room(user_id))
+    disconnect_user_after_commit(db.session, user_id)
+    audit.record(
+        actor, "roster_removed", council_id=council.id, user_id=user_id, username=member.user.username
+    )
+    council.roster.remove(member)
+    db.session.commit()
+
+
+def import_roster(actor: User, council_id: int, data: bytes) -> dict:
+    """The council's list of delegates from a spreadsheet: new usernames become accounts (as the
+    admin's import makes them), existing ones are put on the roster as they are."""
+    council = get_council(actor, council_id)
+    report = roster_import.import_roster(data, actor=actor, keep_existing=True)
+    added = []
+    for row in report.created + report.existing:
+        user = get_user(row["id"])
+        if user is not None and _enrol(actor, council, user):
+            added.append(row["username"])
+    db.session.commit()
+    return {**report.to_dict(), "added": added}
 
 
 def council_for_new_meeting(user: User, council_id: int | None) -> Council | None:
     """The council a new meeting belongs to: only its officers (and admins) convene for it."""
     return None if council_id is None else get_council(user, council_id)
-
-
-def is_officer(user: User, council: Council) -> bool:
-    return any(officer.user_id == user.id for officer in council.officers)
 
 
 def _require_admin(actor: User) -> None:

@@ -14,8 +14,8 @@ from accounts.service import create_user
 from core.clock import VIETNAM
 from core.errors import AppError
 from core.extensions import db
-from councils.schemas import NewCouncil, NewOfficer
-from councils.service import add_officer, create_council
+from councils.schemas import NewCouncil, NewOfficer, NewRosterMember
+from councils.service import add_officer, add_to_roster, create_council
 from documents.service import upload_document
 from meetings.models import Role
 from meetings.schemas import NewAgendaItem, NewMeeting, NewMember
@@ -93,6 +93,8 @@ def demo_command(pack: Path | None) -> None:
     secretary = people["secretary"]
     council = create_council(admin, DEMO_COUNCIL)
     add_officer(admin, council.id, NewOfficer(username=secretary.username))
+    for username, _, _, _ in DEMO_PEOPLE[1:]:
+        add_to_roster(secretary, council.id, NewRosterMember(username=username))
     meeting = create_meeting(
         secretary,
         NewMeeting(

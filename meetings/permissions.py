@@ -8,6 +8,7 @@ from sqlalchemy import select
 from accounts.models import User
 from core.errors import AppError, forbidden
 from core.extensions import db
+from councils.permissions import belongs_to, runs_council
 from meetings.models import Meeting, Membership, Role
 
 
@@ -19,15 +20,21 @@ def role_of(meeting: Meeting, user: User) -> Role | None:
 
 
 def can_see(meeting: Meeting, user: User) -> bool:
-    """Members see a meeting once published; its secretaries (and admins) see the draft too."""
-    if user.is_admin:
+    """Members see a meeting once published; its secretaries, its council's officers (and
+    admins) see the draft too. A council's meeting is only for those who belong to the council:
+    taken off its roster, a delegate no longer sees its meetings."""
+    if user.is_admin or runs_council(user, meeting.council_id):
         return True
     role = role_of(meeting, user)
-    return role is not None and (meeting.is_published or role == Role.SECRETARY)
+    if role is None or not belongs_to(user, meeting.council_id):
+        return False
+    return meeting.is_published or role == Role.SECRETARY
 
 
 def can_manage(meeting: Meeting, user: User) -> bool:
-    return user.is_admin or role_of(meeting, user) == Role.SECRETARY
+    if user.is_admin or runs_council(user, meeting.council_id):
+        return True
+    return role_of(meeting, user) == Role.SECRETARY and belongs_to(user, meeting.council_id)
 
 
 def require_visible(meeting: Meeting | None, user: User, code: str = "meeting_not_found") -> Meeting:

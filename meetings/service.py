@@ -9,7 +9,8 @@ from core.broadcast import after_commit, disconnect_user_after_commit, user_room
 from core.clock import utcnow
 from core.errors import AppError
 from core.extensions import db
-from councils.service import council_for_new_meeting
+from councils.permissions import belongs_to, officer_councils, roster_councils
+from councils.service import council_for_new_meeting, roster_users
 from meetings.models import AgendaItem, Meeting, MeetingStatus, Membership, Role
 from meetings.permissions import require_manager, require_visible, role_of
 from meetings.schemas import AgendaOrder, MeetingChanges, NewAgendaItem, NewMeeting, NewMember
@@ -50,13 +51,18 @@ def update_meeting(actor: User, meeting_id: int, changes: MeetingChanges) -> Mee
 
 
 def visible_meetings(user: User) -> list[Meeting]:
+    """What meetings.permissions.can_see allows, as one query: the user's meetings (of their
+    councils only), and every meeting of the councils they are an officer of."""
     query = select(Meeting).order_by(Meeting.starts_at.desc())
     if not user.is_admin:
-        query = (
-            query.join(Membership)
+        mine = (
+            select(Membership.meeting_id)
+            .join(Meeting, Meeting.id == Membership.meeting_id)
             .where(Membership.user_id == user.id)
             .where((Meeting.status == MeetingStatus.PUBLISHED) | (Membership.role == Role.SECRETARY))
+            .where(Meeting.council_id.is_(None) | Meeting.council_id.in_(roster_councils(user)))
         )
+        query = query.where(Meeting.id.in_(mine) | Meeting.council_id.in_(officer_councils(user)))
     return list(db.session.scalars(query))
 
 
@@ -68,6 +74,8 @@ def add_member(actor: User, meeting_id: int, data: NewMember) -> Membership:
     """Invite someone, or change their role if they are already a member."""
     meeting = require_manager(db.session.get(Meeting, meeting_id), actor)
     user = require_user(data.username)
+    if not belongs_to(user, meeting.council_id):
+        raise AppError("not_on_council_roster", 409, username=user.username, council=meeting.council.name)
     membership = db.session.scalar(
         select(Membership).where(Membership.meeting_id == meeting.id, Membership.user_id == user.id)
     )
@@ -99,6 +107,39 @@ def add_member(actor: User, meeting_id: int, data: NewMember) -> Membership:
         )
     db.session.commit()
     return membership
+
+
+def invite_council_roster(actor: User, meeting_id: int) -> list[Membership]:
+    """Invite everyone on the meeting's council roster not yet invited, as delegates: a
+    council's sessions are for all its delegates, and typing thirty usernames is how one is missed."""
+    meeting = require_manager(db.session.get(Meeting, meeting_id), actor)
+    if meeting.council is None:
+        raise AppError("meeting_has_no_council", 409)
+    invited = {membership.user_id for membership in meeting.memberships}
+    added = []
+    for user in roster_users(meeting.council):
+        if user.id in invited or not user.is_active:
+            continue
+        membership = Membership(meeting=meeting, user=user, role=Role.DELEGATE)
+        db.session.add(membership)
+        added.append(membership)
+        audit.record(
+            actor,
+            "member_added",
+            meeting_id=meeting.id,
+            user_id=user.id,
+            username=user.username,
+            role=Role.DELEGATE,
+        )
+        if meeting.is_published:
+            after_commit(
+                db.session,
+                "meeting:published",
+                meeting_summary(meeting, user, Role.DELEGATE),
+                user_room(user.id),
+            )
+    db.session.commit()
+    return added
 
 
 def remove_member(actor: User, meeting_id: int, user_id: int) -> None:

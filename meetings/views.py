@@ -89,6 +89,13 @@ def api_add_member(meeting_id: int):
     return jsonify({"user_id": membership.user_id, "role": membership.role}), 201
 
 
+@bp.post("/api/meetings/<int:meeting_id>/members/roster")
+@login_required
+def api_invite_council_roster(meeting_id: int):
+    added = service.invite_council_roster(current_user, meeting_id)
+    return jsonify({"added": [membership.user_id for membership in added]})
+
+
 @bp.delete("/api/meetings/<int:meeting_id>/members/<int:user_id>")
 @login_required
 def api_remove_member(meeting_id: int, user_id: int):

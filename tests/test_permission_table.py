@@ -64,6 +64,7 @@ SIGNED_IN_PAGE = _flat({"anonymous": 302, **dict.fromkeys(USERNAMES, 200)})
 ADMIN = _flat({"anonymous": 401, **dict.fromkeys(USERNAMES, 403), "admin": 200})
 ADMIN_PAGE = _flat({"anonymous": 302, **dict.fromkeys(USERNAMES, 403), "admin": 200})
 PUBLIC = _flat(dict.fromkeys(ROLES, 200))
+COUNCIL_OFFICE = _flat({"anonymous": 401, **dict.fromkeys(USERNAMES, 404), "admin": 200})
 
 
 @dataclass
@@ -159,6 +160,43 @@ ROUTES = {
     ("POST", "/api/councils/<int:council_id>/officers"): (
         _flat({"anonymous": 401, **dict.fromkeys(USERNAMES, 403), "admin": 201}),
         lambda w, m: Call("POST", f"/api/councils/{_council().id}/officers", json={"username": "thuky"}),
+    ),
+    ("DELETE", "/api/councils/<int:council_id>/officers/<int:user_id>"): (
+        _flat({"anonymous": 401, **dict.fromkeys(USERNAMES, 403), "admin": 200}),
+        lambda w, m: Call(
+            "DELETE",
+            f"/api/councils/{_council(officer=w.users['secretary']).id}/officers/{w.users['secretary'].id}",
+        ),
+    ),
+    # A council's roster is kept by its officers and admins; to anyone else it does not exist.
+    ("GET", "/api/councils/<int:council_id>/members"): (
+        COUNCIL_OFFICE,
+        lambda w, m: Call("GET", f"/api/councils/{_council().id}/members"),
+    ),
+    ("POST", "/api/councils/<int:council_id>/members"): (
+        _flat({"anonymous": 401, **dict.fromkeys(USERNAMES, 404), "admin": 201}),
+        lambda w, m: Call("POST", f"/api/councils/{_council().id}/members", json={"username": "daibieu1"}),
+    ),
+    ("DELETE", "/api/councils/<int:council_id>/members/<int:user_id>"): (
+        COUNCIL_OFFICE,
+        lambda w, m: Call(
+            "DELETE",
+            f"/api/councils/{_council(roster=w.users['delegate']).id}/members/{w.users['delegate'].id}",
+        ),
+    ),
+    ("POST", "/api/councils/<int:council_id>/members/import"): (
+        _flat({"anonymous": 401, **dict.fromkeys(USERNAMES, 404), "admin": 201}),
+        lambda w, m: Call("POST", f"/api/councils/{_council().id}/members/import", form={"file": _roster()}),
+    ),
+    ("GET", "/councils"): (ADMIN_PAGE, lambda w, m: Call("GET", "/councils")),
+    ("GET", "/councils/<int:council_id>"): (
+        _flat({"anonymous": 302, **dict.fromkeys(USERNAMES, 404), "admin": 200}),
+        lambda w, m: Call("GET", f"/councils/{_council().id}"),
+    ),
+    # The world's meeting belongs to no council: its managers are told there is no roster.
+    ("POST", "/api/meetings/<int:meeting_id>/members/roster"): (
+        _rule(409, allowed={"secretary", "admin"}),
+        lambda w, m: Call("POST", f"/api/meetings/{w.meeting.id}/members/roster"),
     ),
     ("POST", "/api/login"): (
         _flat(dict.fromkeys(ROLES, 401)),
@@ -315,10 +353,14 @@ def _council_name() -> str:
     return f"Hội đồng nhân dân xã {uuid.uuid4().hex[:8]}"
 
 
-def _council():
-    from councils.models import Council
+def _council(officer=None, roster=None):
+    from councils.models import Council, CouncilMember, CouncilOfficer
 
     council = Council(name=_council_name(), place="Xã")
+    if officer is not None:
+        council.officers.append(CouncilOfficer(user=officer))
+    if roster is not None:
+        council.roster.append(CouncilMember(user=roster))
     db.session.add(council)
     db.session.commit()
     return council

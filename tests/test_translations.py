@@ -5,7 +5,17 @@ from babel.messages.pofile import read_po
 
 from tests.conftest import ROOT
 
-SOURCE_DIRS = ("accounts", "annotations", "audit", "core", "documents", "meetings", "storage", "templates")
+SOURCE_DIRS = (
+    "accounts",
+    "annotations",
+    "audit",
+    "core",
+    "councils",
+    "documents",
+    "meetings",
+    "storage",
+    "templates",
+)
 
 
 def _extracted_msgids() -> set[str]:

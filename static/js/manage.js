@@ -230,6 +230,12 @@
         }
         break;
       }
+      case "invite-roster":
+        run(async () => {
+          const result = await api("POST", `${base}/members/roster`);
+          toast(t("roster_invited", { n: result.added.length }));
+        }, button);
+        break;
       case "remove-member": {
         const member = button.closest("[data-user-id]");
         const name = member.querySelector(".member-name strong").textContent.trim();
