@@ -23,6 +23,8 @@ ACTION_LABELS = {
     "comment_hidden": _l("Ẩn ý kiến"),
     "comment_shown": _l("Hiện lại ý kiến"),
     "exported": _l("Xuất tệp"),
+    "roster_added": _l("Thêm vào danh sách đại biểu hội đồng"),
+    "roster_removed": _l("Đưa ra khỏi danh sách đại biểu hội đồng"),
 }
 
 
