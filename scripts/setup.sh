@@ -5,11 +5,16 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 profile="${1:-runtime}"
 
+# Each spec is "program:package", or "/a/file:package" for what is not a program (a font).
 apt_install() {
   local missing=()
   for spec in "$@"; do
     local cmd="${spec%%:*}" pkg="${spec#*:}"
-    command -v "$cmd" >/dev/null 2>&1 || missing+=("$pkg")
+    if [[ "$cmd" == /* ]]; then
+      [ -e "$cmd" ] || missing+=("$pkg")
+    else
+      command -v "$cmd" >/dev/null 2>&1 || missing+=("$pkg")
+    fi
   done
   [ ${#missing[@]} -eq 0 ] && return 0
   local sudo=""
@@ -20,6 +25,8 @@ apt_install() {
 }
 
 apt_install node:nodejs npm:npm
+# The Times New Roman–metric serif the digest is set in (Nghị định 30/2020/NĐ-CP)
+apt_install /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf:fonts-liberation2
 if [ "$profile" = dev ]; then
   apt_install chromium:chromium pdftoppm:poppler-utils
   # Outside readers the export tests check their files with (annotated.pdf, digest.docx)

@@ -143,7 +143,7 @@ class PdfWorkerPool:
         return self._run("ingest", (data, limits), self.ingest_timeout_s, LONG)
 
     def typeset(
-        self, fragments: list[str], css: str, footer: str | None = None, metadata: dict | None = None
+        self, fragments: list[str], css: str, page_numbers: str | None = None, metadata: dict | None = None
     ) -> bytes:
         """Typeset a report (storage.pdf.typeset); a long one is laid out by the long lane's
         workers at once.
@@ -153,7 +153,7 @@ class PdfWorkerPool:
         parts = split_fragments(fragments, self.lanes[LONG].slots)
         if len(parts) == 1:
             return self._run(
-                "typeset", (fragments, css, A4_RECT, footer, metadata), self.ingest_timeout_s, LONG
+                "typeset", (fragments, css, A4_RECT, page_numbers, metadata), self.ingest_timeout_s, LONG
             )
         with ThreadPoolExecutor(max_workers=len(parts) - 1) as helpers:
             later = [
@@ -162,7 +162,7 @@ class PdfWorkerPool:
             ]
             laid_out = [self._run("layout", (parts[0], css, A4_RECT), self.ingest_timeout_s, LONG)]
             laid_out += [future.result() for future in later]
-        return self._run("finish", (laid_out, footer, metadata), self.ingest_timeout_s, LONG)
+        return self._run("finish", (laid_out, page_numbers, metadata), self.ingest_timeout_s, LONG)
 
     def annotate(self, pdf_path: str, marks: list[Mark]) -> bytes:
         """The PDF with `marks` written in as PDF annotations (see storage.pdf.annotate)."""

@@ -33,6 +33,8 @@ def pytest_sessionstart(session) -> None:
         for program, package in REQUIRED_PROGRAMS.items()
         if shutil.which(program) is None
     ]
+    if not Path("/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf").is_file():
+        missing.append("the Times-metric serif of official papers (Debian: fonts-liberation2)")
     if missing:
         pytest.exit("missing programs: " + ", ".join(missing) + " - run: bash scripts/setup.sh dev", 3)
     if not MEETING_PACK.is_dir():

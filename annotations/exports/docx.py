@@ -20,6 +20,7 @@ from annotations.digest import Digest, DocumentDigest, Entry, iter_entries
 from annotations.exports.heading import (
     MOTTO,
     ORPHANED,
+    SUBJECT,
     TITLE,
     ReportHeading,
     clock,
@@ -34,7 +35,7 @@ from annotations.exports.heading import (
 )
 
 FONT = "Times New Roman"
-GREY = RGBColor(0x55, 0x55, 0x55)
+GREY = RGBColor(0x33, 0x33, 0x33)
 HIDDEN_RED = RGBColor(0x8A, 0x1C, 0x1C)
 INDENT_CM = 0.6
 MAX_DEPTH_INDENT = 3
@@ -113,18 +114,19 @@ def _properties(document, properties: dict) -> None:
 
 
 def _page_setup(document) -> None:
-    """A4 with the decree's margins, and "Trang x/y" in the footer as live Word fields."""
+    """A4 with the decree's margins; the page number a live Word field at the top centre,
+    13 pt, not on the first page (Nghị định 30/2020/NĐ-CP)."""
     section = document.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = Cm(21), Cm(29.7)
     section.top_margin = section.bottom_margin = Cm(2)
     section.left_margin, section.right_margin = Cm(3), Cm(1.5)
-    footer = section.footer.paragraphs[0]
-    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    footer.add_run("Trang ")
-    _field(footer, "PAGE")
-    footer.add_run("/")
-    _field(footer, "NUMPAGES")
+    section.header_distance = Cm(1)
+    section.different_first_page_header_footer = True
+    header = section.header.paragraphs[0]
+    header.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _field(header, "PAGE")
+    header.runs[-1].font.size = Pt(13)
 
 
 def _field(paragraph, instruction: str) -> None:
@@ -151,7 +153,7 @@ def _styles(document) -> None:
     normal.font.size = Pt(13)
     normal.element.rPr.rFonts.set(qn("w:eastAsia"), FONT)
     normal.paragraph_format.space_after = Pt(3)
-    for name, size in (("Heading 1", 13), ("Heading 2", 13), ("Heading 3", 12)):
+    for name, size in (("Heading 1", 13), ("Heading 2", 13), ("Heading 3", 13)):
         style = styles[name]
         style.font.name = FONT
         style.font.size = Pt(size)
@@ -162,10 +164,10 @@ def _styles(document) -> None:
             style.element.rPr.rFonts.attrib.pop(qn(theme), None)  # the theme font would win over FONT
         style.paragraph_format.space_before = Pt(10 if name == "Heading 1" else 6)
         style.paragraph_format.space_after = Pt(3)
-    _paragraph_style(styles, "Digest Quote", size=12, italic=True, indent=INDENT_CM, justify=True)
+    _paragraph_style(styles, "Digest Quote", size=13, italic=True, indent=INDENT_CM, justify=True)
     _paragraph_style(styles, "Digest Meta", size=11, color=GREY, indent=INDENT_CM, space_before=3)
-    _paragraph_style(styles, "Digest Entry", size=12, indent=INDENT_CM, justify=True)
-    _paragraph_style(styles, "Digest None", size=12, italic=True, color=GREY, indent=INDENT_CM)
+    _paragraph_style(styles, "Digest Entry", size=13, indent=INDENT_CM, justify=True)
+    _paragraph_style(styles, "Digest None", size=13, italic=True, color=GREY, indent=INDENT_CM)
 
 
 def _paragraph_style(
@@ -204,7 +206,7 @@ def _heading(report: _Report, digest: Digest, heading: ReportHeading) -> None:
     left, right = table.rows[0].cells
     _centred(
         left,
-        [(line, True, False, 12) for line in heading.council_lines()]
+        [(line, True, False, 13) for line in heading.council_lines()]
         + [("―――――", False, False, 8), (heading.number_line(), False, False, 13)],
     )
     _centred(
@@ -220,9 +222,20 @@ def _heading(report: _Report, digest: Digest, heading: ReportHeading) -> None:
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
     title.paragraph_format.space_before = Pt(18)
     title.paragraph_format.space_after = Pt(12)
+    title.paragraph_format.space_after = Pt(0)
     run = title.add_run(TITLE)
     run.bold, run.font.size = True, Pt(14)
-    for label, value in meeting_lines(digest):
+    for line in (SUBJECT, digest.title):  # paragraphs, not breaks: see _entries
+        subject = report.paragraph()
+        subject.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        subject.paragraph_format.space_after = Pt(0)
+        run = subject.add_run(line)
+        run.bold, run.font.size = True, Pt(14)
+    rule = report.paragraph()
+    rule.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    rule.paragraph_format.space_after = Pt(10)
+    rule.add_run("――――――").font.size = Pt(8)
+    for label, value in meeting_lines(digest, titled=True):
         line = report.paragraph()
         line.add_run(f"{label}: ").bold = True
         line.add_run(value)
@@ -339,6 +352,7 @@ def _signature(report: _Report) -> None:
     receivers = left.paragraphs[0]
     heading = receivers.add_run("Nơi nhận:")
     heading.bold = heading.italic = True
+    heading.font.size = Pt(12)
     for line in ("- Chủ tọa kỳ họp;", "- Thường trực HĐND;", "- Lưu: VT."):
         left.add_paragraph(line).runs[0].font.size = Pt(11)
-    _centred(right, [("THƯ KÝ KỲ HỌP", True, False, 13), ("(Ký, ghi rõ họ tên)", False, True, 12)])
+    _centred(right, [("THƯ KÝ KỲ HỌP", True, False, 13), ("(Ký, ghi rõ họ tên)", False, True, 13)])

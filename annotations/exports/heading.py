@@ -11,9 +11,12 @@ from annotations.digest import Digest, Entry, ParagraphDigest
 from core.clock import in_vietnam
 
 MOTTO = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc")
-TITLE = "BÁO CÁO TỔNG HỢP Ý KIẾN ĐẠI BIỂU"
+# The kind of paper, then what it is about (trích yếu), as the decree sets them out.
+TITLE = "BÁO CÁO"
+SUBJECT = "Tổng hợp ý kiến đại biểu về tài liệu kỳ họp"
 HIDDEN_TEXT = "[Ý kiến đã được chủ tọa ẩn, không đưa nội dung vào báo cáo]"
-FOOTER = "Trang {page}/{pages}"
+# Nghị định 30: the page number alone, top centre, from page 2 on.
+PAGE_NUMBERS = "{page}"
 KIND_LABELS = {"comment": "Ý kiến", "note": "Ghi chú", "highlight": "Đánh dấu", "ink": "Nét vẽ"}
 CARRIED = {
     "unchanged": "mang sang từ bản trước",
@@ -125,10 +128,11 @@ def paragraph_counts(paragraph: ParagraphDigest) -> str:
     return " · ".join(counts + ([change] if change else []))
 
 
-def meeting_lines(digest: Digest) -> list[tuple[str, str]]:
-    """The meeting facts under the title, and the filters that narrowed the report, if any."""
-    lines = [
-        ("Kỳ họp", digest.title),
+def meeting_lines(digest: Digest, titled: bool = False) -> list[tuple[str, str]]:
+    """The meeting facts under the title, and the filters that narrowed the report, if any.
+    `titled`: the subject line already names the meeting."""
+    lines = [] if titled else [("Kỳ họp", digest.title)]
+    lines += [
         ("Thời gian", clock(digest.starts_at)),
         ("Địa điểm", digest.location or "—"),
         ("Chủ tọa", digest.chair or "—"),
@@ -147,7 +151,7 @@ APP_NAME = "Phòng họp không giấy"
 def report_properties(digest: Digest, heading: ReportHeading) -> dict:
     """Who issued the report, on what and when: the file's own metadata in PDF and DOCX."""
     return {
-        "title": f"{TITLE.capitalize()} – {digest.title}",
+        "title": f"Báo cáo tổng hợp ý kiến đại biểu – {digest.title}",
         "author": heading.council.strip() or APP_NAME,
         "subject": f"Ý kiến đại biểu về tài liệu kỳ họp {digest.title}",
         "keywords": "tổng hợp ý kiến, kỳ họp, HĐND",

@@ -7,9 +7,10 @@ from html import escape
 
 from annotations.digest import Digest, DocumentDigest, Entry, ParagraphDigest, iter_entries
 from annotations.exports.heading import (
-    FOOTER,
     MOTTO,
     ORPHANED,
+    PAGE_NUMBERS,
+    SUBJECT,
     TITLE,
     ReportHeading,
     clock,
@@ -39,38 +40,49 @@ DOCUMENT_COLUMNS = (
 )
 DELEGATE_COLUMNS = ("Ý\u00a0kiến", "Trả\u00a0lời", "Ghi\u00a0chú", "Đánh\u00a0dấu", "Số\u00a0tài\u00a0liệu")
 
+# Nghị định 30/2020/NĐ-CP, Phụ lục I: Times New Roman (here its metric twin, see typeset.py),
+# black; issuing body 13 pt bold; national name 12–13 pt bold caps; motto 13–14 pt bold; date
+# line 13–14 pt italic; kind of paper 13–14 pt bold caps, its subject 13–14 pt bold; body 13–14
+# pt, single to 1.5 line spacing, at least 6 pt between paragraphs; "Nơi nhận" 12 pt bold
+# italic, its list 11 pt. Quotes and comments stay at 13 pt: they are the report's body.
 REPORT_CSS = """
-* { font-family: noto; font-size: 12pt; line-height: 1.3; }
+* { font-family: times; font-size: 13pt; line-height: 1.25; color: #000000; }
 body { margin: 0; }
 table.heading { width: 100%; border-collapse: collapse; }
-table.heading td { border: none; padding: 0; text-align: center; vertical-align: top; font-size: 12pt; }
-.council { font-weight: bold; font-size: 11.5pt; }
-.motto { font-weight: bold; font-size: 11pt; }
-.motto2 { font-weight: bold; font-size: 12pt; }
-.rule { font-size: 8pt; line-height: 1; }
-.number { font-size: 12pt; }
-.dateline { font-style: italic; font-size: 12pt; }
-h1 { font-size: 14pt; font-weight: bold; text-align: center; margin: 16pt 0 10pt 0; }
-p { margin: 0 0 3pt 0; text-align: justify; }
-p.fact { margin: 0 0 2pt 0; }
-h2 { font-size: 13pt; font-weight: bold; margin: 12pt 0 4pt 0; }
-h3 { font-size: 12pt; font-weight: bold; margin: 8pt 0 4pt 0; }
-h4 { font-size: 11pt; font-weight: bold; margin: 7pt 0 2pt 0; color: #1b3a5c; }
-.quote { font-style: italic; font-size: 11pt; margin: 0 0 4pt 14pt; padding: 3pt 6pt;
-         background-color: #f1f1f1; text-align: justify; }
-.entry { margin: 0 0 1pt 14pt; font-size: 11pt; }
-.meta { font-size: 10pt; color: #555555; margin: 3pt 0 0 14pt; }
-.meta b { color: #1f1f1f; }
+table.heading td { border: none; padding: 0; text-align: center; vertical-align: top; }
+.council { font-weight: bold; font-size: 13pt; line-height: 1.15; }
+.motto { font-weight: bold; font-size: 12pt; line-height: 1.15; }
+.motto2 { font-weight: bold; font-size: 13pt; line-height: 1.15; }
+.rule { font-size: 7pt; line-height: 0.9; margin: 0 0 6pt 0; }
+.number { font-size: 13pt; }
+.dateline { font-style: italic; font-size: 13pt; }
+h1 { font-size: 14pt; font-weight: bold; text-align: center; margin: 18pt 0 0 0; }
+.subject { font-size: 14pt; font-weight: bold; text-align: center; margin: 0; }
+.subject-rule { font-size: 7pt; text-align: center; line-height: 0.9; margin: 0 0 10pt 0; }
+p { margin: 0 0 6pt 0; text-align: justify; }
+p.fact { margin: 0 0 2pt 0; text-indent: 1cm; }
+h2 { font-size: 13pt; font-weight: bold; margin: 12pt 0 6pt 0; }
+h3 { font-size: 13pt; font-weight: bold; margin: 10pt 0 4pt 0; }
+h4 { font-size: 13pt; font-weight: bold; font-style: italic; margin: 8pt 0 3pt 0; }
+.quote { font-style: italic; margin: 0 0 4pt 1cm; padding: 3pt 6pt; background-color: #f2f2f2;
+         text-align: justify; }
+.entry { margin: 0 0 2pt 1cm; }
+.meta { font-size: 11pt; color: #333333; margin: 4pt 0 0 1cm; }
+.meta b { color: #000000; }
+h4 .meta { font-style: normal; font-weight: normal; margin: 0; }
 .hidden { color: #8a1c1c; font-style: italic; }
-.none { font-style: italic; color: #555555; margin-left: 14pt; }
+.none { font-style: italic; color: #333333; margin-left: 1cm; }
 table.counts { width: 100%; border-collapse: collapse; margin: 4pt 0 8pt 0; }
-table.counts td, table.counts th { border: 0.6pt solid #444444; padding: 2pt 4pt; font-size: 10.5pt;
+table.counts td, table.counts th { border: 0.6pt solid #000000; padding: 2pt 4pt; font-size: 12pt;
          vertical-align: top; }
-table.counts th { font-weight: bold; text-align: center; font-size: 9.5pt; }
+table.counts th { font-weight: bold; text-align: center; font-size: 11pt; }
 td.n { text-align: right; }
 table.sign { width: 100%; margin-top: 18pt; }
-table.sign td { border: none; vertical-align: top; font-size: 11pt; }
-td.signer { text-align: center; }
+table.sign td { border: none; vertical-align: top; }
+td.recipients { font-size: 11pt; width: 50%; }
+td.recipients b { font-size: 12pt; }
+td.signer { text-align: center; font-size: 13pt; width: 50%; }
+.signer-title { font-weight: bold; font-size: 13pt; }
 """
 
 
@@ -103,7 +115,7 @@ def typeset_request(digest: Digest, heading: ReportHeading) -> dict:
     return {
         "fragments": digest_fragments(digest, heading),
         "css": REPORT_CSS,
-        "footer": FOOTER,
+        "page_numbers": PAGE_NUMBERS,
         "metadata": metadata,
     }
 
@@ -112,19 +124,23 @@ def _heading(digest: Digest, heading: ReportHeading) -> str:
     council = "<br>".join(escape(line) for line in heading.council_lines())
     facts = "".join(
         f"<p class='fact'><b>{escape(label)}:</b> {escape(value)}</p>"
-        for label, value in meeting_lines(digest)
+        for label, value in meeting_lines(digest, titled=True)
     )
+    # The rules under the issuing body (a third of its name) and under the motto (as long as
+    # it) are runs of U+2015 at 7 pt, about 7 pt each in this serif.
     return (
         "<table class='heading'><tr>"
-        f"<td style='width:38%'><div class='council'>{council}</div>"
-        "<div class='rule'>―――――――</div>"
+        f"<td width='38%'><div class='council'>{council}</div>"
+        "<div class='rule'>――――――――</div>"
         f"<div class='number'>{escape(heading.number_line())}</div></td>"
-        f"<td style='width:62%'><div class='motto'>{MOTTO[0]}</div>"
+        f"<td width='62%'><div class='motto'>{MOTTO[0]}</div>"
         f"<div class='motto2'>{MOTTO[1]}</div>"
-        "<div class='rule'>――――――――――――――</div>"
+        "<div class='rule'>―――――――――――――――――――――――</div>"
         f"<div class='dateline'>{escape(heading.date_line(digest.generated_at))}</div></td>"
         "</tr></table>"
-        f"<h1>{TITLE}</h1>{facts}"
+        f"<h1>{TITLE}</h1><p class='subject'>{SUBJECT}<br>{escape(digest.title)}</p>"
+        "<div class='subject-rule'>―――――――――――</div>"
+        f"{facts}"
     )
 
 
@@ -208,9 +224,9 @@ def _table(label: str, columns: tuple[str, ...], rows: list[tuple]) -> str:
 def _signature() -> str:
     return (
         "<table class='sign'><tr>"
-        "<td><b><i>Nơi nhận:</i></b><br>- Chủ tọa kỳ họp;<br>- Thường trực HĐND;"
+        "<td class='recipients'><b><i>Nơi nhận:</i></b><br>- Chủ tọa kỳ họp;<br>- Thường trực HĐND;"
         "<br>- Lưu: VT.</td>"
-        "<td class='signer'><b>THƯ KÝ KỲ HỌP</b><br>"
+        "<td class='signer'><span class='signer-title'>THƯ KÝ KỲ HỌP</span><br>"
         "<i>(Ký, ghi rõ họ tên)</i></td>"
         "</tr></table>"
     )

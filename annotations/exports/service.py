@@ -75,7 +75,7 @@ def digest_pdf(
 ) -> ExportFile:
     job = typeset_request(*_report(user, meeting_id, filters, heading))
     try:
-        body = runtime.pool.typeset(job["fragments"], job["css"], job["footer"], job["metadata"])
+        body = runtime.pool.typeset(job["fragments"], job["css"], job["page_numbers"], job["metadata"])
     except PdfRejected as failure:
         raise AppError("export_failed", 503) from failure
     _exported(user, meeting_id, "digest.pdf")

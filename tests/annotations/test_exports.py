@@ -136,8 +136,7 @@ def test_the_digest_pdf_is_a_vietnamese_administrative_report(api, meeting, disc
         "HỘI ĐỒNG NHÂN DÂN HUYỆN VÕ NHAI",
         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
         "Độc lập - Tự do - Hạnh phúc",
-        "BÁO CÁO TỔNG HỢP Ý KIẾN ĐẠI BIỂU",
-        f"Kỳ họp: {meeting.title}",
+        f"BÁO CÁO Tổng hợp ý kiến đại biểu về tài liệu kỳ họp {meeting.title}",
         "Thời gian: 08:00 ngày 01/12/2026",
         "Chủ tọa: Đinh Văn Hùng",
         "TỔNG HỢP SỐ LIỆU",
@@ -176,17 +175,31 @@ def test_the_digest_pdf_never_shows_private_notes_nor_the_words_of_hidden_commen
     assert _flat(HIDDEN_TEXT) in text
 
 
-def test_the_digest_pdf_embeds_a_subset_noto_font_and_numbers_its_pages(api, meeting, discussion):
+def test_the_digest_pdf_is_set_in_a_times_metric_serif_numbered_as_the_decree_asks(api, meeting, discussion):
+    """Nghị định 30/2020/NĐ-CP: Times New Roman, A4, left margin 30 mm, right 15 mm; page numbers
+    at the top centre from page 2 on, none on the first page."""
     body = api("chutoa").get(f"/api/meetings/{meeting.id}/digest.pdf").data
 
     with pymupdf.open("pdf", body) as pdf:
         fonts = {font[3] for page in pdf for font in page.get_fonts()}
         assert fonts
-        assert all("+" in name and "Noto" in name for name in fonts), fonts
+        assert all("+" in name and "Liberation Serif" in name for name in fonts), fonts  # embedded subsets
         assert all(font[1] != "n/a" for page in pdf for font in page.get_fonts())
-        pages = pdf.page_count
-        assert f"Trang 1/{pages}" in pdf[0].get_text()
-        assert f"Trang {pages}/{pages}" in pdf[-1].get_text()
+        assert pdf.page_count >= 2
+        first_lines = [_top_line(page) for page in pdf]
+        assert first_lines[0] == "HỘI ĐỒNG NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+        assert first_lines[1:] == [str(n) for n in range(2, pdf.page_count + 1)]
+        assert pdf[0].rect.width == pytest.approx(595.3, abs=0.5)
+        words = pdf[0].get_text("words")
+        mm = 72 / 25.4
+        assert min(w[0] for w in words) >= 30 * mm - 0.5
+        assert max(w[2] for w in words) <= pdf[0].rect.width - 15 * mm + 0.5
+
+
+def _top_line(page) -> str:
+    """The first line of text from the top of the page."""
+    top = min(page.get_text("words"), key=lambda word: (round(word[1]), word[0]))
+    return " ".join(w[4] for w in page.get_text("words") if abs(w[1] - top[1]) < 2)
 
 
 def test_another_pdf_reader_renders_the_digest(api, meeting, discussion, tmp_path):
@@ -217,9 +230,11 @@ def test_the_council_named_in_the_report_comes_from_the_configuration(
 
 
 def test_a_councils_meeting_is_reported_under_that_councils_name_and_place(api, meeting, discussion, people):
-    from councils.models import Council
+    from councils.models import Council, CouncilMember
 
-    meeting.council = Council(name="Hội đồng nhân dân xã Thần Sa", place="Thần Sa", level="commune")
+    council = Council(name="Hội đồng nhân dân xã Thần Sa", place="Thần Sa", level="commune")
+    council.roster = [CouncilMember(user_id=membership.user_id) for membership in meeting.memberships]
+    meeting.council = council
     db.session.commit()
     chair = api("chutoa")
 
@@ -315,7 +330,7 @@ def test_the_word_report_has_the_same_content_for_the_secretary_to_edit(api, mee
     text = _flat(" ".join([p.text for p in report.paragraphs] + cells))
     for expected in (
         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
-        "BÁO CÁO TỔNG HỢP Ý KIẾN ĐẠI BIỂU",
+        f"BÁO CÁO Tổng hợp ý kiến đại biểu về tài liệu kỳ họp {meeting.title}",
         _flat(discussion["first"].text),
         "Nguyễn Thị Hồng Nhung",
         "Đề nghị làm rõ nguồn kinh phí cho xã vùng cao.",
@@ -325,8 +340,10 @@ def test_the_word_report_has_the_same_content_for_the_secretary_to_edit(api, mee
         assert expected in text, expected
     assert PRIVATE_TEXT not in text
     assert HIDDEN_BODY not in text
-    footer = report.sections[0].footer._element.xml
-    assert "NUMPAGES" in footer
+    section = report.sections[0]  # the page number: top centre, none on the first page
+    assert " PAGE " in section.header._element.xml
+    assert section.different_first_page_header_footer
+    assert " PAGE " not in section.first_page_header._element.xml
 
 
 def test_the_csv_opens_in_excel_with_one_row_per_comment(api, meeting, document, discussion):
@@ -627,5 +644,5 @@ def test_a_long_report_is_laid_out_by_both_workers_and_numbered_straight_through
     with pymupdf.open("pdf", body) as pdf:
         text = _flat(" ".join(page.get_text() for page in pdf))
         assert [int(n) for n in re.findall(r"Mục (\d+)", text)] == list(range(120))
-        assert f"Trang {pdf.page_count}/{pdf.page_count}" in pdf[-1].get_text()
-        assert all(f"Trang {n + 1}/{pdf.page_count}" in pdf[n].get_text() for n in range(pdf.page_count))
+        assert "Trang 1/" not in pdf[0].get_text()  # the first page shows no number
+        assert all(f"Trang {n + 1}/{pdf.page_count}" in pdf[n].get_text() for n in range(1, pdf.page_count))
