@@ -83,7 +83,10 @@ def _font_archive() -> tuple[pymupdf.Archive, str]:
         return archive, css
     archive.add(str(folder))
     for (weight, style), name in SERIF_FILES.items():
-        css += f"@font-face {{font-family: times; src: url({name}); font-weight: {weight}; font-style: {style};}}\n"
+        css += (
+            f"@font-face {{font-family: times; src: url({name}); "
+            f"font-weight: {weight}; font-style: {style};}}\n"
+        )
     return archive, css
 
 
