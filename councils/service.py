@@ -84,10 +84,14 @@ def get_council(user: User, council_id: int) -> Council:
 
 
 def roster_users(council: Council) -> list[User]:
-    """The council's delegates, by name."""
-    return sorted(
-        (member.user for member in council.roster), key=lambda user: (user.full_name or user.username).lower()
-    )
+    """The council's delegates as Vietnamese lists order people: by given name (the last word),
+    then by the whole name."""
+
+    def by_given_name(user: User) -> tuple[str, str]:
+        name = (user.full_name or user.username).lower()
+        return (name.split()[-1] if name.split() else name, name)
+
+    return sorted((member.user for member in council.roster), key=by_given_name)
 
 
 def roster(actor: User, council_id: int) -> list[User]:
