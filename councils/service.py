@@ -18,7 +18,7 @@ def create_council(actor: User, data: NewCouncil) -> Council:
         raise AppError("council_taken", 409, name=data.name)
     council = Council(name=data.name, place=data.place, level=data.level or _level_of(data.name))
     db.session.add(council)
-    db.session.commit()
+    db.session.flush()
     return council
 
 
@@ -43,7 +43,7 @@ def add_officer(actor: User, council_id: int, data: NewOfficer) -> CouncilOffice
     if officer is None:
         officer = CouncilOfficer(council=council, user=user)
         db.session.add(officer)
-        db.session.commit()
+        db.session.flush()
     return officer
 
 
