@@ -6,6 +6,7 @@ from flask.cli import AppGroup
 from accounts.schemas import NewUser
 from accounts.service import create_user
 from core.errors import AppError
+from core.transactions import unit_of_work
 from core.validation import parse
 
 users_cli = AppGroup("users", help="Quản lý tài khoản / manage accounts.")
@@ -16,6 +17,7 @@ users_cli = AppGroup("users", help="Quản lý tài khoản / manage accounts.")
 @click.option("--password", required=True, help="Mật khẩu ban đầu (ít nhất 6 ký tự).")
 @click.option("--full-name", default="", help="Họ và tên.")
 @click.option("--admin", is_flag=True, help="Quản trị viên: tạo tài khoản, xem mọi kỳ họp.")
+@unit_of_work
 def create_command(username: str, password: str, full_name: str, admin: bool) -> None:
     """Create one account."""
     try:

@@ -15,6 +15,7 @@ from core.clock import utcnow
 from core.errors import AppError
 from core.extensions import db
 from core.offload import off_loop
+from core.transactions import keep_on_refusal, release_connection
 
 TOKEN_SALT = "api-token"
 # How often a login's `last_seen` is written: often enough to list devices, rarely enough that
@@ -26,8 +27,7 @@ _dummy_hash: str | None = None
 def _released(function, *args):
     """Off the loop, holding no pooled connection: a hall of logins queueing for the hashing
     threads must not empty the pool. Only a read-only transaction is ended here."""
-    if not (db.session.new or db.session.dirty or db.session.deleted):
-        db.session.commit()
+    release_connection()
     return off_loop(function, *args)
 
 
@@ -65,7 +65,7 @@ def create_user(data: NewUser, actor: User | None = None, password_hash: str | N
     db.session.add(user)
     db.session.flush()
     audit.record(actor, "user_created", user_id=user.id, username=user.username, can_convene=user.can_convene)
-    db.session.commit()
+    db.session.flush()
     return user
 
 
@@ -109,7 +109,7 @@ def authenticate(credentials: Credentials) -> User:
             if user is None
             else ("disabled" if not user.is_active else "wrong_password"),
         )
-        db.session.commit()
+        keep_on_refusal()
         raise AppError("invalid_credentials", 401)
     return user
 
@@ -121,7 +121,7 @@ def start_login(user: User, user_agent: str = "", address: str = "", via: str = 
     )
     db.session.add(login)
     audit.record(user, "login", via=via)
-    db.session.commit()
+    db.session.flush()
     user.login_key = login.key
     return login
 
@@ -138,8 +138,8 @@ def resume_login(key: str | None, max_age_s: int) -> User | None:
     if user is None or not user.is_active:
         return None
     if now - login.last_seen > LAST_SEEN_EVERY:
-        login.last_seen = now
-        db.session.commit()
+        login.last_seen = now  # the loader commits it on its own (accounts.auth)
+        db.session.flush()
     user.login_key = login.key
     return user
 
@@ -168,7 +168,7 @@ def end_logins(user: User, keys: set[str]) -> None:
     for key in keys:
         disconnect_room_after_commit(db.session, login_room(key))
     audit.record(user, "logout")
-    db.session.commit()
+    db.session.flush()
 
 
 def _revoke_all(user: User) -> None:
@@ -185,12 +185,12 @@ def change_password(user: User, change: PasswordChange) -> None:
     """The user's own change: the old password first; every login of theirs ends, everywhere."""
     if not password_matches(user.password_hash, change.old_password):
         audit.record(user, "password_change_failed")
-        db.session.commit()
+        keep_on_refusal()
         raise AppError("wrong_old_password", 403)
     user.password_hash = hash_password(change.new_password)
     _revoke_all(user)
     audit.record(user, "password_changed")
-    db.session.commit()
+    db.session.flush()
 
 
 def change_account(actor: User, user_id: int, changes: AccountChanges) -> User:
@@ -217,7 +217,7 @@ def change_account(actor: User, user_id: int, changes: AccountChanges) -> User:
         audit.record(
             actor, "convene_changed", user_id=user.id, username=user.username, can_convene=changes.can_convene
         )
-    db.session.commit()
+    db.session.flush()
     return user
 
 

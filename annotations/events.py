@@ -25,6 +25,7 @@ from annotations.throttle import Throttle
 from core.broadcast import document_room, room_closed
 from core.errors import AppError, ack_error
 from core.extensions import db, socketio
+from core.transactions import finish
 from core.validation import parse
 
 presence = Presence()
@@ -50,14 +51,17 @@ def _socket_user() -> User:
 
 
 def acked(handler):
-    """Run the handler for the connection's user; turn any refusal or failure into an error ack."""
+    """Run the handler for the connection's user as one transaction; turn any refusal or failure
+    into an error ack."""
 
     @wraps(handler)
     def guarded(payload=None, *_extra):
         try:
-            return handler(_socket_user(), payload)
+            ack = handler(_socket_user(), payload)
+            finish(refused=False)  # the event is the unit of work: it commits once
+            return ack
         except AppError as error:
-            db.session.rollback()
+            finish(refused=True)
             return ack_error(error)
         except Exception:
             db.session.rollback()

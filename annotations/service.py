@@ -98,7 +98,6 @@ def prune_processed_operations(older_than: timedelta) -> int:
     """Acks only need to outlive a client's outbox, which a connected tablet empties in seconds."""
     cutoff = utcnow() - older_than
     pruned = db.session.execute(delete(ProcessedOperation).where(ProcessedOperation.created_at < cutoff))
-    db.session.commit()
     return pruned.rowcount
 
 

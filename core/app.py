@@ -18,6 +18,7 @@ from core.extensions import babel, compress, db, limiter, login_manager, migrate
 from core.headers import add_security_headers
 from core.i18n import compile_catalogs, select_locale
 from core.security import BoundedIntConverter, refuse_cross_site_writes
+from core.transactions import commit_response
 
 ROOT = Path(__file__).resolve().parent.parent
 MIGRATIONS_DIR = ROOT / "migrations"
@@ -81,6 +82,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.before_request(read_body_first)  # before the limiter and before any user is loaded
     limiter.init_app(app)
     app.after_request(add_security_headers)
+    app.after_request(commit_response)  # the request is the unit of work (core/transactions.py)
     _register_features(app)
     _attach_document_runtime(app)
     _register_template_helpers(app)

@@ -20,6 +20,11 @@ def _queue(session: Session, effect: Callable[[], None]) -> None:
     session.info.setdefault(_PENDING_KEY, []).append(effect)
 
 
+def run_after_commit(session: Session, effect: Callable[[], None]) -> None:
+    """Anything else that must wait for the commit (a background pre-render of a new document)."""
+    _queue(session, effect)
+
+
 def after_commit(session: Session, event_name: str, payload: dict, room: str) -> None:
     _queue(session, lambda: socketio.emit(event_name, payload, to=room))
 

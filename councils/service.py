@@ -23,7 +23,7 @@ def create_council(actor: User, data: NewCouncil) -> Council:
         raise AppError("council_taken", 409, name=data.name)
     council = Council(name=data.name, place=data.place, level=data.level or _level_of(data.name))
     db.session.add(council)
-    db.session.commit()
+    db.session.flush()
     return council
 
 
@@ -48,7 +48,7 @@ def add_officer(actor: User, council_id: int, data: NewOfficer) -> CouncilOffice
     if officer is None:
         officer = CouncilOfficer(council=council, user=user)
         db.session.add(officer)
-        db.session.commit()
+        db.session.flush()
     return officer
 
 
@@ -64,7 +64,7 @@ def remove_officer(actor: User, council_id: int, user_id: int) -> None:
         raise AppError("officer_not_found", 404)
     db.session.delete(officer)
     disconnect_user_after_commit(db.session, user_id)
-    db.session.commit()
+    db.session.flush()
 
 
 def visible_councils(user: User) -> list[Council]:
@@ -103,7 +103,7 @@ def add_to_roster(actor: User, council_id: int, data: NewRosterMember) -> tuple[
     council = get_council(actor, council_id)
     user = require_user(data.username)
     added = _enrol(actor, council, user)
-    db.session.commit()
+    db.session.flush()
     return user, added
 
 
@@ -137,7 +137,7 @@ def remove_from_roster(actor: User, council_id: int, user_id: int) -> None:
         actor, "roster_removed", council_id=council.id, user_id=user_id, username=member.user.username
     )
     council.roster.remove(member)
-    db.session.commit()
+    db.session.flush()
 
 
 def import_roster(actor: User, council_id: int, data: bytes) -> dict:
@@ -150,7 +150,7 @@ def import_roster(actor: User, council_id: int, data: bytes) -> dict:
         user = get_user(row["id"])
         if user is not None and _enrol(actor, council, user):
             added.append(row["username"])
-    db.session.commit()
+    db.session.flush()
     return {**report.to_dict(), "added": added}
 
 

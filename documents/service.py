@@ -14,9 +14,10 @@ from sqlalchemy.orm.interfaces import ORMOption
 
 from accounts.models import User
 from audit import service as audit
-from core.broadcast import after_commit, close_room_after_commit, document_room
+from core.broadcast import after_commit, close_room_after_commit, document_room, run_after_commit
 from core.errors import AppError
 from core.extensions import db
+from core.transactions import release_connection
 from documents.models import Document, DocumentPage, DocumentStatus, Paragraph
 from meetings.permissions import can_manage, require_manager, require_visible
 from meetings.service import get_agenda_item_for_manager, notify_members
@@ -94,9 +95,10 @@ class DocumentRuntime:
 
 
 def _schedule_prewarm(runtime: DocumentRuntime, document: Document) -> None:
+    """Once the document is committed: a worker then finds it, and a rolled-back one is never rendered."""
     if runtime.schedule is not None:
         pages = [(page.number, page.is_scanned, page.words_json) for page in document.pages]
-        runtime.schedule(prewarm_pages, runtime, document.sha256, pages)
+        run_after_commit(db.session, lambda: runtime.schedule(prewarm_pages, runtime, document.sha256, pages))
 
 
 def _ingest(runtime: DocumentRuntime, user_id: int, data: bytes) -> IngestResult:
@@ -105,7 +107,7 @@ def _ingest(runtime: DocumentRuntime, user_id: int, data: bytes) -> IngestResult
     The caller has checked permissions; the session's connection goes back to the pool here,
     before waiting for a worker (minutes, for a large file), and the caller reloads what it needs.
     """
-    db.session.commit()
+    release_connection()
     try:
         with runtime.ingest_turn(user_id):
             return runtime.pool.ingest(data, runtime.limits)
@@ -240,7 +242,8 @@ def _add_document(
     before_commit: Callable[[Document], None] | None = None,
     **fields,
 ) -> Document:
-    """Store an ingested file with its pages and paragraphs in one commit, then tell the members."""
+    """Store an ingested file with its pages and paragraphs in the caller's transaction; members
+    are told once it commits."""
     stored = result.sanitized or data
     digest = runtime.store.put(stored)
     document = _build_document(
@@ -268,7 +271,7 @@ def _add_document(
         sha256=digest,
         **({"replaces_id": replaced} if replaced else {}),
     )
-    db.session.commit()
+    db.session.flush()
     document.removed_content = list(result.removed)
     _schedule_prewarm(runtime, document)
     return document
@@ -300,7 +303,7 @@ def withdraw_document(actor: User, document_id: int) -> Document:
     close_room_after_commit(
         db.session, document_room(document.id), "document:withdrawn", {"document_id": document.id}
     )
-    db.session.commit()
+    db.session.flush()
     return document
 
 

@@ -14,6 +14,7 @@ from accounts.service import create_user
 from core.clock import VIETNAM
 from core.errors import AppError
 from core.extensions import db
+from core.transactions import unit_of_work
 from councils.schemas import NewCouncil, NewOfficer, NewRosterMember
 from councils.service import add_officer, add_to_roster, create_council
 from documents.service import upload_document
@@ -61,6 +62,7 @@ def _check_pack(files, runtime) -> None:
     type=click.Path(exists=True, file_okay=False, path_type=Path),
     help="Thư mục PDF dùng làm tài liệu (mặc định: bộ tài liệu mẫu của dự án).",
 )
+@unit_of_work
 def demo_command(pack: Path | None) -> None:
     """Fill an empty database with a published demo meeting and print its logins."""
     if db.session.scalar(select(func.count(User.id))):

@@ -33,7 +33,7 @@ def create_meeting(actor: User, data: NewMeeting) -> Meeting:
     db.session.add(meeting)
     db.session.flush()
     audit.record(actor, "meeting_created", meeting_id=meeting.id, title=meeting.title)
-    db.session.commit()
+    db.session.flush()
     return meeting
 
 
@@ -46,7 +46,7 @@ def update_meeting(actor: User, meeting_id: int, changes: MeetingChanges) -> Mee
     if changes.location is not None:
         meeting.location = changes.location
     notify_members(meeting, "meeting:updated")
-    db.session.commit()
+    db.session.flush()
     return meeting
 
 
@@ -105,7 +105,7 @@ def add_member(actor: User, meeting_id: int, data: NewMember) -> Membership:
         after_commit(
             db.session, "meeting:published", meeting_summary(meeting, user, data.role), user_room(user.id)
         )
-    db.session.commit()
+    db.session.flush()
     return membership
 
 
@@ -138,7 +138,7 @@ def invite_council_roster(actor: User, meeting_id: int) -> list[Membership]:
                 meeting_summary(meeting, user, Role.DELEGATE),
                 user_room(user.id),
             )
-    db.session.commit()
+    db.session.flush()
     return added
 
 
@@ -153,7 +153,7 @@ def remove_member(actor: User, meeting_id: int, user_id: int) -> None:
     disconnect_user_after_commit(db.session, user_id)
     audit.record(actor, "member_removed", meeting_id=meeting.id, user_id=user_id, role=membership.role)
     db.session.delete(membership)
-    db.session.commit()
+    db.session.flush()
 
 
 def add_agenda_item(actor: User, meeting_id: int, data: NewAgendaItem) -> AgendaItem:
@@ -162,7 +162,7 @@ def add_agenda_item(actor: User, meeting_id: int, data: NewAgendaItem) -> Agenda
     item = AgendaItem(meeting=meeting, title=data.title, position=last + 1)
     db.session.add(item)
     notify_members(meeting, "meeting:updated")
-    db.session.commit()
+    db.session.flush()
     return item
 
 
@@ -178,7 +178,7 @@ def rename_agenda_item(actor: User, item_id: int, data: NewAgendaItem) -> Agenda
     item = get_agenda_item_for_manager(actor, item_id)
     item.title = data.title
     notify_members(item.meeting, "meeting:updated")
-    db.session.commit()
+    db.session.flush()
     return item
 
 
@@ -190,7 +190,7 @@ def reorder_agenda(actor: User, meeting_id: int, order: AgendaOrder) -> Meeting:
     for position, item_id in enumerate(order.item_ids, start=1):
         items[item_id].position = position
     notify_members(meeting, "meeting:updated")
-    db.session.commit()
+    db.session.flush()
     db.session.refresh(meeting)
     return meeting
 
@@ -202,7 +202,7 @@ def remove_agenda_item(actor: User, item_id: int) -> None:
         raise AppError("agenda_item_not_empty", 409)
     item.removed_at = utcnow()
     notify_members(item.meeting, "meeting:updated")
-    db.session.commit()
+    db.session.flush()
 
 
 def publish(actor: User, meeting_id: int) -> Meeting:
@@ -219,7 +219,7 @@ def publish(actor: User, meeting_id: int) -> Meeting:
                 meeting_summary(meeting, membership.user, Role(membership.role)),
                 user_room(membership.user_id),
             )
-    db.session.commit()
+    db.session.flush()
     return meeting
 
 

@@ -10,6 +10,7 @@ from flask.testing import FlaskClient
 
 from core.app import create_app
 from core.extensions import db
+from core.transactions import unit_of_work
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -111,6 +112,7 @@ def create_user(app):
     from accounts.schemas import NewUser
     from accounts.service import create_user as create
 
+    @unit_of_work
     def factory(username: str, *, admin: bool = False, full_name: str | None = None):
         return create(
             NewUser(
@@ -158,6 +160,7 @@ def create_meeting(app):
     from meetings.models import Meeting
     from meetings.schemas import NewAgendaItem, NewMeeting, NewMember
 
+    @unit_of_work
     def factory(secretary, *, chair=None, delegates=(), agenda=("Nội dung 1",), published=True) -> Meeting:
         meeting = service.create_meeting(
             secretary,
@@ -182,6 +185,7 @@ def create_meeting(app):
 def create_document(app):
     from documents.service import upload_document
 
+    @unit_of_work
     def factory(secretary, agenda_item, filename: str = "to-trinh-de-an-chuyen-doi-so.pdf", title=None):
         data = (MEETING_PACK / filename).read_bytes()
         return upload_document(secretary, agenda_item.id, filename, data, title, app.extensions["documents"])

@@ -17,6 +17,7 @@ import pytest
 from flask import current_app
 
 from core.extensions import db, socketio
+from core.transactions import unit_of_work
 from tests.conftest import MEETING_PACK, PASSWORD
 
 ROLES = ("anonymous", "outsider", "delegate", "chair", "secretary", "admin")
@@ -461,6 +462,7 @@ def makers(app, create_user, create_document):
     from meetings import service
     from meetings.schemas import NewAgendaItem, NewMember
 
+    @unit_of_work
     def item(w):
         return service.add_agenda_item(w.users["secretary"], w.meeting.id, NewAgendaItem(title="Tạm"))
 
@@ -470,6 +472,7 @@ def makers(app, create_user, create_document):
     def user(w):
         return create_user(f"u{uuid.uuid4().hex[:10]}")
 
+    @unit_of_work
     def member(w):
         fresh = user(w)
         service.add_member(

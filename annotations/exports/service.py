@@ -49,7 +49,6 @@ class ExportFile:
 def _exported(user: User, meeting_id: int, export: str, document_id: int | None = None) -> None:
     """Exports leave the platform: each one is on the audit trail."""
     audit.record(user, "exported", meeting_id=meeting_id, document_id=document_id, export=export)
-    db.session.commit()
 
 
 def exportable_meeting(user: User, meeting_id: int) -> Meeting:

@@ -245,10 +245,11 @@ def test_comment_text_is_stored_and_sent_as_text_not_markup(join, document, firs
 def test_a_delegate_removed_from_the_meeting_stops_receiving_its_annotations(
     join, connect, document, first_paragraph, people, meeting
 ):
+    from core.transactions import unit_of_work
     from meetings.service import remove_member
 
     author, removed = join("daibieu1"), join("daibieu2")
-    remove_member(people["thuky"], meeting.id, people["daibieu2"].id)
+    unit_of_work(remove_member)(people["thuky"], meeting.id, people["daibieu2"].id)
     assert not removed.is_connected()
     author.emit("annotation:create", comment(document, first_paragraph), callback=True)
 

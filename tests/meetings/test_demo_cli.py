@@ -1,6 +1,13 @@
 """`flask demo` gives a fresh install a real, published meeting to look at."""
 
+from sqlalchemy import func, select
+
+from accounts.models import User
 from accounts.service import find_user
+from core.extensions import db
+from councils.models import Council, CouncilLevel
+from meetings.cli import DEMO_COUNCIL
+from meetings.models import Meeting
 from meetings.service import visible_meetings
 from tests.conftest import MEETING_PACK
 
@@ -40,3 +47,17 @@ def test_a_pack_with_a_bad_file_is_refused_before_anything_is_created(app, tmp_p
     assert result.exit_code == 1
     assert "2-bad.pdf" in result.output
     assert find_user("secretary") is None
+
+
+def test_a_demo_that_fails_midway_leaves_the_database_as_it_was(app, tmp_path):
+    """The accounts come first, the council after them: a council of the demo's name already
+    there stops the command midway, and the accounts it had made are gone with it."""
+    db.session.add(Council(name=DEMO_COUNCIL.name, place=DEMO_COUNCIL.place, level=CouncilLevel.COMMUNE))
+    db.session.commit()
+    (tmp_path / "1-chuong-trinh.pdf").write_bytes((MEETING_PACK / "chuong-trinh-ky-hop.pdf").read_bytes())
+    result = app.test_cli_runner().invoke(args=["demo", "--pack", str(tmp_path)])
+    assert result.exit_code != 0
+    db.session.rollback()
+    assert db.session.scalar(select(func.count(User.id))) == 0
+    assert db.session.scalar(select(func.count(Meeting.id))) == 0
+    assert db.session.scalar(select(func.count(Council.id))) == 1

@@ -123,9 +123,10 @@ def test_publishing_shows_the_meeting_to_members_without_reloading(people, app, 
     assert delegate_socket.is_connected()
     delegate_socket.get_received()
 
+    from core.transactions import unit_of_work
     from meetings.service import publish
 
-    publish(people["thuky"], meeting.id)
+    unit_of_work(publish)(people["thuky"], meeting.id)
     events = [e for e in delegate_socket.get_received() if e["name"] == "meeting:published"]
     assert len(events) == 1
     assert events[0]["args"][0]["id"] == meeting.id
