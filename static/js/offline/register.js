@@ -1,0 +1,52 @@
+// On every signed-in page: the service worker that makes stored meetings readable offline
+// (registered with Workbox's window module), the logout that leaves nothing readable behind, and
+// the reader's part in keeping a stored meeting current. docs/offline.md.
+import { Workbox } from "../../vendor/workbox/workbox-window.prod.mjs";
+import { markUsed, packFor, removePack, syncPack } from "./pack.js";
+import * as store from "./store.js";
+
+// Service workers need a secure context: HTTPS, or localhost. A council LAN on plain http has none.
+export const supported = "serviceWorker" in navigator && window.isSecureContext && "caches" in window;
+
+export const registered = supported
+  ? new Workbox("/sw.js", { scope: "/" }).register().catch(() => null)
+  : Promise.resolve(null);
+
+/** Everything stored for reading offline, for the next person who signs in on this device. */
+async function clearStored() {
+  for (const name of await caches.keys()) {
+    if (name.startsWith("ph-pack-") || name === "ph-recent") await caches.delete(name);
+  }
+  await store.clear("packs");
+}
+
+document.addEventListener("submit", async (event) => {
+  const form = event.target;
+  if (!supported || !form.matches('form[action$="/logout"]') || form.dataset.cleared) return;
+  event.preventDefault();
+  try {
+    await clearStored();
+  } catch (_) {
+    /* logging out matters more */
+  }
+  form.dataset.cleared = "true";
+  form.submit();
+}, true);
+
+// The reader: opening a stored document counts as using its meeting (eviction takes the least used
+// of equally old meetings); a replaced or withdrawn document updates the stored meeting at once.
+const reader = document.getElementById("reader");
+if (supported && reader && reader.dataset.meetingId) {
+  const meetingId = Number(reader.dataset.meetingId);
+  packFor(meetingId).then(async (pack) => {
+    if (!pack) return;
+    await markUsed(meetingId);
+    const socket = window.PH && window.PH.live();
+    if (!socket) return;
+    const refresh = () => syncPack(meetingId, pack.user_id).catch(() => {});
+    socket.on("document:replaced", refresh);
+    socket.on("document:withdrawn", refresh);
+  });
+}
+
+export { removePack };
