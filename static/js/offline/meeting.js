@@ -14,8 +14,8 @@ let meetingId = 0, userId = 0, running = null;
 
 function megabytes(bytes) {
   const lang = document.documentElement.lang || "vi";
-  const value = bytes / 1_000_000;
-  return `${new Intl.NumberFormat(lang, { maximumFractionDigits: value < 10 ? 1 : 0 }).format(value)} MB`;
+  const [value, unit] = bytes >= 1e9 ? [bytes / 1e9, "GB"] : [bytes / 1e6, "MB"];
+  return `${new Intl.NumberFormat(lang, { maximumFractionDigits: value < 10 ? 1 : 0 }).format(value)} ${unit}`;
 }
 
 function panel() {
