@@ -38,6 +38,13 @@ INK_ON_PAGE = """async (n) => {
 }"""
 
 
+# How many responses about these documents the worker keeps from visits (outside any pack).
+KEPT_FROM_VISITS = """async (ids) => {
+    const cache = await caches.open('ph-recent');
+    return (await cache.keys()).filter((r) => ids.some((id) => r.url.includes(`/documents/${id}`))).length;
+}"""
+
+
 @pytest.fixture
 def device(browser, live_server):
     """`device(viewport, username)`: a signed-in page in its own browser profile (its own storage and
@@ -70,7 +77,8 @@ def device(browser, live_server):
 
 
 def _meeting(page) -> dict:
-    meeting = next(m for m in page.request.get("/api/meetings").json() if m["title"].startswith(MEETING_TITLE))
+    meetings = page.request.get("/api/meetings").json()
+    meeting = next(m for m in meetings if m["title"].startswith(MEETING_TITLE))
     return page.request.get(f"/api/meetings/{meeting['id']}").json()
 
 
@@ -113,7 +121,7 @@ def test_a_stored_meeting_opens_offline_with_the_pages_of_a_document_never_opene
     last = document["page_count"]
     page.evaluate("(n) => window.PHReader.goToPage(n)", last)
     page.wait_for_function(
-        "(n) => { const i = document.querySelector(`.page[data-page=\"${n}\"] .page-image`); "
+        '(n) => { const i = document.querySelector(`.page[data-page="${n}"] .page-image`); '
         "return i && i.complete && i.naturalWidth > 0; }",
         arg=last,
     )
@@ -121,7 +129,8 @@ def test_a_stored_meeting_opens_offline_with_the_pages_of_a_document_never_opene
     _shot(page, "reader-offline-phone")
 
     # Reading mode's data: every paragraph with its text, from the stored full list.
-    paragraphs = page.evaluate(f"() => fetch('/api/documents/{document['id']}/paragraphs').then((r) => r.json())")
+    url = f"/api/documents/{document['id']}/paragraphs"
+    paragraphs = page.evaluate("(url) => fetch(url).then((r) => r.json())", url)
     assert paragraphs
     assert all(p["text"] for p in paragraphs if p["kind"] != "figure")
 
@@ -152,7 +161,9 @@ def test_a_comment_written_offline_waits_in_the_outbox_and_reaches_another_deleg
     body = "Đề nghị bổ sung kinh phí cho thôn Nà Cọ (viết khi mất sóng)."
     author.locator("[data-composer] textarea").fill(body)
     author.locator("[data-composer] button[type=submit]").click()
+    author.locator("#annot-panel [data-close]").click()
     status = author.locator(".annot-bar [data-status]")
+    expect(status).to_be_visible()
     expect(status).to_contain_text("1 thao tác")
     _shot(author, "outbox-reader-phone")
 
@@ -208,6 +219,8 @@ def test_removing_a_stored_meeting_gives_its_space_back(device):
     _shot(page, "meeting-pack-ready-tablet")
     name = f"ph-pack-{meeting['id']}"
     assert page.evaluate("(name) => caches.has(name)", name)
+    ids = [doc["id"] for doc in _documents(meeting)]
+    assert page.evaluate(KEPT_FROM_VISITS, ids) > 0
     storage = page.locator("[data-offline-storage]")
     expect(storage).to_be_visible()
     expect(storage.locator("summary")).to_contain_text("Kỳ họp đã lưu trên máy: 1")
@@ -219,10 +232,4 @@ def test_removing_a_stored_meeting_gives_its_space_back(device):
     expect(page.locator("#toast")).to_contain_text("giải phóng")
     assert not page.evaluate("(name) => caches.has(name)", name)
     expect(storage).to_be_hidden()
-    stored_pages = page.evaluate(
-        """async () => {
-            const cache = await caches.open('ph-recent');
-            return (await cache.keys()).filter((r) => /\\/pages\\/\\d+\\//.test(r.url)).length;
-        }"""
-    )
-    assert stored_pages == 0
+    assert page.evaluate(KEPT_FROM_VISITS, ids) == 0, "copies of its documents stay on the device"

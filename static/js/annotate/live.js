@@ -31,12 +31,16 @@ export function createLive({ documentId, me, page = 1, onChange, onStatus, onPre
   let retryTimer = 0;
   let changeFrame = 0;
 
-  function changed() {
+  function redraw() {
     if (changeFrame) return;
     changeFrame = requestAnimationFrame(() => {
       changeFrame = 0;
       onChange();
     });
+  }
+
+  function changed() {
+    redraw();
     status();
   }
 
@@ -180,11 +184,13 @@ export function createLive({ documentId, me, page = 1, onChange, onStatus, onPre
     if (socket.connected) resyncing = resync().catch(() => {});
   }
   window.addEventListener("online", () => flush());
+  // What waited in the outbox from before the reload; the line says so only when something waits.
+  const outboxChanged = () => (box.count() || (socket && socket.connected) ? changed() : redraw());
   box.ready.then(() => {
-    changed();
+    outboxChanged();
     flush();
   });
-  box.watch(() => changed());  // another tab of this device queued or sent something
+  box.watch(outboxChanged);  // another tab of this device queued or sent something
 
   return { view, submit, presence, pendingCount: () => box.count() };
 }
