@@ -165,6 +165,10 @@ def test_a_comment_written_offline_waits_in_the_outbox_and_reaches_another_deleg
     status = author.locator(".annot-bar [data-status]")
     expect(status).to_be_visible()
     expect(status).to_contain_text("1 thao tác")
+    badge = author.locator("[data-outbox-badge]")
+    expect(badge).to_have_text("1 chờ gửi")
+    box = badge.bounding_box()
+    assert box["y"] >= author.locator(".topbar").bounding_box()["height"]  # under the bar, on screen
     _shot(author, "outbox-reader-phone")
 
     # Still waiting after a reload, and counted on the meeting page.

@@ -49,4 +49,32 @@ if (supported && reader && reader.dataset.meetingId) {
   });
 }
 
+// Outside the meeting page (which has its own line), a badge under the top bar counts what waits in
+// the outbox: on a phone the reader's status line may be off screen, and a delegate should know.
+const userMeta = document.querySelector('meta[name="ph-user"]');
+if (userMeta && !document.querySelector("[data-offline-panel]")) {
+  import("./outbox.js").then(({ openOutbox }) => {
+    const box = openOutbox(Number(userMeta.content));
+    const badge = document.createElement("p");
+    badge.className = "outbox-badge";
+    badge.dataset.outboxBadge = "";
+    badge.setAttribute("role", "status");
+    badge.hidden = true;
+    document.body.append(badge);
+    const place = () => {
+      const bar = document.querySelector(".topbar");
+      badge.style.top = `${Math.round(bar ? bar.getBoundingClientRect().bottom : 0) + 6}px`;
+    };
+    const show = () => {
+      badge.hidden = box.count() === 0;
+      badge.textContent = window.PH.t("outbox_badge", { n: box.count() });
+      place();
+    };
+    box.watch(show);
+    box.ready.then(show);
+    window.addEventListener("resize", place);
+    document.addEventListener("fontscale", () => requestAnimationFrame(place));
+  });
+}
+
 export { removePack };
