@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import PHONE, TABLET
+from tests.conftest import MEETING_PACK
 from tests.live_server import DEMO_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
@@ -237,3 +238,60 @@ def test_removing_a_stored_meeting_gives_its_space_back(device):
     assert not page.evaluate("(name) => caches.has(name)", name)
     expect(storage).to_be_hidden()
     assert page.evaluate(KEPT_FROM_VISITS, ids) == 0, "copies of its documents stay on the device"
+
+
+def _pdf(name: str) -> dict:
+    return {"name": name, "mimeType": "application/pdf", "buffer": (MEETING_PACK / name).read_bytes()}
+
+
+STORED = """async ([name, url]) => Boolean(await (await caches.open(name)).match(url))"""
+
+
+def test_a_stored_meeting_follows_a_replaced_and_a_withdrawn_document(device):
+    secretary = device(TABLET, "secretary")
+    meeting_id = secretary.request.post(
+        "/api/meetings",
+        data={
+            "title": "Kỳ họp chuyên đề (lưu trên máy)",
+            "starts_at": "2026-11-02T08:00:00+07:00",  # before the demo meeting, which tests take as newest
+            "location": "",
+        },
+    ).json()["id"]
+    member = {"username": "delegate1", "role": "delegate"}
+    assert secretary.request.post(f"/api/meetings/{meeting_id}/members", data=member).ok
+    item = secretary.request.post(f"/api/meetings/{meeting_id}/agenda", data={"title": "Dự thảo"}).json()
+    draft = secretary.request.post(
+        f"/api/agenda/{item['id']}/documents", multipart={"file": _pdf("du-thao-nghi-quyet-v1.pdf")}
+    ).json()
+    programme = secretary.request.post(
+        f"/api/agenda/{item['id']}/documents", multipart={"file": _pdf("chuong-trinh-ky-hop.pdf")}
+    ).json()
+    assert secretary.request.post(f"/api/meetings/{meeting_id}/publish").ok
+
+    page = device(PHONE, "delegate1")
+    _store_the_meeting(page, meeting_id)
+    detail = page.locator("[data-offline-detail]")
+    expect(detail).to_contain_text("2 tài liệu")
+    name = f"ph-pack-{meeting_id}"
+    old_view = f"/api/documents/{draft['id']}/pages/1/view"
+    assert page.evaluate(STORED, [name, old_view])
+
+    # While the delegate has the meeting page open, the secretary replaces one and withdraws the other.
+    replaced = secretary.request.post(
+        f"/api/documents/{draft['id']}/replace", multipart={"file": _pdf("du-thao-nghi-quyet-v2.pdf")}
+    ).json()
+    assert secretary.request.delete(f"/api/documents/{programme['id']}").ok
+    expect(detail).to_contain_text("1 tài liệu", timeout=60_000)
+    expect(page.locator("[data-offline-pack]")).to_have_attribute("data-offline-pack", "ready")
+    assert page.evaluate(STORED, [name, f"/api/documents/{replaced['id']}/pages/1/view"])
+    assert not page.evaluate(STORED, [name, old_view]), "the replaced version's pages stay on the device"
+    assert not page.evaluate(STORED, [name, f"/api/documents/{programme['id']}/paragraphs"])
+
+    page.context.set_offline(True)
+    page.goto(f"/documents/{replaced['id']}")
+    page.wait_for_function(
+        "() => { const i = document.querySelector('.page[data-page=\"1\"] .page-image'); "
+        "return i && i.complete && i.naturalWidth > 0; }"
+    )
+    assert page.evaluate(INK_ON_PAGE, 1) > 0.005
+    page.context.set_offline(False)

@@ -20,6 +20,16 @@ async function clearStored() {
   await store.clear("packs");
 }
 
+// Someone else signed in on this device without logging out first (a session that expired): what
+// the previous person stored must not be readable by this one, offline or not.
+const signedIn = document.querySelector('meta[name="ph-user"]');
+if (supported && signedIn) {
+  store.all("packs").then((packs) => {
+    if (packs.some((pack) => pack.user_id !== Number(signedIn.content))) return clearStored();
+    return null;
+  }).catch(() => {});
+}
+
 document.addEventListener("submit", async (event) => {
   const form = event.target;
   if (!supported || !form.matches('form[action$="/logout"]') || form.dataset.cleared) return;
@@ -51,10 +61,9 @@ if (supported && reader && reader.dataset.meetingId) {
 
 // Outside the meeting page (which has its own line), a badge under the top bar counts what waits in
 // the outbox: on a phone the reader's status line may be off screen, and a delegate should know.
-const userMeta = document.querySelector('meta[name="ph-user"]');
-if (userMeta && !document.querySelector("[data-offline-panel]")) {
+if (signedIn && !document.querySelector("[data-offline-panel]")) {
   import("./outbox.js").then(({ openOutbox }) => {
-    const box = openOutbox(Number(userMeta.content));
+    const box = openOutbox(Number(signedIn.content));
     const badge = document.createElement("p");
     badge.className = "outbox-badge";
     badge.dataset.outboxBadge = "";
