@@ -239,6 +239,11 @@ def test_removing_a_stored_meeting_gives_its_space_back(device):
     expect(storage).to_be_hidden()
     assert page.evaluate(KEPT_FROM_VISITS, ids) == 0, "copies of its documents stay on the device"
 
+    _store_the_meeting(page, meeting["id"])
+    page.goto(f"/meetings/{meeting['id']}?lang=en")
+    expect(page.locator("[data-offline-pack]")).to_have_text("Saved on this device, readable offline")
+    _shot(page, "meeting-pack-ready-tablet-en")
+
 
 def _pdf(name: str) -> dict:
     return {"name": name, "mimeType": "application/pdf", "buffer": (MEETING_PACK / name).read_bytes()}

@@ -120,7 +120,7 @@ export function attachDrafts({ userId, documentId, t, openThread }) {
     bar.className = "draft-offer";
     bar.setAttribute("role", "status");
     const text = document.createElement("span");
-    text.textContent = t("drafts_waiting", { n: keys.length });
+    text.textContent = t(keys.length === 1 ? "drafts_waiting_one" : "drafts_waiting", { n: keys.length });
     const open = document.createElement("button");
     open.type = "button";
     open.className = "button small primary";

@@ -18,6 +18,12 @@ function megabytes(bytes) {
   return `${new Intl.NumberFormat(lang, { maximumFractionDigits: value < 10 ? 1 : 0 }).format(value)} ${unit}`;
 }
 
+/** English counts its nouns: "1 document", "2 documents" (a `_one` string where one is needed). */
+function counted(key, n, params = {}) {
+  const one = `${key}_one`;
+  return t(n === 1 && t(one) !== one ? one : key, { n, ...params });
+}
+
 function panel() {
   return document.querySelector(SELECTOR);
 }
@@ -82,7 +88,7 @@ function render() {
     detail.textContent = t("offline_saving_size", { size: megabytes(progress ? progress.bytes : 0) });
   } else if (phase === "ready") {
     label.textContent = t("offline_ready");
-    detail.textContent = t("offline_ready_detail", { n: documents, size: megabytes(pack.bytes), time: formatDateTime(pack.saved_at) });
+    detail.textContent = counted("offline_ready_detail", documents, { size: megabytes(pack.bytes), time: formatDateTime(pack.saved_at) });
   } else if (phase === "stale" || phase === "error") {
     label.textContent = t("offline_update");
     detail.textContent = state.error || t("offline_stale_detail", { size: megabytes(pack ? pack.bytes : 0) });
@@ -92,7 +98,7 @@ function render() {
   }
   const outbox = node.querySelector("[data-outbox]");
   outbox.hidden = state.outbox === 0;
-  outbox.querySelector("[data-outbox-count]").textContent = t("outbox_count", { n: state.outbox });
+  outbox.querySelector("[data-outbox-count]").textContent = counted("outbox_count", state.outbox);
   renderStorage(node).catch(() => {});
 }
 
