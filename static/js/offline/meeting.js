@@ -8,9 +8,10 @@ import * as store from "./store.js";
 
 const { t, api, toast, confirm, live, formatDateTime } = window.PH;
 const SELECTOR = "[data-offline-panel]";
+const QUIET_REFRESH_AFTER_MS = 10 * 60 * 1000;
 
 const state = { phase: "none", progress: null, pack: null, error: null, outbox: 0 };
-let meetingId = 0, userId = 0, running = null;
+let meetingId = 0, userId = 0, running = null, again = false;
 
 function megabytes(bytes) {
   const lang = document.documentElement.lang || "vi";
@@ -136,14 +137,22 @@ async function download({ quiet = false } = {}) {
   }).finally(() => {
     running = null;
     render();
+    if (again) {  // the meeting changed again while this ran
+      again = false;
+      recheck();
+    }
   });
   return running;
 }
 
 /** On load and whenever the meeting changed: a stored meeting that no longer matches is brought up to date. */
 async function recheck() {
+  if (running) {
+    again = true;
+    return null;
+  }
   state.pack = await packFor(meetingId);
-  if (!state.pack || running) return render();
+  if (!state.pack) return render();
   state.phase = state.pack.state === "ready" ? "ready" : "stale";
   render();
   if (!navigator.onLine) return null;
@@ -154,7 +163,10 @@ async function recheck() {
     return render();
   }
   if (!current) state.phase = "stale";
-  // Annotations and pages' HTML change even when the documents stay the same.
+  // Annotations and pages' HTML change even when the documents stay the same; on a weak link,
+  // not on every visit.
+  const age = Date.now() - Date.parse(state.pack.saved_at || 0);
+  if (current && age < QUIET_REFRESH_AFTER_MS) return render();
   return download({ quiet: current });
 }
 

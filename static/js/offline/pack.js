@@ -203,7 +203,13 @@ export async function syncPack(meetingId, userId, onProgress = () => {}) {
     used_at: previous.used_at || new Date().toISOString(),
   };
   for (const doc of documents) {
-    const readerResponse = await fetchOk(`/documents/${doc.id}`);
+    let readerResponse;
+    try {
+      readerResponse = await fetchOk(`/documents/${doc.id}`);
+    } catch (error) {
+      if (error.code === "gone") continue;  // withdrawn or replaced since the meeting was read: not stored
+      throw error;
+    }
     const data = readerData(await readerResponse.clone().text());
     const plan = documentPlan(data);
     total += plan.changing.length + plan.fixed.length;
@@ -240,7 +246,6 @@ export async function syncPack(meetingId, userId, onProgress = () => {}) {
   record.bytes += sharedBytes;
   record.state = "ready";
   record.saved_at = new Date().toISOString();
-  record.document_ids = documents.map((doc) => doc.id);
   await store.put("packs", meetingId, record);
   store.announce({ type: "packs" });
   return record;
