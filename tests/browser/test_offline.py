@@ -90,6 +90,7 @@ def _documents(meeting: dict) -> list[dict]:
 def _store_the_meeting(page, meeting_id: int) -> None:
     page.goto(f"/meetings/{meeting_id}")
     page.wait_for_function(CONTROLLED)  # the service worker serves this page: it will serve it offline
+    assert [worker.url.rsplit("/", 1)[-1] for worker in page.context.service_workers] == ["sw.js"]
     control = page.locator("[data-offline-pack]")
     expect(control).to_be_enabled()
     control.click()
@@ -299,3 +300,53 @@ def test_a_stored_meeting_follows_a_replaced_and_a_withdrawn_document(device):
     )
     assert page.evaluate(INK_ON_PAGE, 1) > 0.005
     page.context.set_offline(False)
+
+
+def _small_meeting(secretary, title: str, starts_at: str, delegate: str) -> int:
+    meeting_id = secretary.request.post(
+        "/api/meetings", data={"title": title, "starts_at": starts_at}
+    ).json()["id"]
+    member = {"username": delegate, "role": "delegate"}
+    assert secretary.request.post(f"/api/meetings/{meeting_id}/members", data=member).ok
+    item = secretary.request.post(f"/api/meetings/{meeting_id}/agenda", data={"title": "Chương trình"}).json()
+    upload = {"file": _pdf("chuong-trinh-ky-hop.pdf")}
+    assert secretary.request.post(f"/api/agenda/{item['id']}/documents", multipart=upload).ok
+    assert secretary.request.post(f"/api/meetings/{meeting_id}/publish").ok
+    return meeting_id
+
+
+# The device's quota, made small enough that storing `needed` more bytes takes one meeting's room.
+SMALL_QUOTA = """async (needed) => {
+    const real = await navigator.storage.estimate();
+    const quota = (real.usage + needed - 20000) / 0.9;
+    navigator.storage.estimate = async () => ({ usage: real.usage, quota });
+    return quota;
+}"""
+
+
+def test_when_the_device_is_full_the_oldest_stored_meeting_makes_room(device):
+    secretary = device(TABLET, "secretary")
+    oldest = _small_meeting(
+        secretary, "Kỳ họp thứ Mười (lưu trên máy)", "2026-10-01T08:00:00+07:00", "delegate2"
+    )
+    older = _small_meeting(
+        secretary, "Kỳ họp thứ Mười một (lưu trên máy)", "2026-11-01T08:00:00+07:00", "delegate2"
+    )
+    page = device(PHONE, "delegate2")
+    _store_the_meeting(page, older)  # stored first, but its meeting is the later of the two
+    _store_the_meeting(page, oldest)
+    meeting = _meeting(page)
+    needed = 60_000 * sum(doc["page_count"] for doc in _documents(meeting))  # pack.js's estimate
+    page.goto(f"/meetings/{meeting['id']}")
+    page.wait_for_function(CONTROLLED)
+    page.evaluate(SMALL_QUOTA, needed)
+    page.locator("[data-offline-pack]").click()
+    expect(page.locator("[data-offline-pack]")).to_have_attribute(
+        "data-offline-pack", "ready", timeout=180_000
+    )
+
+    stored = page.evaluate("async () => (await caches.keys()).filter((name) => name.startsWith('ph-pack-'))")
+    assert f"ph-pack-{oldest}" not in stored, "the oldest meeting should have made room"
+    assert f"ph-pack-{older}" in stored
+    assert f"ph-pack-{meeting['id']}" in stored
+    expect(page.locator("[data-offline-storage] summary")).to_contain_text("Kỳ họp đã lưu trên máy: 2")
