@@ -119,6 +119,7 @@ def _register_features(app: Flask) -> None:
     from documents.views import bp as documents_bp
     from meetings.cli import demo_command
     from meetings.views import bp as meetings_bp
+    from offline.views import bp as offline_bp
 
     app.register_blueprint(accounts_bp)
     app.register_blueprint(councils_bp)
@@ -127,6 +128,7 @@ def _register_features(app: Flask) -> None:
     app.register_blueprint(annotations_bp)
     app.register_blueprint(exports_bp)
     app.register_blueprint(audit_bp)
+    app.register_blueprint(offline_bp)
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_command)
     app.cli.add_command(annotations_cli)

@@ -6,3 +6,10 @@ npm ci --no-audit --no-fund --loglevel=error
 mkdir -p static/vendor
 cp node_modules/socket.io-client/dist/socket.io.min.js static/vendor/socket.io.min.js
 cp node_modules/perfect-freehand/dist/esm/index.mjs static/vendor/perfect-freehand.mjs
+# Workbox: the service worker imports the classic-script builds (workbox.core, .routing, ...) from
+# our own origin; the pages register it through workbox-window's ES module.
+mkdir -p static/vendor/workbox
+for module in core routing strategies precaching; do
+  cp "node_modules/workbox-$module/build/workbox-$module.prod.js" static/vendor/workbox/
+done
+cp node_modules/workbox-window/build/workbox-window.prod.mjs static/vendor/workbox/workbox-window.prod.mjs

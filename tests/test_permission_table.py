@@ -124,6 +124,8 @@ ROUTES = {
         PUBLIC,
         lambda w, m: Call("GET", "/static/0123456789ab/css/app.css"),
     ),
+    # The service worker: it names only static files (offline/views.py), so anyone may fetch it.
+    ("GET", "/sw.js"): (PUBLIC, lambda w, m: Call("GET", "/sw.js")),
     ("GET", "/account/password"): (SIGNED_IN_PAGE, lambda w, m: Call("GET", "/account/password")),
     ("POST", "/account/password"): (  # a wrong old password: the form again, with 400
         _flat({"anonymous": 302, **dict.fromkeys(USERNAMES, 400)}),

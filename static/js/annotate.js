@@ -4,6 +4,7 @@ import { createComments } from "./annotate/comments.js";
 import { createLive } from "./annotate/live.js";
 import { createPages } from "./annotate/pages.js";
 import { createSelection } from "./annotate/select.js";
+import { attachDrafts } from "./offline/drafts.js";
 
 const reader = window.PHReader;
 const config = JSON.parse(document.getElementById("annotate-data").textContent);
@@ -127,6 +128,10 @@ function fillNoteEditor(editing) {
   noteEditor.querySelector("[data-note-edit]").hidden = editing || !mine || Boolean(annotation && annotation.pending);
   noteEditor.querySelector("[data-note-delete]").hidden = !annotation || !mine || Boolean(annotation.pending);
   if (editing) requestAnimationFrame(() => input.focus());
+  // The draft of this note, kept until saved (static/js/offline/drafts.js).
+  noteEditor.dataset.draftKind = "note";
+  if (editing) noteEditor.dataset.draftKey = annotation ? `note:${annotation.id}` : `note:new:${noteState.page}:${noteState.point.map(Math.round).join(",")}`;
+  else delete noteEditor.dataset.draftKey;
 }
 
 function openNote(annotation, pin) {
@@ -387,6 +392,7 @@ const live = createLive({
   },
 });
 loadPrefs();
+attachDrafts({ userId: me.id, documentId: reader.documentId, t, openThread: (paragraphId) => ctx.openThread(paragraphId) });
 
 reader.on("zoom", () => render());
 

@@ -283,6 +283,9 @@ export function createComments(ctx) {
     cancelReply.hidden = !reply;
     form.classList.toggle("replying", Boolean(reply));
     form.elements.private.disabled = Boolean(reply && reply.visibility === "private");
+    // Its draft, kept per paragraph (or reply) until sent or discarded: static/js/offline/drafts.js.
+    form.dataset.draftParagraph = String((reply ? reply.paragraph_id : state.paragraphId) ?? "");
+    form.dataset.draftKey = reply ? `comment:reply:${reply.id}` : `comment:${state.paragraphId ?? "document"}`;
   }
 
   function startReply(comment) {

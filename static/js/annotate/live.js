@@ -1,10 +1,13 @@
 // The client half of "no edit is lost". Every change is an operation with a random op_id, kept in a
-// durable outbox (localStorage) until the server acks it, which it does only after commit. On every
+// durable outbox (IndexedDB, static/js/offline/outbox.js) until the server acks it, which it does only
+// after commit. On every
 // (re)connect the client joins the document, asks `?since=<seq>` for what it missed and resends the
 // outbox in order; the server answers a resent op_id with the first ack, so nothing doubles.
 //
 // What the UI shows is `view()`: the server's annotations with the outbox laid over them, so a change
 // appears at once, stays through a reload while offline, and disappears by itself if refused.
+
+import { openOutbox } from "../offline/outbox.js";
 
 const ACK_TIMEOUT_MS = 15000;
 const RETRY_MS = 5000;
@@ -21,42 +24,28 @@ export function uuid() {
 export function createLive({ documentId, me, page = 1, onChange, onStatus, onPresence, onRefused, onReplaced = () => {} }) {
   const socket = window.PH.live();
   const confirmed = new Map();  // id -> the server's latest version, or {id, seq, deleted: true}
-  const outboxKey = `ph.outbox.${me.id}`;
-  let outbox = load();
+  const box = openOutbox(me.id);
   let synced = 0;
   let flushing = null;
   let resyncing = Promise.resolve();
   let retryTimer = 0;
   let changeFrame = 0;
 
-  function load() {
-    try {
-      const saved = JSON.parse(localStorage.getItem(outboxKey) || "[]");
-      return Array.isArray(saved) ? saved : [];
-    } catch (_) {
-      return [];
-    }
-  }
-
-  function save() {
-    try {
-      localStorage.setItem(outboxKey, JSON.stringify(outbox));
-    } catch (_) {
-      /* storage full or blocked: the outbox still lives for this page */
-    }
-  }
-
-  function changed() {
+  function redraw() {
     if (changeFrame) return;
     changeFrame = requestAnimationFrame(() => {
       changeFrame = 0;
       onChange();
     });
+  }
+
+  function changed() {
+    redraw();
     status();
   }
 
   function status() {
-    onStatus({ connected: Boolean(socket && socket.connected), pending: outbox.length });
+    onStatus({ connected: Boolean(socket && socket.connected), pending: box.count() });
   }
 
   /** Newer seq wins; at the same seq a version with the text beats its redacted twin. */
@@ -96,7 +85,7 @@ export function createLive({ documentId, me, page = 1, onChange, onStatus, onPre
   function view() {
     const result = new Map();
     for (const [id, annotation] of confirmed) if (!annotation.deleted) result.set(id, annotation);
-    for (const { event, payload } of outbox) {
+    for (const { event, payload } of box.items()) {
       if (payload.document_id !== documentId) continue;
       const current = result.get(payload.id);
       if (event === "annotation:create") result.set(`op:${payload.op_id}`, local(payload));
@@ -121,8 +110,7 @@ export function createLive({ documentId, me, page = 1, onChange, onStatus, onPre
   /** Queue one operation; it is shown at once and sent as soon as the line allows. */
   function submit(event, payload) {
     const operation = { event, payload: { ...payload, document_id: documentId, op_id: uuid() } };
-    outbox.push(operation);
-    save();
+    box.push(operation);
     changed();
     flush();
     return operation.payload.op_id;
@@ -132,21 +120,19 @@ export function createLive({ documentId, me, page = 1, onChange, onStatus, onPre
     if (flushing || !socket || !socket.connected) return flushing;
     flushing = (async () => {
       let missing = false;
-      while (outbox.length && socket.connected) {
-        const operation = outbox[0];
-        let ack;
-        try {
-          ack = await emitAck(operation.event, operation.payload);
-        } catch (_) {
-          clearTimeout(retryTimer);
-          retryTimer = setTimeout(flush, RETRY_MS);  // no answer in time: same op_id again later
-          break;
-        }
-        outbox = outbox.filter((item) => item !== operation);
-        save();
-        if (!ack || !ack.ok) onRefused(operation, ack || {});
-        else if (!confirmed.has(ack.id) || confirmed.get(ack.id).seq < ack.seq) missing = true;
-        changed();
+      const done = await box.drain(socket, {
+        onRefused: (operation, ack) => {
+          onRefused(operation, ack);
+          changed();
+        },
+        onAcked: (_operation, ack) => {
+          if (!confirmed.has(ack.id) || confirmed.get(ack.id).seq < ack.seq) missing = true;
+          changed();
+        },
+      });
+      if (!done) {
+        clearTimeout(retryTimer);
+        retryTimer = setTimeout(flush, RETRY_MS);  // no answer in time: same op_id again later
       }
       if (missing) await catchUp().catch(() => {});
     })().finally(() => {
@@ -198,6 +184,13 @@ export function createLive({ documentId, me, page = 1, onChange, onStatus, onPre
     if (socket.connected) resyncing = resync().catch(() => {});
   }
   window.addEventListener("online", () => flush());
+  // What waited in the outbox from before the reload; the line says so only when something waits.
+  const outboxChanged = () => (box.count() || (socket && socket.connected) ? changed() : redraw());
+  box.ready.then(() => {
+    outboxChanged();
+    flush();
+  });
+  box.watch(outboxChanged);  // another tab of this device queued or sent something
 
-  return { view, submit, presence, pendingCount: () => outbox.length };
+  return { view, submit, presence, pendingCount: () => box.count() };
 }

@@ -1,0 +1,89 @@
+// On every signed-in page: the service worker that makes stored meetings readable offline
+// (registered with Workbox's window module), the logout that leaves nothing readable behind, and
+// the reader's part in keeping a stored meeting current. docs/offline.md.
+import { Workbox } from "../../vendor/workbox/workbox-window.prod.mjs";
+import { markUsed, packFor, removePack, syncPack } from "./pack.js";
+import * as store from "./store.js";
+
+// Service workers need a secure context: HTTPS, or localhost. A council LAN on plain http has none.
+export const supported = "serviceWorker" in navigator && window.isSecureContext && "caches" in window;
+
+export const registered = supported
+  ? new Workbox("/sw.js", { scope: "/" }).register().catch(() => null)
+  : Promise.resolve(null);
+
+/** Everything stored for reading offline, for the next person who signs in on this device. */
+async function clearStored() {
+  for (const name of await caches.keys()) {
+    if (name.startsWith("ph-pack-") || name === "ph-recent") await caches.delete(name);
+  }
+  await store.clear("packs");
+}
+
+// Someone else signed in on this device without logging out first (a session that expired): what
+// the previous person stored must not be readable by this one, offline or not.
+const signedIn = document.querySelector('meta[name="ph-user"]');
+if (supported && signedIn) {
+  store.all("packs").then((packs) => {
+    if (packs.some((pack) => pack.user_id !== Number(signedIn.content))) return clearStored();
+    return null;
+  }).catch(() => {});
+}
+
+document.addEventListener("submit", async (event) => {
+  const form = event.target;
+  if (!supported || !form.matches('form[action$="/logout"]') || form.dataset.cleared) return;
+  event.preventDefault();
+  try {
+    await clearStored();
+  } catch (_) {
+    /* logging out matters more */
+  }
+  form.dataset.cleared = "true";
+  form.submit();
+}, true);
+
+// The reader: opening a stored document counts as using its meeting (eviction takes the least used
+// of equally old meetings); a replaced or withdrawn document updates the stored meeting at once.
+const reader = document.getElementById("reader");
+if (supported && reader && reader.dataset.meetingId) {
+  const meetingId = Number(reader.dataset.meetingId);
+  packFor(meetingId).then(async (pack) => {
+    if (!pack) return;
+    await markUsed(meetingId);
+    const socket = window.PH && window.PH.live();
+    if (!socket) return;
+    const refresh = () => syncPack(meetingId, pack.user_id).catch(() => {});
+    socket.on("document:replaced", refresh);
+    socket.on("document:withdrawn", refresh);
+  });
+}
+
+// Outside the meeting page (which has its own line), a badge under the top bar counts what waits in
+// the outbox: on a phone the reader's status line may be off screen, and a delegate should know.
+if (signedIn && !document.querySelector("[data-offline-panel]")) {
+  import("./outbox.js").then(({ openOutbox }) => {
+    const box = openOutbox(Number(signedIn.content));
+    const badge = document.createElement("p");
+    badge.className = "outbox-badge";
+    badge.dataset.outboxBadge = "";
+    badge.setAttribute("role", "status");
+    badge.hidden = true;
+    document.body.append(badge);
+    const place = () => {
+      const bar = document.querySelector(".topbar");
+      badge.style.top = `${Math.round(bar ? bar.getBoundingClientRect().bottom : 0) + 6}px`;
+    };
+    const show = () => {
+      badge.hidden = box.count() === 0;
+      badge.textContent = window.PH.t("outbox_badge", { n: box.count() });
+      place();
+    };
+    box.watch(show);
+    box.ready.then(show);
+    window.addEventListener("resize", place);
+    document.addEventListener("fontscale", () => requestAnimationFrame(place));
+  });
+}
+
+export { removePack };
