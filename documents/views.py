@@ -76,6 +76,19 @@ def api_paragraphs(document_id: int):
     return response
 
 
+@bp.get("/api/documents/<int:document_id>/text")
+@login_required
+def api_reading_text(document_id: int):
+    """Reading mode's paragraphs with their words, a few pages at a time (`?from=1&to=4`)."""
+    first = _int_arg("from")
+    first = 1 if first is None else first
+    last = _int_arg("to")
+    last = first if last is None else last
+    response = jsonify(service.reading_text(current_user, document_id, first, last))
+    response.headers["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
 def _int_arg(name: str) -> int | None:
     value = request.args.get(name)
     if value is None:

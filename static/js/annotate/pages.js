@@ -108,6 +108,7 @@ export function createPages(ctx) {
     mark.type = "button";
     mark.className = "pmark";
     mark.classList.toggle("inside", place.inside);
+    mark.classList.toggle("count-corner", Boolean(place.corner));
     mark.classList.toggle("has-comments", count > 0);
     mark.classList.toggle("unlabelled", paragraph.label == null);  // its rank, not a printed number
     if (paragraph.change === "edited" || paragraph.change === "added") mark.classList.add(`changed-${paragraph.change}`);

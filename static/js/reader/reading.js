@@ -1,0 +1,363 @@
+// Reading mode (Chế độ đọc): the document as its paragraphs, in reading order, at the reader's own type
+// size. Headings stay headings, printed numbers stay in the text, table rows read as blocks (with the
+// printed table one tap away), and what has no text (a scan, a figure) shows as the page's image.
+// Pages of text come a few at a time as they near the screen (GET /api/documents/<id>/text).
+//
+// A paragraph's number in the margin shows its comment count and opens its thread; a text selection
+// becomes quads on its page (from the page's word boxes), so a highlight made here is an ordinary one.
+
+const CHUNK_PAGES = 4;
+const FIGURE_GAP_PT = 90;  // this much empty height between two paragraphs of a page is a figure
+
+function el(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+export function createReading(ctx) {
+  const { state, base, t } = ctx;
+  const { pages, data } = state;
+  const box = document.getElementById("reading");
+  const sections = new Map([...box.querySelectorAll(".reading-page")].map((node) => [Number(node.dataset.page), node]));
+  const loaded = new Map();   // page number -> promise of its data
+  const paragraphs = new Map();  // id -> paragraph with text
+  let counts = new Map();
+
+  /* ---------- loading and drawing ---------- */
+
+  function imageWidth(pageWidthPt, fraction = 1) {
+    const pixels = box.clientWidth * fraction * (window.devicePixelRatio || 1);
+    const buckets = data.width_buckets;
+    return buckets.find((bucket) => bucket >= pixels) || buckets[buckets.length - 1];
+  }
+
+  function pageImage(number, label) {
+    const img = el("img", "reading-image");
+    img.loading = "lazy";
+    img.decoding = "async";
+    img.alt = label;
+    const meta = state.byNumber(number).meta;
+    img.width = meta.width;
+    img.height = meta.height;
+    img.src = `${base}/pages/${number}/image?width=${imageWidth(meta.width)}`;
+    return img;
+  }
+
+  /** The band [y0, y1] of page `number` (points), cut out of its image: a figure, a printed table. */
+  function pageBand(number, y0, y1, label) {
+    const meta = state.byNumber(number).meta;
+    const frame = el("figure", "reading-band");
+    frame.style.aspectRatio = `${meta.width} / ${Math.max(1, y1 - y0)}`;
+    const img = pageImage(number, label);
+    img.style.transform = `translateY(${(-100 * y0) / meta.height}%)`;
+    frame.append(img);
+    return frame;
+  }
+
+  function markButton(paragraph) {
+    const button = el("button", "rp-mark");
+    button.type = "button";
+    button.dataset.paragraphComments = paragraph.id;
+    button.append(el("span", "rp-number", paragraph.label ?? String(paragraph.number)));
+    return button;
+  }
+
+  function paragraphNode(paragraph) {
+    const heading = paragraph.kind === "heading";
+    const node = el("div", `rp rp-${paragraph.kind}`);
+    node.dataset.paragraph = paragraph.id;
+    node.dataset.page = paragraph.page;
+    const text = el(heading ? "h2" : "p", "rp-text", paragraph.text);
+    node.append(markButton(paragraph), text);
+    return node;
+  }
+
+  function tableNode(rows) {
+    const group = el("div", "rp-table-group");
+    for (const row of rows) group.append(paragraphNode(row));
+    const page = rows[0].page;
+    const onPage = rows.flatMap((row) => (row.parts.length ? row.parts : [{ page: row.page, bbox: row.bbox }]))
+      .filter((part) => part.page === page);
+    const y0 = Math.min(...onPage.map((part) => part.bbox[1])) - 6;
+    const y1 = Math.max(...onPage.map((part) => part.bbox[3])) + 6;
+    const show = el("button", "button small rp-table-toggle", t("show_table"));
+    show.type = "button";
+    show.setAttribute("aria-expanded", "false");
+    show.addEventListener("click", () => {
+      const open = show.getAttribute("aria-expanded") !== "true";
+      show.setAttribute("aria-expanded", String(open));
+      show.textContent = t(open ? "hide_table" : "show_table");
+      const shown = group.querySelector(".reading-band");
+      if (shown) shown.remove();
+      if (open) show.after(pageBand(page, Math.max(0, y0), y1, t("table_on_page", { n: page })));
+    });
+    group.append(show);
+    return group;
+  }
+
+  function drawPage(info) {
+    const section = sections.get(info.number);
+    const label = t("page_n", { n: info.number });
+    const children = [el("p", "reading-page-label", label)];
+    if (!info.has_text) {
+      children.push(pageImage(info.number, label));
+    } else {
+      const list = info.paragraphs;
+      let previous = null;
+      for (let index = 0; index < list.length; index += 1) {
+        const paragraph = list[index];
+        paragraphs.set(paragraph.id, paragraph);
+        if (previous && previous.page === paragraph.page && paragraph.bbox[1] - previous.bbox[3] > FIGURE_GAP_PT) {
+          children.push(pageBand(paragraph.page, previous.bbox[3] + 2, paragraph.bbox[1] - 2, t("figure_on_page", { n: paragraph.page })));
+        }
+        if (paragraph.kind === "table") {
+          const rows = [paragraph];
+          while (list[index + 1] && list[index + 1].kind === "table") rows.push(list[(index += 1)]);
+          rows.forEach((row) => paragraphs.set(row.id, row));
+          children.push(tableNode(rows));
+          previous = rows[rows.length - 1];
+        } else {
+          children.push(paragraphNode(paragraph));
+          previous = paragraph;
+        }
+      }
+    }
+    section.replaceChildren(...children);
+    section.classList.add("ready");
+    applyCounts(section);
+    state.emit("paragraphs", { list: info.paragraphs });
+  }
+
+  /** Pages from `number` on (a few), fetched once; resolves when page `number` is drawn. */
+  function load(number) {
+    if (loaded.has(number)) return loaded.get(number);
+    let last = number;
+    while (last + 1 <= pages.length && last + 1 < number + CHUNK_PAGES && !loaded.has(last + 1)) last += 1;
+    const request = window.PH.api("GET", `${base}/text?from=${number}&to=${last}`).then((answer) => {
+      answer.pages.forEach(drawPage);
+    });
+    for (let n = number; n <= last; n += 1) loaded.set(n, request);
+    request.catch(() => {
+      for (let n = number; n <= last; n += 1) loaded.delete(n);
+      const section = sections.get(number);
+      if (section) section.classList.add("failed");
+    });
+    return request;
+  }
+
+  const nearObserver = new IntersectionObserver((entries) => {
+    for (const entry of entries) {
+      if (entry.isIntersecting) load(Number(entry.target.dataset.page)).catch(() => {});
+    }
+  }, { root: box, rootMargin: "150% 0px" });
+
+  /* ---------- comment counts and taps ---------- */
+
+  function applyCounts(scope) {
+    for (const button of scope.querySelectorAll("[data-paragraph-comments]")) {
+      const id = Number(button.dataset.paragraphComments);
+      const paragraph = paragraphs.get(id);
+      const count = counts.get(id) || 0;
+      let bubble = button.querySelector(".rp-count");
+      if (count && !bubble) button.append((bubble = el("span", "rp-count")));
+      if (bubble && !count) bubble.remove();
+      if (bubble) bubble.textContent = String(count);
+      button.classList.toggle("has-comments", count > 0);
+      const name = paragraph ? (paragraph.citation || t("paragraph_n", { n: paragraph.label ?? paragraph.number })) : "";
+      button.setAttribute("aria-label", count
+        ? window.PH.t("comments_on", { name, count, n: count })
+        : t("comment_on_paragraph", { name }));
+    }
+  }
+
+  /** Comments per paragraph id, as the annotation layer counts them. */
+  function showCounts(next) {
+    counts = next;
+    applyCounts(box);
+  }
+
+  box.addEventListener("click", (event) => {
+    const button = event.target.closest("[data-paragraph-comments]");
+    if (button) state.emit("paragraphtap", { id: Number(button.dataset.paragraphComments) });
+  });
+
+  /* ---------- where the reader is ---------- */
+
+  let scrollFrame = 0;
+  function updateCurrent() {
+    if (state.view !== "text") return;
+    const y = box.getBoundingClientRect().top + box.clientHeight * 0.35;
+    let here = null;
+    for (const [number, section] of sections) {
+      if (section.getBoundingClientRect().top <= y) here = number; else break;
+    }
+    const page = state.byNumber(here || 1);
+    ctx.pages.showIndicator(page.n);
+    state.setCurrent(page);
+  }
+  box.addEventListener("scroll", () => {
+    if (scrollFrame) return;
+    scrollFrame = requestAnimationFrame(() => {
+      scrollFrame = 0;
+      updateCurrent();
+    });
+  }, { passive: true });
+
+  function paragraphTop(paragraph, number) {
+    const part = (paragraph.parts || []).find((p) => p.page === number);
+    return part ? part.bbox[1] : paragraph.page === number ? paragraph.bbox[1] : null;
+  }
+
+  /** Page `number` at the top, at the paragraph found `fraction` of the way down the printed page. */
+  async function goToPage(number, fraction = 0) {
+    const section = sections.get(number);
+    if (!section) return;
+    section.scrollIntoView({ block: "start" });  // near enough while its text loads
+    try {
+      await load(number);
+      if (number > 1) await load(number - 1);  // the paragraph that runs onto this page, if any
+    } catch (_) {
+      return;
+    }
+    const height = state.byNumber(number).meta.height;
+    let target = section;
+    if (fraction > 0.02) {
+      const y = fraction * height;
+      const candidates = [...box.querySelectorAll(".rp")].filter((node) => {
+        const paragraph = paragraphs.get(Number(node.dataset.paragraph));
+        return paragraph && paragraph.page <= number && paragraph.page >= number - 3 && paragraphTop(paragraph, number) !== null;
+      });
+      // The last paragraph starting above the point: the one being read there.
+      for (const node of candidates) {
+        const paragraph = paragraphs.get(Number(node.dataset.paragraph));
+        const top = paragraphTop(paragraph, number);
+        if (top <= y + 4 || target === section) target = node;
+        if (top > y + 4) break;
+      }
+    }
+    target.scrollIntoView({ block: "start" });
+    updateCurrent();
+  }
+
+  /** The paragraph at the top of the screen as a page and how far down it, for the page view. */
+  function place() {
+    const top = box.getBoundingClientRect().top + 4;
+    for (const node of box.querySelectorAll(".rp, .reading-page-label")) {
+      const rect = node.getBoundingClientRect();
+      if (rect.bottom <= top) continue;
+      const number = Number(node.closest(".reading-page").dataset.page);
+      const paragraph = paragraphs.get(Number(node.dataset.paragraph));
+      if (!paragraph) return { page: number, fraction: 0 };
+      const meta = state.byNumber(paragraph.page).meta;
+      return { page: paragraph.page, fraction: Math.max(0, paragraph.bbox[1] - 10) / meta.height };
+    }
+    return { page: state.current.n, fraction: 0 };
+  }
+
+  /* ---------- a selection as quads on its page ---------- */
+
+  const pageWords = new Map();
+  function wordsOf(number) {
+    if (!pageWords.has(number)) {
+      const loading = window.PH.api("GET", `${base}/pages/${number}/text`).then((answer) => answer.words);
+      loading.catch(() => pageWords.delete(number));
+      pageWords.set(number, loading);
+    }
+    return pageWords.get(number);
+  }
+
+  const inside = (word, [x0, y0, x1, y1]) => {
+    const cx = (word[0] + word[2]) / 2, cy = (word[1] + word[3]) / 2;
+    return cx >= x0 - 1 && cx <= x1 + 1 && cy >= y0 - 1 && cy <= y1 + 1;
+  };
+  const squash = (text) => text.normalize("NFC").replace(/\s+/g, "");
+
+  /** Word boxes of a paragraph's characters: for each non-space character of its text, its word. */
+  async function charWords(paragraph) {
+    const parts = paragraph.parts.length ? paragraph.parts : [{ page: paragraph.page, bbox: paragraph.bbox }];
+    const words = [];
+    for (const part of parts) {
+      for (const word of await wordsOf(part.page)) if (inside(word, part.bbox)) words.push({ page: part.page, box: word });
+    }
+    const printed = [];  // one entry per character of the words as printed
+    words.forEach((word) => { for (const _ of squash(word.box[4])) printed.push(word); });
+    const letters = [...squash(paragraph.text)];
+    const printedLetters = words.flatMap((word) => [...squash(word.box[4])]);
+    const map = [];
+    let j = 0;
+    for (let i = 0; i < letters.length; i += 1) {
+      if (letters[i] === printedLetters[j]) {
+        map.push(printed[j]);
+        j += 1;
+        continue;
+      }
+      // The text was joined from its lines (a hyphen dropped, a space added): find the next match near.
+      const ahead = printedLetters.slice(j, j + 12).indexOf(letters[i]);
+      if (ahead >= 0) {
+        j += ahead;
+        map.push(printed[j]);
+        j += 1;
+      } else {
+        map.push(printed[Math.max(0, j - 1)] || null);
+      }
+    }
+    return map;
+  }
+
+  function linesOf(words) {
+    const lines = [];
+    for (const [x0, y0, x1, y1] of words) {
+      const line = lines.find((l) => Math.min(l[3], y1) - Math.max(l[1], y0) > 0.5 * Math.min(l[3] - l[1], y1 - y0));
+      if (line) {
+        line[0] = Math.min(line[0], x0);
+        line[1] = Math.min(line[1], y0);
+        line[2] = Math.max(line[2], x1);
+        line[3] = Math.max(line[3], y1);
+      } else {
+        lines.push([x0, y0, x1, y1]);
+      }
+    }
+    return lines.sort((a, b) => a[1] - b[1]).map((quad) => quad.map((v) => Math.round(v * 10) / 10));
+  }
+
+  /** Non-space characters of `node`'s text before `offset` in `container`. */
+  function lettersBefore(node, container, offset) {
+    const range = document.createRange();
+    range.selectNodeContents(node);
+    range.setEnd(container, offset);
+    return squash(range.toString()).length;
+  }
+
+  /** What a selection in reading mode covers, page by page: [{page, quads, quote}], in reading order. */
+  async function selectionTargets(range) {
+    const texts = [...box.querySelectorAll(".rp-text")].filter((node) => range.intersectsNode(node));
+    const chosen = new Map();  // page -> [{word box}]
+    for (const text of texts) {
+      const paragraph = paragraphs.get(Number(text.closest(".rp").dataset.paragraph));
+      if (!paragraph) continue;
+      const map = await charWords(paragraph);
+      const start = text.contains(range.startContainer) ? lettersBefore(text, range.startContainer, range.startOffset) : 0;
+      const end = text.contains(range.endContainer) ? lettersBefore(text, range.endContainer, range.endOffset) : map.length;
+      const seen = new Set();
+      for (const word of map.slice(start, end)) {
+        if (!word || seen.has(word)) continue;
+        seen.add(word);
+        if (!chosen.has(word.page)) chosen.set(word.page, []);
+        chosen.get(word.page).push(word.box);
+      }
+    }
+    return [...chosen].sort((a, b) => a[0] - b[0]).map(([page, words]) => ({
+      page, quads: linesOf(words), quote: words.map((word) => word[4]).join(" "),
+    }));
+  }
+
+  /* ---------- showing and hiding ---------- */
+
+  function start() {
+    sections.forEach((section) => nearObserver.observe(section));
+  }
+
+  return { goToPage, place, showCounts, selectionTargets, start, updateCurrent, element: box, paragraph: (id) => paragraphs.get(id) || null };
+}
