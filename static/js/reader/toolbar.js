@@ -10,8 +10,11 @@ export function createToolbar(ctx) {
 
   function markView() {
     document.documentElement.dataset.readerView = state.view;
-    for (const button of document.querySelectorAll("[data-reader='view']")) {
+    for (const button of document.querySelectorAll(".view-switch")) {
       button.setAttribute("aria-pressed", String(state.view === "text"));
+      // On a phone the names are hidden under the icons: the button still says where it goes.
+      const label = button.querySelector(`.rtool-label.${state.view === "text" ? "to-pages" : "to-text"}`);
+      button.setAttribute("aria-label", label.textContent.trim());
     }
   }
 
