@@ -89,7 +89,9 @@ export function placeMarks(reader, list, counts) {
     const size = markFontPt(reader, number);
     const height = size * 2 + 1 / scale;
     let gap = 5 / scale;
-    const target = 46 / scale;  // at least a 44 px tap area, after borders and rounding
+    // A 48 px tap area where the room around the mark allows it (at least 44 px after borders and
+    // rounding); marks stay level with their paragraphs, so rows closer than that share the room.
+    const target = 48 / scale;
     const onPage = boxesByPage.get(number) || starts.map((paragraph) => paragraph.bbox);
     const quarter = textQuarter(reader, number, onPage);
     const frame = textFrame(quarter, page.width, page.height);
@@ -114,7 +116,7 @@ export function placeMarks(reader, list, counts) {
       let index = free.findIndex((bottom) => bottom <= want);
       if (index < 0) index = free.indexOf(Math.min(...free));
       const top = Math.max(want, free[index]);
-      free[index] = top + Math.max(height, target);  // room for a whole tap area each, so marks never share one
+      free[index] = top + height;
       const place = { x: edges[index], y: top, inside, corner, quarter, hitUp: 0, hitDown: 0, hitRight: 0, hitWidth: 0 };
       stacks[index].push(place);
       places.set(paragraph.id, place);

@@ -27,13 +27,13 @@ export function createReading(ctx) {
 
   /* ---------- loading and drawing ---------- */
 
-  function imageWidth(pageWidthPt, fraction = 1) {
-    const pixels = box.clientWidth * fraction * (window.devicePixelRatio || 1);
+  function imageWidth(pageWidthPt, zoom = 1) {
+    const pixels = box.clientWidth * zoom * (window.devicePixelRatio || 1);
     const buckets = data.width_buckets;
     return buckets.find((bucket) => bucket >= pixels) || buckets[buckets.length - 1];
   }
 
-  function pageImage(number, label) {
+  function pageImage(number, label, zoom = 1) {
     const img = el("img", "reading-image");
     img.loading = "lazy";
     img.decoding = "async";
@@ -41,17 +41,21 @@ export function createReading(ctx) {
     const meta = state.byNumber(number).meta;
     img.width = meta.width;
     img.height = meta.height;
-    img.src = `${base}/pages/${number}/image?width=${imageWidth(meta.width)}`;
+    img.src = `${base}/pages/${number}/image?width=${imageWidth(meta.width, zoom)}`;
     return img;
   }
 
-  /** The band [y0, y1] of page `number` (points), cut out of its image: a figure, a printed table. */
-  function pageBand(number, y0, y1, label) {
+  /** The box [x0, y0, x1, y1] of page `number` (points), cut out of its image: a figure, a printed table. */
+  function pageBand(number, box, label) {
     const meta = state.byNumber(number).meta;
+    const x0 = Math.max(0, box[0]), y0 = Math.max(0, box[1]);
+    const x1 = Math.min(meta.width, box[2]), y1 = Math.min(meta.height, box[3]);
     const frame = el("figure", "reading-band");
-    frame.style.aspectRatio = `${meta.width} / ${Math.max(1, y1 - y0)}`;
-    const img = pageImage(number, label);
-    img.style.transform = `translateY(${(-100 * y0) / meta.height}%)`;
+    frame.style.aspectRatio = `${x1 - x0} / ${Math.max(1, y1 - y0)}`;
+    const zoom = meta.width / (x1 - x0);
+    const img = pageImage(number, label, zoom);
+    img.style.width = `${(100 * zoom).toFixed(2)}%`;
+    img.style.transform = `translate(${((-100 * x0) / meta.width).toFixed(3)}%, ${((-100 * y0) / meta.height).toFixed(3)}%)`;
     frame.append(img);
     return frame;
   }
@@ -80,8 +84,8 @@ export function createReading(ctx) {
     const page = rows[0].page;
     const onPage = rows.flatMap((row) => (row.parts.length ? row.parts : [{ page: row.page, bbox: row.bbox }]))
       .filter((part) => part.page === page);
-    const y0 = Math.min(...onPage.map((part) => part.bbox[1])) - 6;
-    const y1 = Math.max(...onPage.map((part) => part.bbox[3])) + 6;
+    const edge = (index, pick, pad) => pick(...onPage.map((part) => part.bbox[index])) + pad;
+    const band = [edge(0, Math.min, -8), edge(1, Math.min, -8), edge(2, Math.max, 8), edge(3, Math.max, 8)];
     const show = el("button", "button small rp-table-toggle", t("show_table"));
     show.type = "button";
     show.setAttribute("aria-expanded", "false");
@@ -91,7 +95,7 @@ export function createReading(ctx) {
       show.textContent = t(open ? "hide_table" : "show_table");
       const shown = group.querySelector(".reading-band");
       if (shown) shown.remove();
-      if (open) show.after(pageBand(page, Math.max(0, y0), y1, t("table_on_page", { n: page })));
+      if (open) show.after(pageBand(page, band, t("table_on_page", { n: page })));
     });
     group.append(show);
     return group;
@@ -110,7 +114,9 @@ export function createReading(ctx) {
         const paragraph = list[index];
         paragraphs.set(paragraph.id, paragraph);
         if (previous && previous.page === paragraph.page && paragraph.bbox[1] - previous.bbox[3] > FIGURE_GAP_PT) {
-          children.push(pageBand(paragraph.page, previous.bbox[3] + 2, paragraph.bbox[1] - 2, t("figure_on_page", { n: paragraph.page })));
+          const x0 = Math.min(previous.bbox[0], paragraph.bbox[0]), x1 = Math.max(previous.bbox[2], paragraph.bbox[2]);
+          const figure = [x0 - 4, previous.bbox[3] + 2, x1 + 4, paragraph.bbox[1] - 2];
+          children.push(pageBand(paragraph.page, figure, t("figure_on_page", { n: paragraph.page })));
         }
         if (paragraph.kind === "table") {
           const rows = [paragraph];
