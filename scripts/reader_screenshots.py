@@ -71,8 +71,9 @@ def reader_screens(browser, url: str, kind: str) -> None:
     page.wait_for_load_state("networkidle")
     shoot(page, f"{kind}-text-scanned-page")
 
-    page.goto(f"/documents/{report}?view=text")
+    page.goto(f"/documents/{report}?view=text#page=1")
     page.wait_for_selector(".rp-body")
+    page.wait_for_timeout(800)
     page.evaluate(
         """() => {
             const node = document.querySelectorAll('.rp-body .rp-text')[0];

@@ -53,7 +53,8 @@ export function createSelection(ctx) {
     popover.hidden = false;
     const width = popover.offsetWidth, height = popover.offsetHeight;
     const below = rect.bottom + 12 + height < window.innerHeight - 140;  // keep clear of the toolbars
-    const top = below ? rect.bottom + 12 : Math.max(8, rect.top - height - 12);
+    // Never off the screen, even for a selection partly scrolled away.
+    const top = Math.min(window.innerHeight - height - 8, below ? rect.bottom + 12 : Math.max(8, rect.top - height - 12));
     const left = Math.min(window.innerWidth - width - 8, Math.max(8, rect.left + rect.width / 2 - width / 2));
     popover.style.top = `${top}px`;
     popover.style.left = `${left}px`;

@@ -64,6 +64,7 @@ export function createReading(ctx) {
     const button = el("button", "rp-mark");
     button.type = "button";
     button.dataset.paragraphComments = paragraph.id;
+    button.classList.toggle("unlabelled", paragraph.label == null);  // its rank, not a printed number
     button.append(el("span", "rp-number", paragraph.label ?? String(paragraph.number)));
     return button;
   }
@@ -74,6 +75,7 @@ export function createReading(ctx) {
     node.dataset.paragraph = paragraph.id;
     node.dataset.page = paragraph.page;
     const text = el(heading ? "h2" : "p", "rp-text", paragraph.text);
+    text.lang = "vi";  // the documents are Vietnamese whatever the language of the interface
     node.append(markButton(paragraph), text);
     return node;
   }
