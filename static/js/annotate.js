@@ -2,7 +2,6 @@
 // Built on window.PHReader (static/js/reader/main.js); the live protocol is in docs/realtime.md.
 import { createComments } from "./annotate/comments.js";
 import { createLive } from "./annotate/live.js";
-import { createPages } from "./annotate/pages.js";
 import { createSelection } from "./annotate/select.js";
 
 const reader = window.PHReader;
@@ -369,6 +368,7 @@ function render() {
   }
   pages.render(all, paragraphs, counts);
   reader.reading.showCounts(counts);
+  reader.reading.showHighlights(all.filter((annotation) => annotation.kind === "highlight"), config.highlight_colors);
   comments.update(all.filter((annotation) => annotation.kind === "comment"));
   loadParagraphTexts(all.map((annotation) => annotation.paragraph_id));
   const badge = bar.querySelector("[data-comment-count]");
@@ -376,7 +376,18 @@ function render() {
   badge.textContent = String(total);
 }
 
-const pages = createPages(ctx);
+// What is drawn on the pages (annotate/pages.js, with the ink library) is fetched once the page view
+// is shown: reading mode does without it. Until then the tools' settings wait in a stand-in.
+let pages = { state: { tool: "read", color: "", penOnly: false, shareInk: false }, render() {}, flash() {}, setTool() {} };
+let pageLayer = null;
+function loadPageLayer() {
+  pageLayer = pageLayer || import("./annotate/pages.js").then(({ createPages }) => {
+    pages = createPages(ctx, pages.state);
+    pages.setTool(pages.state.tool);
+    render();
+  });
+  return pageLayer;
+}
 const selection = createSelection(ctx);
 const comments = createComments(ctx);
 const live = createLive({
@@ -417,7 +428,11 @@ reader.on("pagerendered", ({ number }) => loadParagraphs(number));
 // Reading mode brings paragraphs with their text, and opens a paragraph's thread from its number.
 reader.on("paragraphs", ({ list }) => addParagraphs(list));
 reader.on("paragraphtap", ({ id }) => ctx.openThread(id));
-reader.on("viewchange", () => chooseTool("read"));
+reader.on("viewchange", ({ view }) => {
+  chooseTool("read");
+  if (view === "pages") loadPageLayer();
+});
+if (reader.view() === "pages") loadPageLayer();
 reader.on("pagechange", ({ number }) => loadParagraphs(number));  // again, if it failed before
 reader.pages.forEach((page) => { if (reader.isRendered(page.number)) loadParagraphs(page.number); });
 window.PH.api("GET", `/api/documents/${reader.documentId}/changes`).then((found) => {

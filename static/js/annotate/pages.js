@@ -36,10 +36,10 @@ export function strokePath(path, pressures, width) {
   }));
 }
 
-export function createPages(ctx) {
+/** `state`: the tools' settings (tool, ink colour, pen only, shared ink), kept by annotate.js. */
+export function createPages(ctx, state = { tool: "read", color: "", penOnly: false, shareInk: false }) {
   const { reader, config, me, t } = ctx;
   const layers = new Map();
-  const state = { tool: "read", color: "", penOnly: false, shareInk: false };
 
   function layerFor(number) {
     if (layers.has(number)) return layers.get(number);

@@ -3,31 +3,43 @@
 // state.js owns the state; zoom.js the layout and zoom; pages.js the page images and the current page;
 // textlayer.js the page views' markup and words; thumbnails.js the page drawer; reading.js reading
 // mode; toolbar.js the controls and the switch between views; notice.js replaced/withdrawn notices.
+//
+// The page view's modules (zoom.js, pages.js, textlayer.js) are fetched only once it is shown: a
+// phone opening in reading mode never downloads them unless the delegate switches.
 import { watchStatus } from "./notice.js";
-import { createPages } from "./pages.js";
 import { createReading } from "./reading.js";
 import { createState } from "./state.js";
 import { createThumbnails } from "./thumbnails.js";
 import { createToolbar } from "./toolbar.js";
-import { createZoom } from "./zoom.js";
 
 const data = JSON.parse(document.getElementById("reader-data").textContent);
 const root = document.getElementById("reader");
 const viewer = document.getElementById("viewer");
 const pagesBox = viewer.querySelector(".pages");
-const state = createState(data, pagesBox);
+const indicator = document.getElementById("page-indicator");
+const state = createState(data, pagesBox, indicator, window.PH.t);
 
 const ctx = {
   state,
   root,
   viewer,
   pagesBox,
-  indicator: document.getElementById("page-indicator"),
+  indicator,
   base: `/api/documents/${data.id}`,
   t: window.PH.t,
 };
-ctx.zoom = createZoom(ctx);
-ctx.pages = createPages(ctx);
+let pageView = null;
+/** The page view's modules, fetched and started once. */
+ctx.pageView = () => {
+  pageView = pageView || Promise.all([import("./zoom.js"), import("./pages.js")]).then(([zoom, pages]) => {
+    ctx.zoom = zoom.createZoom(ctx);
+    ctx.pages = pages.createPages(ctx);
+    ctx.pages.observe();
+  });
+  return pageView;
+};
+/** Page n (and `fraction` of it further down) at the top of the screen, in the view shown. */
+ctx.goToPage = (n, fraction) => (state.view === "text" ? ctx.reading.goToPage(n, fraction) : ctx.pages.goToPage(n, fraction));
 ctx.reading = createReading(ctx);
 ctx.thumbnails = createThumbnails(ctx);
 ctx.toolbar = createToolbar(ctx);
@@ -47,6 +59,7 @@ window.PHReader = {
   reading: {
     element: ctx.reading.element,
     showCounts: ctx.reading.showCounts,
+    showHighlights: ctx.reading.showHighlights,
     selectionTargets: ctx.reading.selectionTargets,
     paragraph: ctx.reading.paragraph,
   },
@@ -58,7 +71,7 @@ window.PHReader = {
   rotation: (n) => (byNumber(n) ? byNumber(n).rotation : 0),
   currentPage: () => state.current.n,
   isRendered: (n) => Boolean(byNumber(n) && byNumber(n).rendered),
-  goToPage: (n, fraction) => ctx.pages.goToPage(n, fraction),
+  goToPage: (n, fraction) => ctx.goToPage(n, fraction),
   /** Client (viewport) coordinates to PDF points of page n, whatever the zoom and rotation. */
   toPagePoint(n, clientX, clientY) {
     const page = byNumber(n);
@@ -79,22 +92,25 @@ window.PHReader = {
 
 /* ---------- start ---------- */
 
-const fromHash = /page=(\d+)/.exec(window.location.hash);
-const start = fromHash ? Number(fromHash[1]) : Number(localStorage.getItem(`ph.lastpage.${data.id}`)) || 1;
-if (state.view === "pages") {
-  ctx.zoom.layout();
-  if (start > 1) ctx.pages.goToPage(start);
-  ctx.pages.updateCurrent();
-} else {
-  ctx.reading.start();
-  ctx.pages.showIndicator(Math.min(start, state.pages.length));
-  if (start > 1) ctx.reading.goToPage(start);
-  ctx.reading.updateCurrent();
+async function begin() {
+  const fromHash = /page=(\d+)/.exec(window.location.hash);
+  const start = fromHash ? Number(fromHash[1]) : Number(localStorage.getItem(`ph.lastpage.${data.id}`)) || 1;
+  if (state.view === "pages") {
+    await ctx.pageView();
+    ctx.zoom.layout();
+    if (start > 1) ctx.pages.goToPage(start);
+    ctx.pages.updateCurrent();
+  } else {
+    ctx.reading.start();
+    state.setCurrent(state.byNumber(Math.min(start, state.pages.length)) || state.pages[0]);
+    if (start > 1) ctx.reading.goToPage(start);
+    ctx.reading.updateCurrent();
+  }
 }
-ctx.pages.observe();
+begin();
 window.addEventListener("hashchange", () => {
   const match = /page=(\d+)/.exec(window.location.hash);
-  if (match && Number(match[1]) !== state.current.n) ctx.pages.goToPage(Number(match[1]));
+  if (match && Number(match[1]) !== state.current.n) ctx.goToPage(Number(match[1]));
 });
 
 // Toasts drop just below the top bar (app.css), clear of the tool bars at the bottom.

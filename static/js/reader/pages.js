@@ -5,22 +5,15 @@ import { buildTextLayer, vectorImage, wordsFromLines } from "./textlayer.js";
 const MAX_IN_FLIGHT = 3;  // leaves connections free for the socket and the text layers on 4G
 
 export function createPages(ctx) {
-  const { state, viewer, pagesBox, indicator, base, t } = ctx;
+  const { state, viewer, pagesBox, base, t } = ctx;
   const { pages, data } = state;
   const WIDTH_BUCKETS = data.width_buckets;  // as storage/page_cache.py snaps widths
 
   /* ---------- the current page ---------- */
 
-  function showIndicator(n) {
-    indicator.dataset.page = String(n);
-    indicator.textContent = t("page_of", { n, total: pages.length });
-  }
-
   function updateCurrent() {
     if (state.view !== "pages" || !viewer.clientHeight) return;
-    const page = ctx.zoom.pageAtOffset(viewer.scrollTop + viewer.clientHeight * 0.35 - pagesBox.offsetTop);
-    if (indicator.dataset.page !== String(page.n)) showIndicator(page.n);
-    state.setCurrent(page);
+    state.setCurrent(ctx.zoom.pageAtOffset(viewer.scrollTop + viewer.clientHeight * 0.35 - pagesBox.offsetTop));
   }
 
   let scrollFrame = 0;
@@ -37,10 +30,6 @@ export function createPages(ctx) {
   function goToPage(n, fraction = 0) {
     const page = state.byNumber(Math.min(pages.length, Math.max(1, Math.round(n))));
     if (!page) return;
-    if (state.view !== "pages") {
-      ctx.reading.goToPage(page.n, fraction);
-      return;
-    }
     viewer.scrollTop = pagesBox.offsetTop + page.slot.offsetTop + fraction * page.slot.offsetHeight - 8;
     updateCurrent();
   }
@@ -217,5 +206,5 @@ export function createPages(ctx) {
     return { page: page.n, fraction: Math.max(0, Math.min(1, (y - page.slot.offsetTop) / page.slot.offsetHeight)) };
   }
 
-  return { updateCurrent, goToPage, pump, scheduleSharpen, observe, place, showIndicator };
+  return { updateCurrent, goToPage, pump, scheduleSharpen, observe, place };
 }

@@ -6,7 +6,7 @@
 // A paragraph's number in the margin shows its comment count and opens its thread; a text selection
 // becomes quads on its page (from the page's word boxes), so a highlight made here is an ordinary one.
 
-const CHUNK_PAGES = 4;
+const CHUNK_PAGES = 3;
 const FIGURE_GAP_PT = 90;  // this much empty height between two paragraphs of a page is a figure
 
 function el(tag, className, text) {
@@ -136,6 +136,7 @@ export function createReading(ctx) {
     section.classList.add("ready");
     applyCounts(section);
     state.emit("paragraphs", { list: info.paragraphs });
+    if (highlights.some((h) => h.page >= info.number - 1 && h.page <= info.number + 1)) paint();
   }
 
   /** Pages from `number` on (a few), fetched once; resolves when page `number` is drawn. */
@@ -159,7 +160,7 @@ export function createReading(ctx) {
     for (const entry of entries) {
       if (entry.isIntersecting) load(Number(entry.target.dataset.page)).catch(() => {});
     }
-  }, { root: box, rootMargin: "150% 0px" });
+  }, { root: box, rootMargin: "100% 0px" });
 
   /* ---------- comment counts and taps ---------- */
 
@@ -201,9 +202,7 @@ export function createReading(ctx) {
     for (const [number, section] of sections) {
       if (section.getBoundingClientRect().top <= y) here = number; else break;
     }
-    const page = state.byNumber(here || 1);
-    ctx.pages.showIndicator(page.n);
-    state.setCurrent(page);
+    state.setCurrent(state.byNumber(here || 1));
   }
   box.addEventListener("scroll", () => {
     if (scrollFrame) return;
@@ -361,11 +360,91 @@ export function createReading(ctx) {
     }));
   }
 
+  /* ---------- highlights, drawn over the words they cover ---------- */
+
+  // The CSS Custom Highlight API paints ranges without touching the text; where a browser lacks it,
+  // reading mode shows no highlights (they are still on the pages and in every export).
+  const painting = typeof Highlight === "function" && window.CSS && CSS.highlights;
+  let highlights = [];
+  let colors = {};
+  let paintTicket = 0;
+
+  /** Ranges of `node`'s text covering its non-space characters `from`..`to` (exclusive). */
+  function letterRange(node, from, to) {
+    const text = node.firstChild;
+    if (!text) return null;
+    let letters = 0, start = -1, end = -1;
+    const raw = text.textContent;
+    let offset = 0;
+    for (const char of raw) {  // code points, as squash() counts them
+      if (!/\s/.test(char)) {
+        if (letters === from) start = offset;
+        letters += 1;
+        if (letters === to) { end = offset + char.length; break; }
+      }
+      offset += char.length;
+    }
+    if (start < 0 || end < 0) return null;
+    const range = new Range();
+    range.setStart(text, start);
+    range.setEnd(text, end);
+    return range;
+  }
+
+  async function paint() {
+    if (!painting || state.view !== "text") return;
+    const ticket = (paintTicket += 1);
+    const byColor = new Map();
+    const pagesWithMarks = new Set(highlights.map((h) => h.page));
+    for (const node of box.querySelectorAll(".rp-text")) {
+      const paragraph = paragraphs.get(Number(node.closest(".rp").dataset.paragraph));
+      const parts = paragraph && (paragraph.parts.length ? paragraph.parts : [{ page: paragraph.page }]);
+      if (!parts || !parts.some((part) => pagesWithMarks.has(part.page))) continue;
+      let map;
+      try {
+        map = await charWords(paragraph);
+      } catch (_) {
+        continue;
+      }
+      if (ticket !== paintTicket) return;
+      for (const highlight of highlights) {
+        const covered = (word) => word && word.page === highlight.page && highlight.target.quads.some((quad) => inside(word.box, quad));
+        let from = -1;
+        for (let i = 0; i <= map.length; i += 1) {
+          const on = i < map.length && covered(map[i]);
+          if (on && from < 0) from = i;
+          if (!on && from >= 0) {
+            const range = letterRange(node, from, i);
+            const name = `ph-${colors[highlight.target.color] ? highlight.target.color : "yellow"}`;
+            if (range) (byColor.get(name) || byColor.set(name, []).get(name)).push(range);
+            from = -1;
+          }
+        }
+      }
+    }
+    for (const name of Object.keys(colors)) CSS.highlights.delete(`ph-${name}`);
+    for (const [name, ranges] of byColor) CSS.highlights.set(name, new Highlight(...ranges));
+  }
+
+  /** The highlights to show, as the annotation layer holds them, and their colours by name. */
+  function showHighlights(list, palette) {
+    if (palette && !Object.keys(colors).length && painting) {
+      colors = palette;
+      const sheet = new CSSStyleSheet();
+      sheet.replaceSync(Object.entries(palette)
+        .map(([name, color]) => `::highlight(ph-${name}) { background-color: ${color}; }`).join("\n"));
+      document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+    }
+    highlights = list;
+    paint();
+  }
+
   /* ---------- showing and hiding ---------- */
 
   function start() {
     sections.forEach((section) => nearObserver.observe(section));
+    paint();
   }
 
-  return { goToPage, place, showCounts, selectionTargets, start, updateCurrent, element: box, paragraph: (id) => paragraphs.get(id) || null };
+  return { goToPage, place, showCounts, showHighlights, selectionTargets, start, updateCurrent, element: box, paragraph: (id) => paragraphs.get(id) || null };
 }

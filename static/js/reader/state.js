@@ -2,7 +2,7 @@
 // the view (pages or reading mode). Other modules read it and change it only through these functions,
 // and hear of changes through `on(name)`; extensions (static/js/annotate/) get the same events.
 
-export function createState(data, pagesBox) {
+export function createState(data, pagesBox, indicator, t) {
   const rotationKey = (n) => `ph.rotation.${data.id}.${n}`;
   const pages = data.pages.map((meta) => {
     const slot = pagesBox.querySelector(`.page-slot[data-page="${meta.number}"]`);
@@ -42,8 +42,12 @@ export function createState(data, pagesBox) {
       else localStorage.removeItem(rotationKey(page.n));
     },
 
-    /** The page being read changed: tell the extensions; remember it for the next visit. */
+    /** The page being read changed: show it, tell the extensions, remember it for the next visit. */
     setCurrent(page) {
+      if (indicator.dataset.page !== String(page.n)) {
+        indicator.dataset.page = String(page.n);
+        indicator.textContent = t("page_of", { n: page.n, total: pages.length });
+      }
       if (page === state.current && state.announced === page.n) return;
       state.current = page;
       state.announced = page.n;

@@ -44,7 +44,7 @@ export function createThumbnails(ctx) {
   drawer.addEventListener("click", (event) => {
     const button = event.target.closest("[data-goto]");
     if (!button) return;
-    ctx.pages.goToPage(Number(button.dataset.goto));
+    ctx.goToPage(Number(button.dataset.goto));
     if (!wideScreen.matches) {
       toggle(false);
       focusReader();
@@ -68,7 +68,7 @@ export function createThumbnails(ctx) {
       return;
     }
     field.value = "";
-    ctx.pages.goToPage(number);
+    ctx.goToPage(number);
     if (!wideScreen.matches) toggle(false);
     focusReader();
   });

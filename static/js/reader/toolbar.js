@@ -19,9 +19,10 @@ export function createToolbar(ctx) {
   }
 
   /** Show the other view at the same place of the document; remember the choice on this device. */
-  function setView(view, { remember = true } = {}) {
+  async function setView(view, { remember = true } = {}) {
     if (view === state.view) return;
     const here = state.view === "text" ? ctx.reading.place() : ctx.pages.place();
+    if (view === "pages") await ctx.pageView();
     state.view = view;
     markView();
     if (remember) localStorage.setItem(VIEW_KEY, view);
@@ -65,7 +66,7 @@ export function createToolbar(ctx) {
   document.addEventListener("fontscale", ({ detail: scale }) => {
     const ratio = scale / lastScale;
     lastScale = scale;
-    if (state.view !== "pages") return;
+    if (state.view !== "pages" || !ctx.zoom) return;
     ctx.zoom.setZoom(state.zoom * ratio, viewer.clientWidth / 2, 0);
     if (ratio > 1 && window.matchMedia("(max-width: 599px)").matches) hint.hidden = false;
   });

@@ -10,13 +10,16 @@
     : window.matchMedia("(max-width: 599px)").matches ? "text" : "pages";
   document.documentElement.dataset.readerView = view;
   const script = document.currentScript;
-  if (view !== "pages" || !script || !script.dataset.preload) return;
-  for (const href of script.dataset.preload.split(" ")) {
+  if (view !== "pages" || !script) return;
+  const add = (rel, href) => {
     const link = document.createElement("link");
-    link.rel = "preload";
-    link.as = "fetch";
+    link.rel = rel;
+    if (rel === "preload") link.as = "fetch";
     link.crossOrigin = "anonymous";
     link.href = href;
     document.head.append(link);
-  }
+  };
+  // The page view's own modules, which reader/main.js imports only when the page view is shown.
+  for (const href of (script.dataset.modules || "").split(" ").filter(Boolean)) add("modulepreload", href);
+  for (const href of (script.dataset.preload || "").split(" ").filter(Boolean)) add("preload", href);
 })();
