@@ -160,6 +160,12 @@ def test_a_highlight_made_in_reading_mode_is_an_ordinary_highlight_on_its_page(o
     menu = reader.locator("[data-selection-menu]")
     expect(menu).to_be_visible()
     menu.locator("[data-highlight]").first.click()
+    # the delegate sees it at once in reading mode too, over the words chosen
+    painted = reader.wait_for_function(
+        """() => CSS.highlights.has('ph-yellow')
+            && [...CSS.highlights.get('ph-yellow')].map((range) => range.toString()).join(' ')"""
+    )
+    assert phrase in painted.json_value()
 
     other = open_page(TABLET, "delegate3")
     other.goto(f"/documents/{report}?view=pages")
