@@ -16,6 +16,7 @@ from documents import service
 bp = Blueprint("documents", __name__)
 
 DEFAULT_IMAGE_WIDTH = 1024
+READER_VIEWS = ("text", "pages")  # reading mode, the page view
 
 
 def _runtime() -> service.DocumentRuntime:
@@ -188,8 +189,10 @@ def _stored_response(rendered) -> Response:
 @login_required
 def reader_page(document_id: int):
     document = service.get_document(current_user, document_id)
+    chosen = request.args.get("view") or request.cookies.get("reader_view")
     return render_template(
         "documents/reader.html",
+        view_choice=chosen if chosen in READER_VIEWS else None,
         document=service.document_detail(document),
         reader_constants=service.READER_CONSTANTS,
         meeting=document.meeting,

@@ -49,12 +49,17 @@ export function watchStatus(ctx) {
 
   if (data.status !== "active") checkStillCurrent();
 
-  const socket = live();
-  if (!socket) return;
-  socket.on("meeting:updated", ({ id }) => {
-    if (String(id) === root.dataset.meetingId) checkStillCurrent();
-  });
-  socket.on("meeting:removed", ({ id }) => {
-    if (String(id) === root.dataset.meetingId) window.location.assign("/");
-  });
+  // The socket library loads after the reader (see reader.html).
+  const listen = () => {
+    const socket = live();
+    if (!socket) return;
+    socket.on("meeting:updated", ({ id }) => {
+      if (String(id) === root.dataset.meetingId) checkStillCurrent();
+    });
+    socket.on("meeting:removed", ({ id }) => {
+      if (String(id) === root.dataset.meetingId) window.location.assign("/");
+    });
+  };
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", listen);
+  else listen();
 }

@@ -1,7 +1,6 @@
 // The reader's controls: the tool bar's buttons, switching between the page view and reading mode
 // (keeping the place, remembering the choice), and what A−/A+ do to the document in each view.
 
-const VIEW_KEY = "ph.readerView";  // also read by view-choice.js before the page paints
 
 export function createToolbar(ctx) {
   const { state, viewer } = ctx;
@@ -25,7 +24,8 @@ export function createToolbar(ctx) {
     if (view === "pages") await ctx.pageView();
     state.view = view;
     markView();
-    if (remember) localStorage.setItem(VIEW_KEY, view);
+    // A cookie, so that the server too knows which view to prepare (view-choice.js reads it first).
+    if (remember) document.cookie = `reader_view=${view}; path=/documents; max-age=31536000; samesite=lax`;
     const url = new URL(window.location.href);
     url.searchParams.set("view", view === "text" ? "text" : "pages");
     url.hash = `page=${here.page}`;
