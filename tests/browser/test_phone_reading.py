@@ -325,3 +325,18 @@ def test_the_chair_hides_and_shows_a_comment_from_the_digest_and_downloads_the_a
     response = chair.request.get(link.get_attribute("href"))
     assert response.status == 200
     assert response.body().startswith(b"%PDF")
+
+
+def test_a_plus_in_the_page_view_enlarges_the_page_and_offers_reading_mode_on_a_phone(open_page):
+    page = open_page(PHONE, "delegate5")
+    page.goto(f"/documents/{_report(page)}?view=pages")
+    expect(page.locator('.page[data-page="1"] .pmark').first).to_be_visible()
+    before = page.evaluate("() => window.PHReader.scale(1)")
+    page.get_by_role("button", name="Chữ lớn hơn").click()
+    hint = page.locator("#view-hint")
+    expect(hint).to_be_visible()
+    assert page.evaluate("() => window.PHReader.scale(1)") > before * 1.1
+    hint.get_by_role("button", name="Mở chế độ đọc").click()
+    expect(page.locator("#reading")).to_be_visible()
+    expect(hint).to_be_hidden()
+    assert _text_size(page) >= 16 * 1.15

@@ -2,7 +2,8 @@
 // annotation layer (static/js/annotate.js) is built on. Each module owns one concern and gets `ctx`:
 // state.js owns the state; zoom.js the layout and zoom; pages.js the page images and the current page;
 // textlayer.js the page views' markup and words; thumbnails.js the page drawer; reading.js reading
-// mode; toolbar.js the controls and the switch between views; notice.js replaced/withdrawn notices.
+// mode (words.js matching its text to the printed words for selections and highlights);
+// toolbar.js the controls and the switch between views; notice.js replaced/withdrawn notices.
 //
 // The page view's modules (zoom.js, pages.js, textlayer.js) are fetched only once it is shown: a
 // phone opening in reading mode never downloads them unless the delegate switches.

@@ -3,11 +3,27 @@
 // printed table one tap away), and what has no text (a scan, a figure) shows as the page's image.
 // Pages of text come a few at a time as they near the screen (GET /api/documents/<id>/text).
 //
-// A paragraph's number in the margin shows its comment count and opens its thread; a text selection
-// becomes quads on its page (from the page's word boxes), so a highlight made here is an ordinary one.
+// A paragraph's number in the margin shows its comment count and opens its thread; selections and
+// highlights are matched to the printed words by words.js.
+
+import { createWords } from "./words.js";
 
 const CHUNK_PAGES = 3;
 const FIGURE_GAP_PT = 90;  // this much empty height between two paragraphs of a page is a figure
+
+/** The pages [first, last] of the chunk holding page `number`: fixed chunks, so each has one URL
+ * (`/api/documents/<id>/text?from=first&to=last`) that HTTP caches and an offline pack can store. */
+export function textChunk(number, pageCount) {
+  const first = number - ((number - 1) % CHUNK_PAGES);
+  return [first, Math.min(pageCount, first + CHUNK_PAGES - 1)];
+}
+
+/** Every chunk of a document of `pageCount` pages, in order: what reading mode may ask for. */
+export function textChunks(pageCount) {
+  const chunks = [];
+  for (let first = 1; first <= pageCount; first += CHUNK_PAGES) chunks.push(textChunk(first, pageCount));
+  return chunks;
+}
 
 function el(tag, className, text) {
   const node = document.createElement(tag);
@@ -24,6 +40,7 @@ export function createReading(ctx) {
   const loaded = new Map();   // page number -> promise of its data
   const paragraphs = new Map();  // id -> paragraph with text
   let counts = new Map();
+  const words = createWords(ctx, box, paragraphs);
 
   /* ---------- loading and drawing ---------- */
 
@@ -136,22 +153,32 @@ export function createReading(ctx) {
     section.classList.add("ready");
     applyCounts(section);
     state.emit("paragraphs", { list: info.paragraphs });
-    if (highlights.some((h) => h.page >= info.number - 1 && h.page <= info.number + 1)) paint();
+    words.repaintNear(info.number);
   }
 
-  /** Pages from `number` on (a few), fetched once; resolves when page `number` is drawn. */
+  /** The chunk of pages holding page `number`, fetched once; resolves when it is drawn. */
   function load(number) {
     if (loaded.has(number)) return loaded.get(number);
-    let last = number;
-    while (last + 1 <= pages.length && last + 1 < number + CHUNK_PAGES && !loaded.has(last + 1)) last += 1;
-    const request = window.PH.api("GET", `${base}/text?from=${number}&to=${last}`).then((answer) => {
+    const [first, last] = textChunk(number, pages.length);
+    number = first;
+    const request = window.PH.api("GET", `${base}/text?from=${first}&to=${last}`).then((answer) => {
       answer.pages.forEach(drawPage);
     });
     for (let n = number; n <= last; n += 1) loaded.set(n, request);
     request.catch(() => {
       for (let n = number; n <= last; n += 1) loaded.delete(n);
       const section = sections.get(number);
-      if (section) section.classList.add("failed");
+      if (!section || section.querySelector(".reading-failure")) return;
+      // Weak signal: say so where the text should be, and let the delegate ask again.
+      const failure = el("div", "reading-failure");
+      const retry = el("button", "button", t("retry"));
+      retry.type = "button";
+      retry.addEventListener("click", () => {
+        failure.remove();
+        load(number).catch(() => {});
+      });
+      failure.append(el("p", "", t("page_failed", { n: number })), retry);
+      section.append(failure);
     });
     return request;
   }
@@ -263,188 +290,12 @@ export function createReading(ctx) {
     return { page: state.current.n, fraction: 0 };
   }
 
-  /* ---------- a selection as quads on its page ---------- */
-
-  const pageWords = new Map();
-  function wordsOf(number) {
-    if (!pageWords.has(number)) {
-      const loading = window.PH.api("GET", `${base}/pages/${number}/text`).then((answer) => answer.words);
-      loading.catch(() => pageWords.delete(number));
-      pageWords.set(number, loading);
-    }
-    return pageWords.get(number);
-  }
-
-  const inside = (word, [x0, y0, x1, y1]) => {
-    const cx = (word[0] + word[2]) / 2, cy = (word[1] + word[3]) / 2;
-    return cx >= x0 - 1 && cx <= x1 + 1 && cy >= y0 - 1 && cy <= y1 + 1;
-  };
-  const squash = (text) => text.normalize("NFC").replace(/\s+/g, "");
-
-  /** Word boxes of a paragraph's characters: for each non-space character of its text, its word. */
-  async function charWords(paragraph) {
-    const parts = paragraph.parts.length ? paragraph.parts : [{ page: paragraph.page, bbox: paragraph.bbox }];
-    const words = [];
-    for (const part of parts) {
-      for (const word of await wordsOf(part.page)) if (inside(word, part.bbox)) words.push({ page: part.page, box: word });
-    }
-    const printed = [];  // one entry per character of the words as printed
-    words.forEach((word) => { for (const _ of squash(word.box[4])) printed.push(word); });
-    const letters = [...squash(paragraph.text)];
-    const printedLetters = words.flatMap((word) => [...squash(word.box[4])]);
-    const map = [];
-    let j = 0;
-    for (let i = 0; i < letters.length; i += 1) {
-      if (letters[i] === printedLetters[j]) {
-        map.push(printed[j]);
-        j += 1;
-        continue;
-      }
-      // The text was joined from its lines (a hyphen dropped, a space added): find the next match near.
-      const ahead = printedLetters.slice(j, j + 12).indexOf(letters[i]);
-      if (ahead >= 0) {
-        j += ahead;
-        map.push(printed[j]);
-        j += 1;
-      } else {
-        map.push(printed[Math.max(0, j - 1)] || null);
-      }
-    }
-    return map;
-  }
-
-  function linesOf(words) {
-    const lines = [];
-    for (const [x0, y0, x1, y1] of words) {
-      const line = lines.find((l) => Math.min(l[3], y1) - Math.max(l[1], y0) > 0.5 * Math.min(l[3] - l[1], y1 - y0));
-      if (line) {
-        line[0] = Math.min(line[0], x0);
-        line[1] = Math.min(line[1], y0);
-        line[2] = Math.max(line[2], x1);
-        line[3] = Math.max(line[3], y1);
-      } else {
-        lines.push([x0, y0, x1, y1]);
-      }
-    }
-    return lines.sort((a, b) => a[1] - b[1]).map((quad) => quad.map((v) => Math.round(v * 10) / 10));
-  }
-
-  /** Non-space characters of `node`'s text before `offset` in `container`. */
-  function lettersBefore(node, container, offset) {
-    const range = document.createRange();
-    range.selectNodeContents(node);
-    range.setEnd(container, offset);
-    return squash(range.toString()).length;
-  }
-
-  /** What a selection in reading mode covers, page by page: [{page, quads, quote}], in reading order. */
-  async function selectionTargets(range) {
-    const texts = [...box.querySelectorAll(".rp-text")].filter((node) => range.intersectsNode(node));
-    const chosen = new Map();  // page -> [{word box}]
-    for (const text of texts) {
-      const paragraph = paragraphs.get(Number(text.closest(".rp").dataset.paragraph));
-      if (!paragraph) continue;
-      const map = await charWords(paragraph);
-      const start = text.contains(range.startContainer) ? lettersBefore(text, range.startContainer, range.startOffset) : 0;
-      const end = text.contains(range.endContainer) ? lettersBefore(text, range.endContainer, range.endOffset) : map.length;
-      const seen = new Set();
-      for (const word of map.slice(start, end)) {
-        if (!word || seen.has(word)) continue;
-        seen.add(word);
-        if (!chosen.has(word.page)) chosen.set(word.page, []);
-        chosen.get(word.page).push(word.box);
-      }
-    }
-    return [...chosen].sort((a, b) => a[0] - b[0]).map(([page, words]) => ({
-      page, quads: linesOf(words), quote: words.map((word) => word[4]).join(" "),
-    }));
-  }
-
-  /* ---------- highlights, drawn over the words they cover ---------- */
-
-  // The CSS Custom Highlight API paints ranges without touching the text; where a browser lacks it,
-  // reading mode shows no highlights (they are still on the pages and in every export).
-  const painting = typeof Highlight === "function" && window.CSS && CSS.highlights;
-  let highlights = [];
-  let colors = {};
-  let paintTicket = 0;
-
-  /** Ranges of `node`'s text covering its non-space characters `from`..`to` (exclusive). */
-  function letterRange(node, from, to) {
-    const text = node.firstChild;
-    if (!text) return null;
-    let letters = 0, start = -1, end = -1;
-    const raw = text.textContent;
-    let offset = 0;
-    for (const char of raw) {  // code points, as squash() counts them
-      if (!/\s/.test(char)) {
-        if (letters === from) start = offset;
-        letters += 1;
-        if (letters === to) { end = offset + char.length; break; }
-      }
-      offset += char.length;
-    }
-    if (start < 0 || end < 0) return null;
-    const range = new Range();
-    range.setStart(text, start);
-    range.setEnd(text, end);
-    return range;
-  }
-
-  async function paint() {
-    if (!painting || state.view !== "text") return;
-    const ticket = (paintTicket += 1);
-    const byColor = new Map();
-    const pagesWithMarks = new Set(highlights.map((h) => h.page));
-    for (const node of box.querySelectorAll(".rp-text")) {
-      const paragraph = paragraphs.get(Number(node.closest(".rp").dataset.paragraph));
-      const parts = paragraph && (paragraph.parts.length ? paragraph.parts : [{ page: paragraph.page }]);
-      if (!parts || !parts.some((part) => pagesWithMarks.has(part.page))) continue;
-      let map;
-      try {
-        map = await charWords(paragraph);
-      } catch (_) {
-        continue;
-      }
-      if (ticket !== paintTicket) return;
-      for (const highlight of highlights) {
-        const covered = (word) => word && word.page === highlight.page && highlight.target.quads.some((quad) => inside(word.box, quad));
-        let from = -1;
-        for (let i = 0; i <= map.length; i += 1) {
-          const on = i < map.length && covered(map[i]);
-          if (on && from < 0) from = i;
-          if (!on && from >= 0) {
-            const range = letterRange(node, from, i);
-            const name = `ph-${colors[highlight.target.color] ? highlight.target.color : "yellow"}`;
-            if (range) (byColor.get(name) || byColor.set(name, []).get(name)).push(range);
-            from = -1;
-          }
-        }
-      }
-    }
-    for (const name of Object.keys(colors)) CSS.highlights.delete(`ph-${name}`);
-    for (const [name, ranges] of byColor) CSS.highlights.set(name, new Highlight(...ranges));
-  }
-
-  /** The highlights to show, as the annotation layer holds them, and their colours by name. */
-  function showHighlights(list, palette) {
-    if (palette && !Object.keys(colors).length && painting) {
-      colors = palette;
-      const sheet = new CSSStyleSheet();
-      sheet.replaceSync(Object.entries(palette)
-        .map(([name, color]) => `::highlight(ph-${name}) { background-color: ${color}; }`).join("\n"));
-      document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
-    }
-    highlights = list;
-    paint();
-  }
-
   /* ---------- showing and hiding ---------- */
 
   function start() {
     sections.forEach((section) => nearObserver.observe(section));
-    paint();
+    words.paint();
   }
 
-  return { goToPage, place, showCounts, showHighlights, selectionTargets, start, updateCurrent, element: box, paragraph: (id) => paragraphs.get(id) || null };
+  return { goToPage, place, showCounts, showHighlights: words.showHighlights, selectionTargets: words.selectionTargets, start, updateCurrent, element: box, paragraph: (id) => paragraphs.get(id) || null };
 }
