@@ -304,13 +304,15 @@ def test_the_chair_hides_and_shows_a_comment_from_the_digest_and_downloads_the_a
     meeting = chair.request.get(f"/api/documents/{report}").json()["meeting_id"]
     chair.goto(f"/meetings/{meeting}/digest")
     expect(chair.locator("#digest-totals")).not_to_be_empty()
-    chair.evaluate(
+    ack = chair.evaluate(
         """(id) => new Promise((resolve) => window.PH.live().emit('annotation:create', {
             op_id: 'digest-hide-test', document_id: id, kind: 'comment', target: {},
             body: 'Ý kiến để thử ẩn từ trang tổng hợp', visibility: 'shared',
         }, resolve))""",
         report,
     )
+    assert ack["ok"], ack
+    chair.reload()  # whether or not its rooms were joined before the comment went in
     entry = chair.locator(".entry", has_text="Ý kiến để thử ẩn từ trang tổng hợp")
     expect(entry).to_be_visible()
     entry.get_by_role("button", name="Ẩn ý kiến").click()
