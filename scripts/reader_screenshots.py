@@ -61,7 +61,8 @@ def reader_screens(browser, url: str, kind: str) -> None:
     report = report_id(page)
     page.goto(f"/documents/{report}?view=text#page=4")  # a landscape table
     page.wait_for_selector(".rp-table-toggle")
-    page.locator(".rp-table-toggle").first.scroll_into_view_if_needed()
+    page.wait_for_load_state("networkidle")
+    page.evaluate("() => document.querySelector('.rp-table-toggle').scrollIntoView({ block: 'center' })")
     shoot(page, f"{kind}-text-table")
     page.locator(".rp-table-toggle").first.click()
     page.wait_for_function("() => document.querySelector('.reading-band img').complete")
