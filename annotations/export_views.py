@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 from annotations.digest import DigestFilters
 from annotations.exports import service
 from annotations.exports.heading import ReportHeading
+from annotations.permissions import can_moderate
 from core.validation import parse
 from documents.service import active_documents
 
@@ -33,7 +34,13 @@ def digest_page(meeting_id: int):
     meeting = service.exportable_meeting(current_user, meeting_id)
     agenda = [(item, active_documents(item)) for item in meeting.agenda_items]
     ids = [document.id for _item, documents in agenda for document in documents]
-    return render_template("annotations/digest.html", meeting=meeting, agenda=agenda, document_ids=ids)
+    return render_template(
+        "annotations/digest.html",
+        meeting=meeting,
+        agenda=agenda,
+        document_ids=ids,
+        can_moderate=can_moderate(current_user, meeting),
+    )
 
 
 @bp.get("/api/meetings/<int:meeting_id>/digest.json")

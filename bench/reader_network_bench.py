@@ -70,6 +70,7 @@ class Wire:
                         "/glyphs/",
                         "/image",
                         "/paragraphs",
+                        "/text",
                         "/annotations",
                         "/static/",
                         "/socket.io/",

@@ -16,7 +16,7 @@ from core.config import load_config
 from core.errors import register_error_handlers
 from core.extensions import babel, compress, db, limiter, login_manager, migrate, socketio
 from core.headers import add_security_headers
-from core.i18n import compile_catalogs, select_locale
+from core.i18n import compile_catalogs, plural_forms, select_locale
 from core.security import BoundedIntConverter, refuse_cross_site_writes
 from core.transactions import commit_response
 
@@ -175,6 +175,7 @@ def _register_template_helpers(app: Flask) -> None:
             "current_locale": str(get_locale()),
             "current_path": request.full_path,
             "language_url": language_url,
+            "plural_forms": plural_forms,
         }
 
     @app.after_request

@@ -5,6 +5,7 @@ from pathlib import Path
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import current_app, has_request_context, request
+from flask_babel import ngettext
 
 SOURCE_DIR = Path(__file__).resolve().parent.parent / "translations"
 
@@ -34,3 +35,9 @@ def compile_catalogs(target: Path) -> Path:
             write_mo(out, catalog)
         tmp.replace(mo_path)
     return target
+
+
+def plural_forms(singular: str, plural: str) -> dict[str, str]:
+    """A counted string for the browser, in the forms `Intl.PluralRules` names ("1 reply",
+    "2 replies"); Vietnamese has one form. PH.t picks the form by the `count` or `n` it fills in."""
+    return {"one": ngettext(singular, plural, 1), "other": ngettext(singular, plural, 2)}

@@ -364,6 +364,40 @@ def paragraphs(
     return [p for p in db.session.scalars(query) if page in p.pages]
 
 
+READING_MAX_PAGES = 10  # one request of reading mode: a screenful or two of pages on a phone
+
+
+def reading_text(user: User, document_id: int, first: int, last: int) -> dict:
+    """Reading mode's pages `first`..`last`: each page's paragraphs with their words, in reading
+    order (a paragraph running over a page break is listed on its first page), and whether the
+    page has text at all; a page without (a scan, a figure) is shown as its image."""
+    document = get_document(user, document_id)
+    if not 1 <= first <= last <= document.page_count or last - first >= READING_MAX_PAGES:
+        raise AppError("validation_error", detail="from, to")
+    found = db.session.scalars(
+        select(Paragraph)
+        .where(
+            Paragraph.document_id == document.id,
+            Paragraph.page.between(first - PARAGRAPH_MAX_SPAN_PAGES, last),
+        )
+        .order_by(Paragraph.number)
+    )
+    pages = {
+        page.number: {"number": page.number, "scanned": page.is_scanned, "has_text": False, "paragraphs": []}
+        for page in db.session.scalars(
+            select(DocumentPage).where(
+                DocumentPage.document_id == document.id, DocumentPage.number.between(first, last)
+            )
+        )
+    }
+    for paragraph in found:
+        for number in paragraph.pages & pages.keys():
+            pages[number]["has_text"] = True
+        if paragraph.page in pages:
+            pages[paragraph.page]["paragraphs"].append(paragraph.to_dict())
+    return {"pages": [pages[n] for n in sorted(pages)]}
+
+
 def original_file(user: User, document_id: int, runtime: DocumentRuntime) -> tuple[bytes, str]:
     """The PDF as uploaded, for members: what exports point at (`target.source` in JSON-LD)."""
     document = get_document(user, document_id)

@@ -16,6 +16,7 @@ from documents import service
 bp = Blueprint("documents", __name__)
 
 DEFAULT_IMAGE_WIDTH = 1024
+READER_VIEWS = ("text", "pages")  # reading mode, the page view
 
 
 def _runtime() -> service.DocumentRuntime:
@@ -73,6 +74,19 @@ def api_paragraphs(document_id: int):
     response = jsonify([p.to_layout() if page is not None else p.to_dict() for p in found])
     if page is not None or ids is not None:
         response.headers["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@bp.get("/api/documents/<int:document_id>/text")
+@login_required
+def api_reading_text(document_id: int):
+    """Reading mode's paragraphs with their words, a few pages at a time (`?from=1&to=4`)."""
+    first = _int_arg("from")
+    first = 1 if first is None else first
+    last = _int_arg("to")
+    last = first if last is None else last
+    response = jsonify(service.reading_text(current_user, document_id, first, last))
+    response.headers["Cache-Control"] = "private, max-age=3600"
     return response
 
 
@@ -175,8 +189,10 @@ def _stored_response(rendered) -> Response:
 @login_required
 def reader_page(document_id: int):
     document = service.get_document(current_user, document_id)
+    chosen = request.args.get("view") or request.cookies.get("reader_view")
     return render_template(
         "documents/reader.html",
+        view_choice=chosen if chosen in READER_VIEWS else None,
         document=service.document_detail(document),
         reader_constants=service.READER_CONSTANTS,
         meeting=document.meeting,

@@ -288,6 +288,10 @@ ROUTES = {
         READ,
         lambda w, m: Call("GET", f"/api/documents/{w.document.id}/paragraphs"),
     ),
+    ("GET", "/api/documents/<int:document_id>/text"): (
+        READ,
+        lambda w, m: Call("GET", f"/api/documents/{w.document.id}/text?from=1&to=1"),
+    ),
     ("GET", "/api/documents/<int:document_id>/pages/<int:number>/text"): (
         READ,
         lambda w, m: Call("GET", f"/api/documents/{w.document.id}/pages/1/text"),

@@ -1,8 +1,7 @@
 // Live annotation on the reader: highlights, ink, notes, per-paragraph comments and who is reading.
-// Built on window.PHReader (static/js/reader.js); the live protocol is in docs/realtime.md.
+// Built on window.PHReader (static/js/reader/main.js); the live protocol is in docs/realtime.md.
 import { createComments } from "./annotate/comments.js";
 import { createLive } from "./annotate/live.js";
-import { createPages } from "./annotate/pages.js";
 import { createSelection } from "./annotate/select.js";
 import { attachDrafts } from "./offline/drafts.js";
 
@@ -17,7 +16,7 @@ const presenceSheet = document.getElementById("annot-presence");
 const prefsKey = "ph.annotate.prefs";
 
 function t(key, params) {
-  const text = config.strings[key] ?? key;
+  const text = window.PH.pick(config.strings[key] ?? key, params);
   return params ? text.replace(/\{(\w+)\}/g, (whole, name) => (params[name] !== undefined ? String(params[name]) : whole)) : text;
 }
 
@@ -82,6 +81,11 @@ function highlightAt(number, [x, y]) {
 }
 
 function showParagraph(paragraph) {
+  const inText = reader.view() === "text" && reader.reading.element.querySelector(`.rp[data-paragraph="${paragraph.id}"]`);
+  if (inText) {
+    inText.scrollIntoView({ block: "start" });
+    return;
+  }
   if (reader.currentPage() !== paragraph.page) reader.goToPage(paragraph.page);
   pages.flash(paragraph.page, paragraph.bbox);
 }
@@ -368,6 +372,8 @@ function render() {
     if (annotation.paragraph_id) counts.set(annotation.paragraph_id, (counts.get(annotation.paragraph_id) || 0) + 1);
   }
   pages.render(all, paragraphs, counts);
+  reader.reading.showCounts(counts);
+  reader.reading.showHighlights(all.filter((annotation) => annotation.kind === "highlight"), config.highlight_colors);
   comments.update(all.filter((annotation) => annotation.kind === "comment"));
   loadParagraphTexts(all.map((annotation) => annotation.paragraph_id));
   const badge = bar.querySelector("[data-comment-count]");
@@ -375,7 +381,18 @@ function render() {
   badge.textContent = String(total);
 }
 
-const pages = createPages(ctx);
+// What is drawn on the pages (annotate/pages.js, with the ink library) is fetched once the page view
+// is shown: reading mode does without it. Until then the tools' settings wait in a stand-in.
+let pages = { state: { tool: "read", color: "", penOnly: false, shareInk: false }, render() {}, flash() {}, setTool() {} };
+let pageLayer = null;
+function loadPageLayer() {
+  pageLayer = pageLayer || import("./annotate/pages.js").then(({ createPages }) => {
+    pages = createPages(ctx, pages.state);
+    pages.setTool(pages.state.tool);
+    render();
+  });
+  return pageLayer;
+}
 const selection = createSelection(ctx);
 const comments = createComments(ctx);
 const live = createLive({
@@ -414,6 +431,14 @@ reader.on("pagechange", ({ number }) => {
   presenceTimer = setTimeout(() => live.presence(number), 600);
 });
 reader.on("pagerendered", ({ number }) => loadParagraphs(number));
+// Reading mode brings paragraphs with their text, and opens a paragraph's thread from its number.
+reader.on("paragraphs", ({ list }) => addParagraphs(list));
+reader.on("paragraphtap", ({ id }) => ctx.openThread(id));
+reader.on("viewchange", ({ view }) => {
+  chooseTool("read");
+  if (view === "pages") loadPageLayer();
+});
+if (reader.view() === "pages") loadPageLayer();
 reader.on("pagechange", ({ number }) => loadParagraphs(number));  // again, if it failed before
 reader.pages.forEach((page) => { if (reader.isRendered(page.number)) loadParagraphs(page.number); });
 window.PH.api("GET", `/api/documents/${reader.documentId}/changes`).then((found) => {

@@ -23,8 +23,16 @@
   document.querySelectorAll("script.ph-strings").forEach((node) => {
     try { Object.assign(strings, JSON.parse(node.textContent)); } catch (_) { /* a bad block only loses its strings */ }
   });
+  // A counted string comes in plural forms ({one, other}, from plural_forms() in core/i18n.py): the
+  // form is picked by the number filled in as `count`, else as `n`.
+  const plurals = new Intl.PluralRules(document.documentElement.lang || "vi");
+  function pick(text, params) {
+    if (!text || typeof text !== "object") return text;
+    const count = Number(params && (params.count !== undefined ? params.count : params.n));
+    return text[plurals.select(Number.isFinite(count) ? count : 0)] || text.other;
+  }
   function t(key, params) {
-    let text = strings[key] !== undefined ? strings[key] : key;
+    let text = pick(strings[key] !== undefined ? strings[key] : key, params);
     if (params) {
       text = text.replace(/\{(\w+)\}/g, (whole, name) => (params[name] !== undefined ? String(params[name]) : whole));
     }
@@ -134,5 +142,5 @@
     return socket;
   }
 
-  window.PH = { api, upload, toast, t, confirm: confirmAction, formatDateTime, live, setFontScale };
+  window.PH = { api, upload, toast, t, pick, confirm: confirmAction, formatDateTime, live, setFontScale };
 })();

@@ -7,6 +7,7 @@
   const root = document.getElementById("digest");
   if (!root) return;
   const meetingId = Number(root.dataset.meetingId);
+  const canModerate = root.dataset.canModerate === "true";
   const documentIds = JSON.parse(root.dataset.documents || "[]");
   const form = document.getElementById("digest-filters");
   const body = document.getElementById("digest-body");
@@ -76,7 +77,35 @@
     });
   }
 
-  function entryNode(entry, depth) {
+  // Counted by their own names, each in its plural form: "1 reply · 2 highlights".
+  function totalsText(c, people) {
+    return [
+      t("comments_n", { n: c.comments }), t("replies_n", { n: c.replies }), t("notes_n", { n: c.notes }),
+      t("highlight_marks_n", { n: c.highlights }), t("people_n", { n: people }),
+    ].join(" · ");
+  }
+
+  function opId() {
+    const bytes = crypto.getRandomValues(new Uint8Array(16));
+    return [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
+  }
+
+  // The chair hides a comment from here as from inside the document: the same moderation event.
+  function moderate(documentId, entry, button) {
+    if (!socket || !socket.connected) {
+      toast(t("offline_moderation"), "error");
+      return;
+    }
+    button.disabled = true;
+    const payload = { op_id: opId(), document_id: documentId, id: entry.id, hidden: !entry.hidden };
+    socket.emit("annotation:hide", payload, (ack) => {
+      button.disabled = false;
+      if (ack && ack.ok) load();
+      else toast(t("hide_failed", { message: (ack && ack.message) || "" }), "error");
+    });
+  }
+
+  function entryNode(entry, depth, documentId) {
     const item = el("li", "entry" + (entry.hidden ? " is-hidden" : "") + (depth ? " is-reply" : ""));
     item.dataset.entryId = entry.id;
     const meta = el("p", "entry-meta");
@@ -86,17 +115,24 @@
     if (entry.kind === "note") meta.append(el("span", "tag", t("note", { page: entry.page })));
     if (entry.hidden) meta.append(el("span", "tag hidden-tag", t("hidden")));
     item.append(meta, el("p", "entry-body", entry.body));
+    if (canModerate && entry.kind === "comment") {
+      const button = el("button", "button small moderate", t(entry.hidden ? "unhide" : "hide"));
+      button.type = "button";
+      button.dataset.moderate = entry.id;
+      button.addEventListener("click", () => moderate(documentId, entry, button));
+      item.append(button);
+    }
     if (entry.replies.length) {
       const replies = el("ul", "entries replies");
-      entry.replies.forEach((reply) => replies.append(entryNode(reply, depth + 1)));
+      entry.replies.forEach((reply) => replies.append(entryNode(reply, depth + 1, documentId)));
       item.append(replies);
     }
     return item;
   }
 
-  function entriesNode(entries) {
+  function entriesNode(entries, documentId) {
     const list = el("ul", "entries");
-    entries.forEach((entry) => list.append(entryNode(entry, 0)));
+    entries.forEach((entry) => list.append(entryNode(entry, 0, documentId)));
     return list;
   }
 
@@ -129,7 +165,7 @@
     return tally;
   }
 
-  function paragraphNode(paragraph) {
+  function paragraphNode(paragraph, documentId) {
     const card = el("article", "paragraph-card");
     card.dataset.paragraphId = paragraph.id;
     const head = el("header", "paragraph-head");
@@ -147,7 +183,7 @@
     if (paragraph.highlights) counts.append(el("span", "count-pill highlights", t("highlights_n", { n: paragraph.highlights })));
     head.append(counts);
     card.append(head, quoteNode(paragraph.text));
-    if (paragraph.entries.length) card.append(entriesNode(paragraph.entries));
+    if (paragraph.entries.length) card.append(entriesNode(paragraph.entries, documentId));
     return card;
   }
 
@@ -162,27 +198,32 @@
     section.dataset.documentId = doc.id;
     const head = el("header", "document-head");
     head.append(el("h3", "", documentTitle(doc)));
+    const actions = el("span", "document-actions");
     const open = el("a", "button small", t("open_document"));
     open.href = `/documents/${doc.id}`;
-    head.append(open);
+    const annotated = el("a", "button small", t("annotated_pdf"));
+    annotated.href = `/api/documents/${doc.id}/annotated.pdf`;
+    annotated.title = t("annotated_pdf_title");
+    annotated.dataset.annotatedPdf = doc.id;
+    annotated.setAttribute("download", "");
+    actions.append(open, annotated);
+    head.append(actions);
     section.append(head);
     const c = doc.counts;
-    section.append(el("p", "muted small", t("totals", {
-      comments: c.comments, replies: c.replies, notes: c.notes, highlights: c.highlights, people: c.participants,
-    })));
+    section.append(el("p", "muted small", totalsText(c, c.participants)));
     if (doc.general.length) {
       section.append(el("h4", "general-title", t("general")));
-      section.append(entriesNode(doc.general));
+      section.append(entriesNode(doc.general, doc.id));
     }
     const paragraphs = doc.paragraphs.slice();
     if (order() === "activity") {
       paragraphs.sort((a, b) => (b.comments + b.highlights) - (a.comments + a.highlights) || a.number - b.number);
     }
-    paragraphs.forEach((paragraph) => section.append(paragraphNode(paragraph)));
+    paragraphs.forEach((paragraph) => section.append(paragraphNode(paragraph, doc.id)));
     const orphaned = doc.orphaned || [];  // comments whose paragraph the new version removed
     if (orphaned.length) {
       section.append(el("h4", "general-title", t("orphaned")));
-      section.append(entriesNode(orphaned));
+      section.append(entriesNode(orphaned, doc.id));
     }
     if (!doc.general.length && !paragraphs.length && !orphaned.length) section.append(el("p", "muted", t("no_comments")));
     return section;
@@ -204,7 +245,7 @@
       });
       body.append(section);
     });
-    totals.textContent = t("totals", { ...sum, people: digest.delegates.length });
+    totals.textContent = totalsText(sum, digest.delegates.length);
     open.forEach((id) => {
       const toggle = body.querySelector(`[data-paragraph-id="${id}"] .quote-toggle`);
       if (toggle) toggle.click();

@@ -70,7 +70,7 @@ class VectorPage:
     def compact(self) -> tuple[list, list[str]]:
         """The parts with each run as `[transform, fill, [glyph index, x step, ...]]`, and the ids
         of every glyph the page places (the indexes name the first ones). The reader turns runs
-        back into `<use>` elements (reader.js); sent this way a page costs half the bytes of its
+        back into `<use>` elements (reader/textlayer.js); sent this way a page costs half the bytes of its
         markup, x steps being short numbers."""
         ids: dict[str, int] = {}
         parts: list = []

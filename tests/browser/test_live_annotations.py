@@ -28,7 +28,7 @@ def _draft_resolution(page) -> int:
 
 
 def _open_reader(page, document_id: int) -> None:
-    page.goto(f"/documents/{document_id}")
+    page.goto(f"/documents/{document_id}?view=pages")
     expect(page.locator('.page[data-page="1"] .text-layer span').first).to_be_attached()
     expect(page.locator('.page[data-page="1"] .pmark').first).to_be_visible()
 

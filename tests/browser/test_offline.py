@@ -112,7 +112,7 @@ def test_a_stored_meeting_opens_offline_with_the_pages_of_a_document_never_opene
 
     document = max(_documents(meeting), key=lambda doc: doc["page_count"])
     page.context.set_offline(True)
-    page.goto(f"/documents/{document['id']}")
+    page.goto(f"/documents/{document['id']}?view=pages")
     page.wait_for_function(
         "() => { const i = document.querySelector('.page[data-page=\"1\"] .page-image'); "
         "return i && i.complete && i.naturalWidth > 0; }"
@@ -130,11 +130,18 @@ def test_a_stored_meeting_opens_offline_with_the_pages_of_a_document_never_opene
     assert page.evaluate(INK_ON_PAGE, last) > 0.001, f"page {last} shows nothing"
     _shot(page, "reader-offline-phone")
 
-    # Reading mode's data: every paragraph with its text, from the stored full list.
-    url = f"/api/documents/{document['id']}/paragraphs"
-    paragraphs = page.evaluate("(url) => fetch(url).then((r) => r.json())", url)
-    assert paragraphs
-    assert all(p["text"] for p in paragraphs if p["kind"] != "figure")
+    # Reading mode, offline too: the text of the last pages, never opened, from the stored chunks.
+    page.goto(f"/documents/{document['id']}?view=text")
+    expect(page.locator(".rp").first).to_be_visible()
+    page.evaluate("(n) => window.PHReader.goToPage(n)", last - 1)
+    expect(page.locator("#page-indicator")).to_have_text(f"Trang {last - 1}/{last}")
+    page.wait_for_function(
+        "(n) => [...document.querySelectorAll('.reading-page')].slice(n - 3)"
+        ".some((p) => p.querySelector('.rp'))",
+        arg=last,
+    )
+    expect(page.locator(".reading-failure")).to_have_count(0)
+    _shot(page, "reading-offline-phone")
 
     page.goto(f"/meetings/{meeting['id']}")
     expect(page.locator("h1")).to_have_text(meeting["title"])
@@ -158,7 +165,7 @@ def test_a_comment_written_offline_waits_in_the_outbox_and_reaches_another_deleg
     arrived = reader.locator("#annot-panel .comment-body", has_text=body)
 
     author.context.set_offline(True)
-    author.goto(f"/documents/{document['id']}")
+    author.goto(f"/documents/{document['id']}?view=pages")
     expect(author.locator('.page[data-page="1"] .pmark').first).to_be_visible()
     author.wait_for_timeout(600)  # a tap is judged after the selection it may start has settled
     author.locator('.page[data-page="1"] .pmark').nth(8).tap()
@@ -191,7 +198,7 @@ def test_a_half_written_comment_survives_a_reload_until_sent_or_discarded(device
     page = device(PHONE, "delegate5")
     meeting = _meeting(page)
     document = _documents(meeting)[0]
-    page.goto(f"/documents/{document['id']}")
+    page.goto(f"/documents/{document['id']}?view=pages")
     marks = page.locator('.page[data-page="1"] .pmark')
     expect(marks.first).to_be_visible()
     page.wait_for_timeout(600)
@@ -293,7 +300,7 @@ def test_a_stored_meeting_follows_a_replaced_and_a_withdrawn_document(device):
     assert not page.evaluate(STORED, [name, f"/api/documents/{programme['id']}/paragraphs"])
 
     page.context.set_offline(True)
-    page.goto(f"/documents/{replaced['id']}")
+    page.goto(f"/documents/{replaced['id']}?view=pages")
     page.wait_for_function(
         "() => { const i = document.querySelector('.page[data-page=\"1\"] .page-image'); "
         "return i && i.complete && i.naturalWidth > 0; }"

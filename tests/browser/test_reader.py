@@ -220,6 +220,7 @@ def test_text_table_and_sideways_pages_are_drawn_with_their_glyphs(open_page, nu
 
 def test_a_delegate_types_a_page_number_instead_of_flicking_through_thumbnails(open_page):
     page = open_page(PHONE, "delegate1")
+    page.evaluate("() => { document.cookie = 'reader_view=pages; path=/documents'; }")  # chosen before
     page.locator(".meeting-card", has_text="Kỳ họp thứ Mười hai").click()
     page.locator(".doc-link", has_text="28 trang").click()
     page.wait_for_url(re.compile(r"/documents/\d+"))

@@ -196,3 +196,37 @@ def test_a_withdrawn_document_disappears_for_members(meeting, api, create_docume
     assert api("thuky").delete(f"/api/documents/{document.id}").status_code == 200
     assert api("daibieu1").get(f"/api/meetings/{meeting.id}").get_json()["agenda"][0]["documents"] == []
     assert api("daibieu1").get(f"/api/documents/{document.id}").status_code == 404
+
+
+def test_reading_mode_gets_each_pages_paragraphs_with_their_words_in_reading_order(
+    meeting, api, create_document
+):
+    document = create_document(
+        meeting.memberships[0].user, meeting.agenda_items[0], "bao-cao-kinh-te-xa-hoi.pdf"
+    )
+    delegate = api("daibieu1")
+    every = delegate.get(f"/api/documents/{document.id}/paragraphs").get_json()
+    pages = []
+    for first in range(1, 29, 10):
+        response = delegate.get(f"/api/documents/{document.id}/text?from={first}&to={min(28, first + 9)}")
+        assert response.status_code == 200
+        pages += response.get_json()["pages"]
+    assert [p["number"] for p in pages] == list(range(1, 29))
+    listed = [paragraph for page in pages for paragraph in page["paragraphs"]]
+    assert [p["id"] for p in listed] == [p["id"] for p in every]
+    assert all(p["text"] for p in listed)
+    assert all(p["page"] == page["number"] for page in pages for p in page["paragraphs"])
+    scanned = pages[8]
+    assert scanned["scanned"] is True
+    assert scanned["has_text"] is False
+    assert pages[0]["has_text"] is True
+
+
+@pytest.mark.parametrize("query", ["from=0&to=2", "from=3&to=2", "from=1&to=11", "from=28&to=29", "from=a"])
+def test_reading_mode_pages_out_of_range_get_a_clear_400(meeting, api, create_document, query):
+    document = create_document(
+        meeting.memberships[0].user, meeting.agenda_items[0], "bao-cao-kinh-te-xa-hoi.pdf"
+    )
+    response = api("daibieu1").get(f"/api/documents/{document.id}/text?{query}")
+    assert response.status_code == 400
+    assert response.get_json()["error"] == "validation_error"

@@ -40,7 +40,7 @@ def test_scripts_and_styles_are_kept_by_the_browser_without_asking_again(report,
     html = api("daibieu2").get(f"/documents/{report.id}").get_data(as_text=True)
     scripts = re.findall(r'src="(/static/[0-9a-f]{12}/[^"]+)"', html)
     styles = re.findall(r'href="(/static/[0-9a-f]{12}/[^"]+\.css)"', html)
-    assert any(path.endswith("js/reader.js") for path in scripts)
+    assert any(path.endswith("js/reader/main.js") for path in scripts)
     assert styles
     for path in scripts + styles:
         response = api("daibieu2").get(path, headers={"Accept-Encoding": "br"})
@@ -52,7 +52,7 @@ def test_scripts_and_styles_are_kept_by_the_browser_without_asking_again(report,
 
 
 def test_a_page_from_an_older_release_still_gets_its_scripts_but_checks_them_again(client):
-    response = client.get("/static/0123456789ab/js/reader.js")
+    response = client.get("/static/0123456789ab/js/reader/main.js")
     response.close()
     assert response.status_code == 200
     assert response.headers["Cache-Control"] == "no-cache"

@@ -36,7 +36,7 @@ def sheet_of(block: int, path: Path = REPORT) -> dict[str, str]:
 
 
 def as_reader_draws_it(view: dict, sheet: dict[str, str]) -> bytes:
-    """What static/js/reader.js builds from a view and its block's sheet."""
+    """What static/js/reader/textlayer.js builds from a view and its block's sheet."""
     markup = []
     for part in view["svg"]:
         if isinstance(part, str):

@@ -13,10 +13,11 @@ export function markText(paragraph) {
   return paragraph.label ?? String(paragraph.number);
 }
 
-/** A mark's width in ems: its label, and the count bubble when there are comments (see .pmark). */
-function markEms(paragraph, count) {
+/** A mark's width in ems: its label, and the count bubble beside it when there are comments and
+ * `inline` (otherwise the bubble sits on the mark's corner; see .pmark.count-corner). */
+function markEms(paragraph, count, inline = true) {
   const digits = (n) => String(n).length * 0.62;
-  return Math.max(2, 0.9 + digits(markText(paragraph)) + (count > 0 ? 1.05 + digits(count) : 0));
+  return Math.max(2, 0.9 + digits(markText(paragraph)) + (count > 0 && inline ? 1.05 + digits(count) : 0));
 }
 
 /**
@@ -88,13 +89,20 @@ export function placeMarks(reader, list, counts) {
     const size = markFontPt(reader, number);
     const height = size * 2 + 1 / scale;
     let gap = 5 / scale;
-    const target = 44 / scale;  // a 40 px tap area, after borders and rounding
+    // A 48 px tap area where the room around the mark allows it (at least 44 px after borders and
+    // rounding); marks stay level with their paragraphs, so rows closer than that share the room.
+    const target = 48 / scale;
     const onPage = boxesByPage.get(number) || starts.map((paragraph) => paragraph.bbox);
     const quarter = textQuarter(reader, number, onPage);
     const frame = textFrame(quarter, page.width, page.height);
     const boxes = new Map(starts.map((p) => [p.id, frame.box(p.bbox)]));
     const left = Math.min(...onPage.map((box) => frame.box(box)[0]));
-    const widest = Math.max(...starts.map((p) => markEms(p, counts.get(p.id) || 0))) * size;
+    let widest = Math.max(...starts.map((p) => markEms(p, counts.get(p.id) || 0))) * size;
+    // A narrow margin (a phone, a long number with comments) keeps the count on the mark's corner
+    // rather than pushing the mark over the text.
+    const bare = Math.max(...starts.map((p) => markEms(p, counts.get(p.id) || 0, false))) * size;
+    const corner = left - gap < widest && left - gap >= bare;
+    if (corner) widest = bare;
     const column = widest + 3 / scale;
     const inside = left - gap < widest;
     // Two columns where the margin holds them, even if the gap to the text has to narrow to 2 px.
@@ -109,7 +117,7 @@ export function placeMarks(reader, list, counts) {
       if (index < 0) index = free.indexOf(Math.min(...free));
       const top = Math.max(want, free[index]);
       free[index] = top + height;
-      const place = { x: edges[index], y: top, inside, quarter, hitUp: 0, hitDown: 0, hitRight: 0, hitWidth: 0 };
+      const place = { x: edges[index], y: top, inside, corner, quarter, hitUp: 0, hitDown: 0, hitRight: 0, hitWidth: 0 };
       stacks[index].push(place);
       places.set(paragraph.id, place);
     }

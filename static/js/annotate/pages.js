@@ -36,10 +36,10 @@ export function strokePath(path, pressures, width) {
   }));
 }
 
-export function createPages(ctx) {
+/** `state`: the tools' settings (tool, ink colour, pen only, shared ink), kept by annotate.js. */
+export function createPages(ctx, state = { tool: "read", color: "", penOnly: false, shareInk: false }) {
   const { reader, config, me, t } = ctx;
   const layers = new Map();
-  const state = { tool: "read", color: "", penOnly: false, shareInk: false };
 
   function layerFor(number) {
     if (layers.has(number)) return layers.get(number);
@@ -108,6 +108,7 @@ export function createPages(ctx) {
     mark.type = "button";
     mark.className = "pmark";
     mark.classList.toggle("inside", place.inside);
+    mark.classList.toggle("count-corner", Boolean(place.corner));
     mark.classList.toggle("has-comments", count > 0);
     mark.classList.toggle("unlabelled", paragraph.label == null);  // its rank, not a printed number
     if (paragraph.change === "edited" || paragraph.change === "added") mark.classList.add(`changed-${paragraph.change}`);

@@ -53,10 +53,31 @@ export function createSelection(ctx) {
     popover.hidden = false;
     const width = popover.offsetWidth, height = popover.offsetHeight;
     const below = rect.bottom + 12 + height < window.innerHeight - 140;  // keep clear of the toolbars
-    const top = below ? rect.bottom + 12 : Math.max(8, rect.top - height - 12);
+    // Never off the screen, even for a selection partly scrolled away.
+    const top = Math.min(window.innerHeight - height - 8, below ? rect.bottom + 12 : Math.max(8, rect.top - height - 12));
     const left = Math.min(window.innerWidth - width - 8, Math.max(8, rect.left + rect.width / 2 - width / 2));
     popover.style.top = `${top}px`;
     popover.style.left = `${left}px`;
+  }
+
+  // In reading mode the words are not where they are printed: the reader finds their quads on the page.
+  let asked = 0;
+  async function readTextSelection(selection, range) {
+    const ticket = (asked += 1);
+    const quote = selection.toString().replace(/\s+/g, " ").trim().slice(0, 5000);
+    let parts = [];
+    try {
+      parts = await reader.reading.selectionTargets(range);
+    } catch (_) { /* the page's words did not come: nothing to highlight */ }
+    if (ticket !== asked) return;
+    parts = parts.filter((part) => part.quads.length);
+    if (!parts.length || !quote) return hideMenu();
+    const start = range.startContainer.parentElement && range.startContainer.parentElement.closest(".rp");
+    const paragraph = start ? ctx.paragraph(Number(start.dataset.paragraph)) : null;
+    // Each page gets its own highlight; the first carries what was selected as its quote.
+    parts[0].quote = quote;
+    current = { number: parts[0].page, quads: parts[0].quads, quote, paragraph, parts };
+    place(menu, range.getBoundingClientRect());
   }
 
   function readSelection() {
@@ -64,6 +85,7 @@ export function createSelection(ctx) {
     const selection = window.getSelection();
     if (!selection || selection.isCollapsed || !selection.rangeCount) return hideMenu();
     const range = selection.getRangeAt(0);
+    if (reader.reading.element.contains(range.commonAncestorContainer)) return readTextSelection(selection, range);
     const start = range.startContainer.parentElement && range.startContainer.parentElement.closest(".page");
     if (!start || !start.querySelector(".text-layer").contains(range.startContainer)) return hideMenu();
     const number = Number(start.dataset.page);
@@ -87,12 +109,14 @@ export function createSelection(ctx) {
     const chosen = current;
     if (swatch) {
       const priv = menu.querySelector("[data-private-highlight]").checked;
-      ctx.submit("annotation:create", {
-        kind: "highlight",
-        target: { page: chosen.number, quads: chosen.quads, quote: chosen.quote, color: swatch.dataset.highlight },
-        body: "",
-        visibility: priv ? "private" : "shared",
-      });
+      for (const part of chosen.parts || [{ page: chosen.number, quads: chosen.quads, quote: chosen.quote }]) {
+        ctx.submit("annotation:create", {
+          kind: "highlight",
+          target: { page: part.page, quads: part.quads, quote: part.quote, color: swatch.dataset.highlight },
+          body: "",
+          visibility: priv ? "private" : "shared",
+        });
+      }
     } else if (event.target.closest("[data-comment-selection]")) {
       ctx.openThread(chosen.paragraph ? chosen.paragraph.id : null, chosen.quote);
     } else {

@@ -2,12 +2,13 @@
 // `ph-pack-<meeting id>`), so the meeting page, the page view and reading mode open with no network;
 // the service worker (static/js/offline/sw.js) serves from it. The record of what each pack holds
 // and how big it is lives in IndexedDB ("packs"). docs/offline.md.
+import { textChunks } from "../reader/chunks.js";
 import * as store from "./store.js";
 
 const PREFIX = "ph-pack-";
 const RECENT = "ph-recent";
 const PARALLEL = 4;
-const MAX_FIT_WIDTH = 1200;  // as static/js/reader.js: the widest a page is fitted
+const MAX_FIT_WIDTH = 1200;  // as static/js/reader/zoom.js: the widest a page is fitted
 // Used to make room before a download: what a page costs on average with its thumbnail (measured on
 // the demo pack: docs/offline.md). Only an estimate; the real size is what was stored.
 const ESTIMATED_PAGE_BYTES = 60_000;
@@ -75,7 +76,9 @@ function documentPlan(data) {
   for (const page of data.pages) {
     fixed.push(page.scanned ? `${base}/pages/${page.number}/image?width=${width}` : `${base}/pages/${page.number}/view`);
     fixed.push(`${base}/pages/${page.number}/image?width=${data.thumbnail_width}`);
+    fixed.push(`${base}/pages/${page.number}/text`);  // reading mode's selections become highlights
   }
+  for (const [first, last] of textChunks(data.page_count)) fixed.push(`${base}/text?from=${first}&to=${last}`);
   return { changing, fixed, rasterUrl: (n) => `${base}/pages/${n}/image?width=${width}` };
 }
 

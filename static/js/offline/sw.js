@@ -111,7 +111,8 @@ const changing = new NetworkFirst({
 
 const PAGES = /^\/(meetings\/\d+|documents\/\d+)?$/;
 const CHANGING_API = /^\/api\/(meetings\/\d+|documents\/\d+(\/(paragraphs|annotations|changes))?)$/;
-const IMMUTABLE = /^\/api\/documents\/\d+\/(pages\/\d+\/(view|image)|glyphs\/\d+)$/;
+// A document id names fixed content: its pages, glyphs, and the text reading mode reads.
+const IMMUTABLE = /^\/api\/documents\/\d+\/(pages\/\d+\/(view|image|text)|glyphs\/\d+|text)$/;
 
 registerRoute(({ url, request }) => url.origin === location.origin && request.mode === "navigate" && PAGES.test(url.pathname), changing);
 registerRoute(({ url }) => url.origin === location.origin && CHANGING_API.test(url.pathname), changing);

@@ -1,0 +1,170 @@
+"""Screenshots of the reader's screens on a phone and a tablet, to look at after changing them.
+
+Starts `python wsgi.py` with the demo meeting (or uses `--url` of one already running with it) and
+saves PNGs under shots/ (git-ignored). Usage:
+    .venv/bin/python scripts/reader_screenshots.py [--url http://127.0.0.1:PORT]
+"""
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE, TABLET  # noqa: E402
+from tests.live_server import DEMO_PASSWORD, LiveServer, make_demo_data  # noqa: E402
+
+SHOTS = ROOT / "shots"
+DEVICES = {"phone": PHONE, "tablet": TABLET}
+
+
+def signed_in(browser, url: str, device: dict, username: str, font_scale: str = "1"):
+    context = browser.new_context(base_url=url, **device)
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    page.goto("/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{url}/")
+    page.evaluate("(scale) => localStorage.setItem('fontScale', scale)", font_scale)
+    return page
+
+
+def report_id(page) -> int:
+    meeting = page.request.get("/api/meetings").json()[0]
+    agenda = page.request.get(f"/api/meetings/{meeting['id']}").json()["agenda"]
+    return next(d["id"] for item in agenda for d in item["documents"] if d["page_count"] == 28)
+
+
+def shoot(page, name: str) -> None:
+    page.wait_for_timeout(700)
+    page.screenshot(path=str(SHOTS / f"{name}.png"))
+    print(SHOTS / f"{name}.png")
+
+
+def reader_screens(browser, url: str, kind: str) -> None:
+    device = DEVICES[kind]
+    for scale in ("1", "1.6"):
+        page = signed_in(browser, url, device, "delegate1", scale)
+        report = report_id(page)
+        size = "large" if scale != "1" else "normal"
+        for view in ("text", "pages"):
+            page.goto(f"/documents/{report}?view={view}")
+            page.wait_for_load_state("networkidle")
+            shoot(page, f"{kind}-{view}-{size}")
+        page.context.close()
+
+    page = signed_in(browser, url, device, "delegate1")
+    report = report_id(page)
+    page.goto(f"/documents/{report}?view=text#page=4")  # a landscape table
+    page.wait_for_selector(".rp-table-toggle")
+    page.wait_for_load_state("networkidle")
+    page.evaluate("() => document.querySelector('.rp-table-toggle').scrollIntoView({ block: 'center' })")
+    shoot(page, f"{kind}-text-table")
+    page.locator(".rp-table-toggle").first.click()
+    page.wait_for_function("() => document.querySelector('.reading-band img').complete")
+    page.wait_for_timeout(1500)
+    shoot(page, f"{kind}-text-table-printed")
+    page.evaluate("() => window.PHReader.goToPage(9)")
+    page.wait_for_load_state("networkidle")
+    shoot(page, f"{kind}-text-scanned-page")
+
+    page.goto(f"/documents/{report}?view=text#page=1")
+    page.wait_for_selector(".rp-body")
+    page.wait_for_timeout(800)
+    page.evaluate(
+        """() => {
+            const node = document.querySelectorAll('.rp-body .rp-text')[0];
+            node.scrollIntoView({ block: 'center' });
+            const range = document.createRange();
+            range.setStart(node.firstChild, 10);
+            range.setEnd(node.firstChild, 60);
+            getSelection().removeAllRanges();
+            getSelection().addRange(range);
+        }"""
+    )
+    page.wait_for_selector("[data-selection-menu]:not([hidden])")
+    shoot(page, f"{kind}-text-selection")
+    page.locator("[data-selection-menu] [data-highlight]").first.click()
+    page.locator(".rp-body .rp-mark").nth(1).click()
+    page.wait_for_selector("#annot-panel:not([hidden])")
+    shoot(page, f"{kind}-text-thread")
+    page.evaluate("() => window.PH.live().disconnect()")
+    page.wait_for_selector(".annot-status.offline")
+    shoot(page, f"{kind}-text-thread-offline")
+
+    page.goto(f"/documents/{report}?view=pages#page=19")
+    page.wait_for_selector('.page[data-page="19"] .pmark')
+    paragraphs = page.request.get(f"/api/documents/{report}/paragraphs").json()
+    numbered = next(p for p in paragraphs if p["label"] == "101")
+    page.evaluate(
+        """(id) => new Promise((resolve) => window.PH.live().emit('annotation:create', {
+            op_id: 'shot-' + Date.now(), document_id: window.PHReader.documentId, kind: 'comment',
+            target: {paragraph_id: id}, body: 'Số liệu đoạn này cần cập nhật.', visibility: 'shared',
+        }, resolve))""",
+        numbered["id"],
+    )
+    page.wait_for_selector(f'.pmark[data-paragraph="{numbered["id"]}"] .pmark-count')
+    page.locator(f'.pmark[data-paragraph="{numbered["id"]}"]').scroll_into_view_if_needed()
+    shoot(page, f"{kind}-pages-margin-101")
+    page.locator(".annot-bar [data-panel='comments']").click()
+    page.evaluate("() => window.PH.live().disconnect()")
+    page.wait_for_selector(".annot-status.offline")
+    shoot(page, f"{kind}-pages-panel-offline")
+    page.goto(f"/documents/{report}?view=pages")
+    page.wait_for_load_state("networkidle")
+    page.get_by_role("button", name="Chữ lớn hơn").click()
+    shoot(page, f"{kind}-pages-after-a-plus")
+    page.goto(f"/documents/{report}?view=text&lang=en")
+    page.wait_for_load_state("networkidle")
+    shoot(page, f"{kind}-text-english")
+    page.goto(f"/documents/{report}?view=text&lang=vi")
+    page.context.close()
+
+    chair = signed_in(browser, url, device, "chair")
+    meeting = chair.request.get("/api/meetings").json()[0]["id"]
+    for lang in ("vi", "en"):
+        chair.goto(f"/meetings/{meeting}/digest?lang={lang}")
+        chair.wait_for_selector(".document-card")
+        chair.wait_for_load_state("networkidle")
+        shoot(chair, f"{kind}-digest-{lang}")
+        entry = chair.locator(".entry .moderate").first
+        if entry.count():
+            entry.scroll_into_view_if_needed()
+            shoot(chair, f"{kind}-digest-{lang}-moderation")
+    chair.goto(f"/meetings/{meeting}/digest?lang=vi")
+    chair.context.close()
+
+
+def main() -> int:
+    from playwright.sync_api import sync_playwright
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--url")
+    args = parser.parse_args()
+    SHOTS.mkdir(exist_ok=True)
+    with tempfile.TemporaryDirectory() as scratch:
+        server = None
+        url = args.url
+        if not url:
+            make_demo_data(Path(scratch) / "template")
+            server = LiveServer(Path(scratch) / "template", Path(scratch) / "data")
+            server.start()
+            url = server.url
+        try:
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+                for kind in DEVICES:
+                    reader_screens(browser, url, kind)
+                browser.close()
+        finally:
+            if server:
+                server.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
