@@ -33,7 +33,16 @@ def test_every_static_file_a_page_loads_is_kept_for_offline_use(app, client):
     body = client.get("/sw.js").get_data(as_text=True)
     prefix = app.static_url_path + "/"
     static = Path(app.static_folder)
-    pages_load = ("js/app.js", "js/reader.js", "js/annotate.js", "js/annotate/live.js", "js/offline/pack.js")
+    pages_load = (
+        "js/app.js",
+        "js/reader/main.js",
+        "js/reader/zoom.js",  # imported only when the page view is shown
+        "js/reader/chunks.js",
+        "css/reading.css",
+        "js/annotate.js",
+        "js/annotate/live.js",
+        "js/offline/pack.js",
+    )
     for name in (*pages_load, "css/app.css", "vendor/workbox/workbox-window.prod.mjs"):
         assert (static / name).is_file()
         assert f'"{prefix}{name}"' in body, name
