@@ -10,6 +10,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from core import cluster
 from core.assets import build_id, register_static_caching
 from core.bodies import read_body_first
 from core.config import load_config
@@ -68,12 +69,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(translations)
     babel.init_app(app, locale_selector=select_locale)
     _import_socket_handlers()
-    socketio.init_app(
-        app,
-        async_mode=app.config["SOCKETIO_ASYNC_MODE"],
-        message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
-        max_http_buffer_size=1_000_000,
-    )
+    _init_socketio(app)
     _trust_proxies(app)
     register_error_handlers(app)
     app.url_map.converters["int"] = BoundedIntConverter
@@ -91,6 +87,25 @@ def create_app(overrides: dict | None = None) -> Flask:
 
             upgrade(directory=str(MIGRATIONS_DIR))
     return app
+
+
+def _init_socketio(app: Flask) -> None:
+    """Socket.IO, and what its processes share: rooms, presence and counters (core/cluster.py)."""
+    from annotations.presence import Presence, SharedPresence
+
+    options = {"async_mode": app.config["SOCKETIO_ASYNC_MODE"], "max_http_buffer_size": 1_000_000}
+    url = cluster.redis_url(app.config)
+    if url is None:
+        socketio.server_options.pop("client_manager", None)  # one left by an earlier app (tests)
+        socketio.init_app(app, message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"], **options)
+        app.extensions["presence"] = Presence()
+        return
+    client = cluster.connect(url)
+    app.extensions["redis"] = client
+    socketio.init_app(app, client_manager=cluster.ClusterManager(url, channel="flask-socketio"), **options)
+    app.extensions["presence"] = SharedPresence(
+        client, host_ttl_s=app.config["PRESENCE_HOST_TTL_S"], start_heartbeat=socketio.start_background_task
+    )
 
 
 def _trust_proxies(app: Flask) -> None:
@@ -158,7 +173,18 @@ def _attach_document_runtime(app: Flask) -> None:
             max_page_side_pt=app.config["MAX_PAGE_SIDE_PT"],
         ),
         schedule=socketio.start_background_task if app.config["PREWARM_PAGES"] else None,
-        ingests_per_user=app.config["INGESTS_PER_USER"],
+        uploads=_upload_slots(app),
+    )
+
+
+def _upload_slots(app: Flask) -> cluster.Slots:
+    limit = app.config["INGESTS_PER_USER"]
+    client = app.extensions.get("redis")
+    if client is None:
+        return cluster.Slots(limit)
+    # A turn outlives the longest ingest a worker is allowed, then is forgotten.
+    return cluster.RedisSlots(
+        limit, client, hold_s=int(app.config["INGEST_TIMEOUT_S"] + app.config["PDF_INGEST_WAIT_S"]) + 60
     )
 
 

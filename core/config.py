@@ -42,6 +42,7 @@ def load_config() -> dict:
     max_upload_mb = _env_int("MAX_UPLOAD_MB", 50)
     token_max_age_s = _env_int("TOKEN_MAX_AGE_S", 30 * 24 * 3600)
     # Behind a TLS-terminating proxy: cookies only over HTTPS, links built as https://.
+    queue = os.environ.get("SOCKETIO_MESSAGE_QUEUE") or None
     https = _env_flag("FORCE_HTTPS") or os.environ.get("PREFERRED_URL_SCHEME") == "https"
     return {
         "DATA_DIR": data_dir,
@@ -49,7 +50,10 @@ def load_config() -> dict:
             "DATABASE_URL", f"sqlite:///{data_dir / 'phonghop.sqlite3'}"
         ),
         "SECRET_KEY": _secret_key(data_dir),
-        "SOCKETIO_MESSAGE_QUEUE": os.environ.get("SOCKETIO_MESSAGE_QUEUE") or None,
+        "SOCKETIO_MESSAGE_QUEUE": queue,
+        # With a Redis queue, each process's readers are kept there; a process whose heartbeat is
+        # older than this is taken for dead and its readers leave the list (annotations/presence.py).
+        "PRESENCE_HOST_TTL_S": _env_float("PRESENCE_HOST_TTL_S", 30.0),
         # `python wsgi.py` switches to gevent; the CLI and tests stay on plain threads.
         "SOCKETIO_ASYNC_MODE": os.environ.get("SOCKETIO_ASYNC_MODE") or "threading",
         "MAX_UPLOAD_MB": max_upload_mb,
@@ -81,8 +85,10 @@ def load_config() -> dict:
         "PREFERRED_URL_SCHEME": "https" if https else "http",
         # Proxies in front of the server whose X-Forwarded-For/-Proto/-Host are believed (0: none).
         "TRUSTED_PROXY_COUNT": _env_int("TRUSTED_PROXY_COUNT", 0),
-        # Rate-limit counters: memory:// holds for one process; several processes need redis://.
-        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI") or "memory://",
+        # Rate-limit counters: memory:// holds for one process; several processes count together in
+        # the message queue's Redis unless another storage is named.
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI")
+        or (queue if queue and queue.startswith(("redis://", "rediss://")) else "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
         "RATELIMIT_ENABLED": os.environ.get("RATELIMIT_ENABLED", "1") != "0",
         "LOGIN_LIMIT_PER_ADDRESS": os.environ.get("LOGIN_LIMIT_PER_ADDRESS") or "300/minute",

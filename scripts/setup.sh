@@ -24,6 +24,8 @@ if [ "$profile" = dev ]; then
   apt_install chromium:chromium pdftoppm:poppler-utils
   # Outside readers the export tests check their files with (annotated.pdf, digest.docx)
   apt_install qpdf:qpdf soffice:libreoffice-writer-nogui
+  # Several server processes on one Redis (tests/cluster, bench/multiprocess_bench.py)
+  apt_install redis-server:redis-server
 fi
 
 if [ ! -x .venv/bin/python ]; then

@@ -23,6 +23,7 @@ REQUIRED_PROGRAMS = {
     "chromium": "chromium",
     "qpdf": "qpdf",
     "soffice": "libreoffice-writer-nogui",
+    "redis-server": "redis-server",  # tests/cluster: several processes on one Redis
 }
 
 
