@@ -18,6 +18,7 @@ from core.errors import register_error_handlers
 from core.extensions import babel, compress, db, limiter, login_manager, migrate, socketio
 from core.headers import add_security_headers
 from core.i18n import compile_catalogs, select_locale
+from core.logs import configure_logging
 from core.security import BoundedIntConverter, refuse_cross_site_writes
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -73,6 +74,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     _trust_proxies(app)
     register_error_handlers(app)
     app.url_map.converters["int"] = BoundedIntConverter
+    configure_logging(app)  # first: even a request refused below gets its id
     app.before_request(refuse_cross_site_writes)
     app.before_request(read_body_first)  # before the limiter and before any user is loaded
     limiter.init_app(app)
@@ -128,6 +130,7 @@ def _register_features(app: Flask) -> None:
     from annotations.export_views import bp as exports_bp
     from annotations.views import bp as annotations_bp
     from audit.views import bp as audit_bp
+    from core.health import bp as health_bp
     from councils.views import bp as councils_bp
     from documents.views import bp as documents_bp
     from meetings.cli import demo_command
@@ -140,6 +143,7 @@ def _register_features(app: Flask) -> None:
     app.register_blueprint(annotations_bp)
     app.register_blueprint(exports_bp)
     app.register_blueprint(audit_bp)
+    app.register_blueprint(health_bp)
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_command)
     app.cli.add_command(annotations_cli)

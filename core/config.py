@@ -51,6 +51,9 @@ def load_config() -> dict:
         ),
         "SECRET_KEY": _secret_key(data_dir),
         "SOCKETIO_MESSAGE_QUEUE": queue,
+        # `json`: one JSON object per log line with its request id (core/logs.py); default: human.
+        "LOG_FORMAT": (os.environ.get("LOG_FORMAT") or "text").strip().lower(),
+        "LOG_LEVEL": (os.environ.get("LOG_LEVEL") or "INFO").strip().upper(),
         # With a Redis queue, each process's readers are kept there; a process whose heartbeat is
         # older than this is taken for dead and its readers leave the list (annotations/presence.py).
         "PRESENCE_HOST_TTL_S": _env_float("PRESENCE_HOST_TTL_S", 30.0),
@@ -97,6 +100,8 @@ def load_config() -> dict:
         "OFFLOAD_THREADS": _env_int("OFFLOAD_THREADS", 0),
         # A client must send its whole request body within this many seconds of going quiet.
         "BODY_READ_TIMEOUT_S": _env_float("BODY_READ_TIMEOUT_S", 20.0),
+        # After SIGTERM, requests in flight get this long to finish (core/serving.py).
+        "SHUTDOWN_GRACE_S": _env_float("SHUTDOWN_GRACE_S", 25.0),
         # Waiting longer than this for a database connection answers 503, never a hung request.
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_timeout": _env_float("DB_POOL_TIMEOUT_S", 5.0)},
         "SQLALCHEMY_TRACK_MODIFICATIONS": False,

@@ -93,7 +93,7 @@ class LiveServer:
             raise AssertionError(f"server exited: {self.log.read_text()[-2000:]}")
         try:
             return requests.get(f"{self.url}/api/me", timeout=1).status_code == 401
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # not listening yet, or still booting
             return False
 
     def kill(self) -> None:
