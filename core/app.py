@@ -19,6 +19,7 @@ from core.extensions import babel, compress, db, limiter, login_manager, migrate
 from core.headers import add_security_headers
 from core.i18n import compile_catalogs, select_locale
 from core.logs import configure_logging
+from core.node import register_node_cookie
 from core.security import BoundedIntConverter, refuse_cross_site_writes
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -79,6 +80,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.before_request(read_body_first)  # before the limiter and before any user is loaded
     limiter.init_app(app)
     app.after_request(add_security_headers)
+    register_node_cookie(app)
     _register_features(app)
     _attach_document_runtime(app)
     _register_template_helpers(app)

@@ -102,6 +102,8 @@ def load_config() -> dict:
         "BODY_READ_TIMEOUT_S": _env_float("BODY_READ_TIMEOUT_S", 20.0),
         # After SIGTERM, requests in flight get this long to finish (core/serving.py).
         "SHUTDOWN_GRACE_S": _env_float("SHUTDOWN_GRACE_S", 25.0),
+        # This process's name among several (deploy/: the port); nginx routes by it (core/node.py).
+        "NODE_ID": os.environ.get("NODE_ID") or None,
         # Waiting longer than this for a database connection answers 503, never a hung request.
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_timeout": _env_float("DB_POOL_TIMEOUT_S", 5.0)},
         "SQLALCHEMY_TRACK_MODIFICATIONS": False,
