@@ -26,6 +26,8 @@ if [ "$profile" = dev ]; then
   apt_install qpdf:qpdf soffice:libreoffice-writer-nogui
   # Several server processes on one Redis (tests/cluster, bench/multiprocess_bench.py)
   apt_install redis-server:redis-server
+  # The deploy/ nginx sample, run in front of two processes (tests/cluster/test_behind_nginx.py)
+  apt_install nginx:nginx openssl:openssl
 fi
 
 if [ ! -x .venv/bin/python ]; then
