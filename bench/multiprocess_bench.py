@@ -9,7 +9,7 @@
    posts 2 comments that reach their 29 colleagues. Reported: p99 of login, join and comment acks,
    and of delivery, and every error (a refused login, a refused ack, a lost delivery, a drop).
 
-    .venv/bin/python bench/multiprocess_bench.py [--seconds 15] [--rate 20] [--processes 1,2,4]
+    .venv/bin/python bench/multiprocess_bench.py [--seconds 15] [--rate 10] [--processes 1,2,4]
         [--meetings 30 --delegates 30 --morning-processes 2]
 
 The database is one SQLite file in WAL mode shared by the processes (a deployment uses
@@ -419,7 +419,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--clients", type=int, default=100, choices=range(2, 301), metavar="2..300")
     parser.add_argument("--senders", type=int, default=10)
-    parser.add_argument("--rate", type=float, default=20.0, help="comments per second per sender (<= 50)")
+    parser.add_argument("--rate", type=float, default=10.0, help="comments per second per sender (<= 50)")
     parser.add_argument("--seconds", type=float, default=15.0, help="sending time per run (<= 60)")
     parser.add_argument("--processes", default="1,2,4", help="process counts for the one-document run")
     parser.add_argument("--meetings", type=int, default=30, choices=range(61), metavar="0..60")

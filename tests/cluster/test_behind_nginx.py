@@ -91,9 +91,9 @@ def test_static_files_of_the_current_build_are_cached_for_a_year_and_others_reva
 
 def test_nginx_passes_the_request_id_it_logs_to_the_app_and_back(behind_nginx):
     proxy, _ = behind_nginx
-    response = proxy.session().get(f"{proxy.url}/healthz", timeout=10)
-    assert response.status_code == 200
-    request_id = response.headers["X-Request-Id"]
+    response = proxy.session().get(f"{proxy.url}/api/me", timeout=10)
+    assert response.status_code == 401
+    request_id = response.headers["X-Request-Id"]  # answered by the app
     assert len(request_id) == 32  # nginx's $request_id
     wait_until(
         lambda: f"rid={request_id}" in (proxy.directory / "phonghop.access.log").read_text(),
