@@ -39,6 +39,8 @@ from socket_bench import Run, Server, _drain, _percentile, _send_comments, free_
 ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
 PASSWORD = "bench-only-password"
+# Logins in flight at once (each a blocking HTTP request on a thread of the load generator).
+LOGIN_THREADS = 64
 
 
 # --- data -------------------------------------------------------------------------------------
@@ -265,7 +267,8 @@ class Morning:
             return
         key = data["body"].split(" ", 2)[1]
         sent = self.sent.get(key)
-        if sent is not None and not key.startswith(f"{client.index}:"):
+        # Counted for those who had joined when commenting began: the expected deliveries.
+        if sent is not None and client.counted and not key.startswith(f"{client.index}:"):
             self.delivered += 1
             self.delivery_ms.append((now - sent) * 1000)
 
@@ -347,7 +350,8 @@ async def province_morning(ports: list[int], setup: dict, redis: Redis, args) ->
     meetings = setup["meetings"][: args.meetings]
     clients, tasks = [], []
     started = time.monotonic()
-    with concurrent.futures.ThreadPoolExecutor(max_workers=64) as pool:
+    pool = concurrent.futures.ThreadPoolExecutor(max_workers=LOGIN_THREADS)
+    try:
         index = 0
         for meeting in meetings:
             meeting["all_joined"] = asyncio.Event()
@@ -355,7 +359,7 @@ async def province_morning(ports: list[int], setup: dict, redis: Redis, args) ->
         for meeting in meetings:
             for username in meeting["usernames"][: args.delegates]:
                 client = Client(index, morning.on_event, morning.on_disconnect)
-                client.joined = False
+                client.joined = client.counted = False
                 clients.append((client, meeting))
                 tasks.append(
                     asyncio.create_task(
@@ -367,21 +371,28 @@ async def province_morning(ports: list[int], setup: dict, redis: Redis, args) ->
                 index += 1
 
         async def release_when_joined() -> None:
-            # A meeting starts commenting once everyone who could join has (or after 120 s).
-            deadline = time.monotonic() + 120
+            # Meetings start commenting once everyone who could join has (or after the limit).
+            deadline = time.monotonic() + args.morning_limit_s
             while time.monotonic() < deadline and not all(
                 t.done() or c.joined for (c, _), t in zip(clients, tasks, strict=True)
             ):
                 await asyncio.sleep(0.1)
+            for client, _ in clients:
+                client.counted = client.joined
             for meeting in meetings:
                 meeting["joined"] = sum(1 for c, m in clients if m is meeting and c.joined)
                 meeting["all_joined"].set()
 
         await release_when_joined()
-        await asyncio.wait(tasks, timeout=300)
+        _, unfinished = await asyncio.wait(tasks, timeout=args.morning_limit_s)
+        for task in unfinished:  # still waiting for a login, a join or an ack: counted, not waited for
+            task.cancel()
+            morning.error(f"delegate not through within {args.morning_limit_s:g} s")
         deadline = time.monotonic() + 30
         while morning.delivered < morning.expected and time.monotonic() < deadline:
             await asyncio.sleep(0.1)
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)  # logins still queued are dropped
     elapsed = time.monotonic() - started
     lost = morning.expected - morning.delivered
     if lost > 0:
@@ -426,6 +437,7 @@ def main() -> int:
     parser.add_argument("--delegates", type=int, default=30, choices=range(2, 61), metavar="2..60")
     parser.add_argument("--comments", type=int, default=2, help="comments per delegate in the morning")
     parser.add_argument("--morning-processes", default="2", help="process counts for the morning")
+    parser.add_argument("--morning-limit-s", type=float, default=600.0, help="bound on each morning phase")
     parser.add_argument("--prepare", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--sizes", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -523,6 +535,7 @@ def run(args, counts: list[int], morning_counts: list[int], data_dir: Path) -> i
                 "delegates": args.meetings * args.delegates,
                 "elapsed_s": round(elapsed, 1),
                 "logins": len(morning.login_ms),
+                "login_threads": LOGIN_THREADS,
                 "login_p50_ms": round(_percentile(morning.login_ms, 50)),
                 "login_p99_ms": round(_percentile(morning.login_ms, 99)),
                 "join_p99_ms": round(_percentile(morning.join_ms, 99)),
