@@ -41,8 +41,8 @@ def load_config() -> dict:
     data_dir.mkdir(parents=True, exist_ok=True)
     max_upload_mb = _env_int("MAX_UPLOAD_MB", 50)
     token_max_age_s = _env_int("TOKEN_MAX_AGE_S", 30 * 24 * 3600)
-    # Behind a TLS-terminating proxy: cookies only over HTTPS, links built as https://.
     queue = os.environ.get("SOCKETIO_MESSAGE_QUEUE") or None
+    # Behind a TLS-terminating proxy: cookies only over HTTPS, links built as https://.
     https = _env_flag("FORCE_HTTPS") or os.environ.get("PREFERRED_URL_SCHEME") == "https"
     return {
         "DATA_DIR": data_dir,
@@ -92,6 +92,8 @@ def load_config() -> dict:
         # the message queue's Redis unless another storage is named.
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI")
         or (queue if queue and queue.startswith(("redis://", "rediss://")) else "memory://"),
+        # Redis gone for a moment: each process counts in memory meanwhile rather than refuse logins.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         "RATELIMIT_HEADERS_ENABLED": True,
         "RATELIMIT_ENABLED": os.environ.get("RATELIMIT_ENABLED", "1") != "0",
         "LOGIN_LIMIT_PER_ADDRESS": os.environ.get("LOGIN_LIMIT_PER_ADDRESS") or "300/minute",

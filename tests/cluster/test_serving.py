@@ -10,7 +10,7 @@ import pytest
 import requests
 import websocket
 
-from tests.live_server import DEMO_PASSWORD, LiveServer, wait_until
+from tests.live_server import LiveServer, wait_until
 
 pytestmark = pytest.mark.server
 
@@ -55,18 +55,21 @@ def _frames_until_closed(live: websocket.WebSocket) -> list[str]:
 
 @pytest.mark.parametrize("served_by", ["python wsgi.py", "gunicorn"])
 def test_a_stopped_process_finishes_the_request_in_flight_and_sends_live_clients_elsewhere(node, served_by):
-    server = node(gunicorn=served_by == "gunicorn", SHUTDOWN_GRACE_S=20)
+    server = node(gunicorn=served_by == "gunicorn", SHUTDOWN_GRACE_S=60)
     token = server.login("delegate1")
+    secretary = server.login("secretary")
+    meeting_id = server.get("/api/meetings", secretary)[0]["id"]
     live = websocket.create_connection(
         f"ws://127.0.0.1:{server.port}/socket.io/?EIO=4&transport=websocket", timeout=10
     )
     assert live.recv().startswith("0")  # Engine.IO open
     live.send("40" + json.dumps({"token": token}))
     assert live.recv().startswith("40")  # Socket.IO connected
-    body = json.dumps({"username": "delegate2", "password": DEMO_PASSWORD}).encode()
-    in_flight = socket.create_connection(("127.0.0.1", server.port), timeout=10)
+    body = json.dumps({"title": "Mục thêm khi máy chủ đang dừng"}).encode()
+    in_flight = socket.create_connection(("127.0.0.1", server.port), timeout=60)
     in_flight.sendall(
-        b"POST /api/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        f"POST /api/meetings/{meeting_id}/agenda HTTP/1.1\r\nHost: 127.0.0.1\r\n".encode()
+        + f"Authorization: Bearer {secretary}\r\nContent-Type: application/json\r\n".encode()
         + f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n".encode()
         + body[:10]
     )
@@ -84,9 +87,9 @@ def test_a_stopped_process_finishes_the_request_in_flight_and_sends_live_clients
     while chunk := in_flight.recv(65536):
         answer += chunk
     in_flight.close()
-    assert answer.startswith(b"HTTP/1.1 200"), answer[:200]
-    assert b'"token"' in answer
-    assert server.process.wait(timeout=30) == 0
+    assert answer.startswith(b"HTTP/1.1 201"), answer[:200]
+    assert b'"id"' in answer
+    assert server.process.wait(timeout=90) == 0
 
 
 def test_healthz_answers_200_when_the_database_answers_and_names_redis_unconfigured(node):
