@@ -21,6 +21,7 @@ printed with the results. Traffic goes to 127.0.0.1 only, bounded in clients, ra
 import argparse
 import asyncio
 import concurrent.futures
+import contextlib
 import json
 import os
 import shutil
@@ -185,7 +186,12 @@ def start_processes(count: int, data_dir: Path, redis: Redis, secret_key: str, t
 
 
 def stop_processes(servers: list[Server]) -> None:
+    """SIGTERM, and time for gunicorn's graceful stop, before Server's own SIGKILL."""
     for server in servers:
+        server.process.terminate()
+    for server in servers:
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            server.process.wait(timeout=40)
         server.__exit__(None, None, None)
 
 

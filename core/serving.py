@@ -51,6 +51,9 @@ def gevent_server(app, host: str, port: int) -> pywsgi.WSGIServer:
     return pywsgi.WSGIServer((host, port), app, handler_class=handler, log=None, spawn=Pool())
 
 
+CLOSE_SOCKETS_TIMEOUT_S = 5.0
+
+
 def close_live_connections(app) -> int:
     """Close every Socket.IO connection of this process at the Engine.IO level.
 
@@ -63,13 +66,27 @@ def close_live_connections(app) -> int:
     server = getattr(socketio, "server", None)
     if server is None:
         return 0
-    count = len(server.eio.sockets)
-    with app.app_context():
-        try:
-            server.eio.disconnect()
-        except Exception:
-            app.logger.exception("Closing the live connections at shutdown failed")
-    return count
+    import gevent
+
+    sockets = list(server.eio.sockets.items())
+
+    def close_all() -> None:
+        with app.app_context():
+            for sid, live in sockets:
+                try:
+                    # wait=False: a socket whose client vanished has no writer left to drain its
+                    # queue, and waiting for it would hold the shutdown for ever.
+                    live.close(wait=False, reason=server.eio.reason.SERVER_DISCONNECT)
+                except Exception:
+                    app.logger.exception("Closing live connection %s at shutdown failed", sid)
+                server.eio.sockets.pop(sid, None)
+
+    closing = gevent.spawn(close_all)
+    closing.join(timeout=CLOSE_SOCKETS_TIMEOUT_S)
+    if not closing.dead:
+        closing.kill(block=False)
+        app.logger.warning("Closing live connections at shutdown took over %s s", CLOSE_SOCKETS_TIMEOUT_S)
+    return len(sockets)
 
 
 def drain(app, servers, timeout_s: float, tick=None) -> None:
