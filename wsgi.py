@@ -1,6 +1,7 @@
 """Entry point: `app` for WSGI servers and the CLI; `python wsgi.py` serves HTTP and Socket.IO."""
 
 import os
+import sys
 
 # gevent serves thousands of sockets on one process; it must patch the stdlib before anything else.
 if __name__ == "__main__" and os.environ.get("SOCKETIO_ASYNC_MODE", "gevent") == "gevent":
@@ -8,6 +9,11 @@ if __name__ == "__main__" and os.environ.get("SOCKETIO_ASYNC_MODE", "gevent") ==
 
     monkey.patch_all()
     os.environ.setdefault("SOCKETIO_ASYNC_MODE", "gevent")
+elif "gevent.monkey" in sys.modules:  # gunicorn's gevent worker patched before loading us
+    from gevent import monkey
+
+    if monkey.is_module_patched("socket"):
+        os.environ.setdefault("SOCKETIO_ASYNC_MODE", "gevent")
 
 from core.app import create_app
 from core.extensions import socketio
@@ -19,8 +25,8 @@ if __name__ == "__main__":
     port = int(os.environ.get("PORT", "5000"))
     print(f"Phòng họp không giấy: http://{host}:{port}/", flush=True)
     if app.config["SOCKETIO_ASYNC_MODE"] == "gevent":
-        from core.serving import gevent_server
+        from core.serving import serve_until_signalled
 
-        gevent_server(app, host, port).serve_forever()
+        serve_until_signalled(app, host, port)
     else:  # SOCKETIO_ASYNC_MODE=threading: Werkzeug's development server, for debugging
         socketio.run(app, host=host, port=port, allow_unsafe_werkzeug=True)

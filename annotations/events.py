@@ -12,7 +12,7 @@ from flask_socketio import emit, join_room, leave_room
 from accounts.models import User
 from accounts.service import login_is_live
 from annotations import service
-from annotations.presence import Presence
+from annotations.presence import Presence, SharedPresence
 from annotations.schemas import (
     AnnotationChanges,
     AnnotationRef,
@@ -28,14 +28,19 @@ from core.extensions import db, socketio
 from core.transactions import finish
 from core.validation import parse
 
-presence = Presence()
+# Per connection, and a connection lives on one process: this throttle needs nothing shared.
 presence_broadcasts = Throttle()
+
+
+def _presence() -> Presence | SharedPresence:
+    """In memory for one process; in Redis when several share a message queue (create_app)."""
+    return current_app.extensions["presence"]
 
 
 def _forget_closed(room: str) -> None:
     prefix = document_room("")
     if room.startswith(prefix) and room[len(prefix) :].isdigit():
-        presence.forget(int(room[len(prefix) :]))
+        _presence().forget(int(room[len(prefix) :]))
 
 
 room_closed.append(_forget_closed)
@@ -82,7 +87,7 @@ def on_join(user: User, payload):
     document_id = parse(DocumentRef, payload).document_id
     seq = service.join_document(user, document_id)
     join_room(document_room(document_id))
-    _announce(document_id, presence.enter(document_id, request.sid, user.id, user.display_name))
+    _announce(document_id, _presence().enter(document_id, request.sid, user.id, user.display_name))
     return {"ok": True, "seq": seq}
 
 
@@ -91,7 +96,7 @@ def on_join(user: User, payload):
 def on_leave(_user: User, payload):
     document_id = parse(DocumentRef, payload).document_id
     leave_room(document_room(document_id))
-    _announce(document_id, presence.leave(document_id, request.sid))
+    _announce(document_id, _presence().leave(document_id, request.sid))
     return {"ok": True}
 
 
@@ -99,7 +104,7 @@ def on_leave(_user: User, payload):
 @acked
 def on_presence(_user: User, payload):
     data = parse(PresenceUpdate, payload)
-    users = presence.move(data.document_id, request.sid, data.page)
+    users = _presence().move(data.document_id, request.sid, data.page)
     if users is None:
         raise AppError("document_not_joined", 409)
     if presence_broadcasts.allow(request.sid):
@@ -110,7 +115,7 @@ def on_presence(_user: User, payload):
 @socketio.on("disconnect")
 def on_disconnect(*_reason):
     presence_broadcasts.forget(request.sid)
-    for document_id, users in presence.drop(request.sid).items():
+    for document_id, users in _presence().drop(request.sid).items():
         _announce(document_id, users)
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from core import cluster
 from core.assets import build_id, register_static_caching
 from core.bodies import read_body_first
 from core.config import load_config
@@ -17,6 +18,8 @@ from core.errors import register_error_handlers
 from core.extensions import babel, compress, db, limiter, login_manager, migrate, socketio
 from core.headers import add_security_headers
 from core.i18n import compile_catalogs, plural_forms, select_locale
+from core.logs import configure_logging
+from core.node import register_node_cookie
 from core.security import BoundedIntConverter, refuse_cross_site_writes
 from core.transactions import commit_response
 
@@ -69,20 +72,17 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(translations)
     babel.init_app(app, locale_selector=select_locale)
     _import_socket_handlers()
-    socketio.init_app(
-        app,
-        async_mode=app.config["SOCKETIO_ASYNC_MODE"],
-        message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
-        max_http_buffer_size=1_000_000,
-    )
+    _init_socketio(app)
     _trust_proxies(app)
     register_error_handlers(app)
     app.url_map.converters["int"] = BoundedIntConverter
+    configure_logging(app)  # first: even a request refused below gets its id
     app.before_request(refuse_cross_site_writes)
     app.before_request(read_body_first)  # before the limiter and before any user is loaded
     limiter.init_app(app)
     app.after_request(add_security_headers)
     app.after_request(commit_response)  # the request is the unit of work (core/transactions.py)
+    register_node_cookie(app)
     _register_features(app)
     _attach_document_runtime(app)
     _register_template_helpers(app)
@@ -93,6 +93,25 @@ def create_app(overrides: dict | None = None) -> Flask:
 
             upgrade(directory=str(MIGRATIONS_DIR))
     return app
+
+
+def _init_socketio(app: Flask) -> None:
+    """Socket.IO, and what its processes share: rooms, presence and counters (core/cluster.py)."""
+    from annotations.presence import Presence, SharedPresence
+
+    options = {"async_mode": app.config["SOCKETIO_ASYNC_MODE"], "max_http_buffer_size": 1_000_000}
+    url = cluster.redis_url(app.config)
+    if url is None:
+        socketio.server_options.pop("client_manager", None)  # one left by an earlier app (tests)
+        socketio.init_app(app, message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"], **options)
+        app.extensions["presence"] = Presence()
+        return
+    client = cluster.connect(url)
+    app.extensions["redis"] = client
+    socketio.init_app(app, client_manager=cluster.ClusterManager(url, channel="flask-socketio"), **options)
+    app.extensions["presence"] = SharedPresence(
+        client, host_ttl_s=app.config["PRESENCE_HOST_TTL_S"], start_heartbeat=socketio.start_background_task
+    )
 
 
 def _trust_proxies(app: Flask) -> None:
@@ -115,6 +134,7 @@ def _register_features(app: Flask) -> None:
     from annotations.export_views import bp as exports_bp
     from annotations.views import bp as annotations_bp
     from audit.views import bp as audit_bp
+    from core.health import bp as health_bp
     from councils.views import bp as councils_bp
     from documents.views import bp as documents_bp
     from meetings.cli import demo_command
@@ -129,6 +149,7 @@ def _register_features(app: Flask) -> None:
     app.register_blueprint(exports_bp)
     app.register_blueprint(audit_bp)
     app.register_blueprint(offline_bp)
+    app.register_blueprint(health_bp)
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_command)
     app.cli.add_command(annotations_cli)
@@ -162,7 +183,18 @@ def _attach_document_runtime(app: Flask) -> None:
             max_page_side_pt=app.config["MAX_PAGE_SIDE_PT"],
         ),
         schedule=socketio.start_background_task if app.config["PREWARM_PAGES"] else None,
-        ingests_per_user=app.config["INGESTS_PER_USER"],
+        uploads=_upload_slots(app),
+    )
+
+
+def _upload_slots(app: Flask) -> cluster.Slots:
+    limit = app.config["INGESTS_PER_USER"]
+    client = app.extensions.get("redis")
+    if client is None:
+        return cluster.Slots(limit)
+    # A turn outlives the longest ingest a worker is allowed, then is forgotten.
+    return cluster.RedisSlots(
+        limit, client, hold_s=int(app.config["INGEST_TIMEOUT_S"] + app.config["PDF_INGEST_WAIT_S"]) + 60
     )
 
 

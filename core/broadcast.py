@@ -9,6 +9,7 @@ from collections.abc import Callable
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from core.cluster import disconnect_room
 from core.extensions import socketio
 
 _PENDING_KEY = "pending_socket_effects"
@@ -33,8 +34,8 @@ def disconnect_user_after_commit(session: Session, user_id: int) -> None:
     """Drop a user's live connections, so the rooms they may no longer follow stop reaching them.
 
     Their clients reconnect at once and must join each document again, past the permission
-    check. Only connections to this process are known (python-socketio keeps no cross-process
-    list); with a message queue, the others keep their rooms until they reconnect.
+    check. With a Redis message queue the connections on every process are dropped
+    (`core.cluster.disconnect_room`).
     """
 
     disconnect_room_after_commit(session, user_room(user_id))
@@ -43,17 +44,14 @@ def disconnect_user_after_commit(session: Session, user_id: int) -> None:
 def disconnect_room_after_commit(session: Session, room: str) -> None:
     """Drop every connection in a room (a user's devices, or the sockets of one login)."""
 
-    def disconnect() -> None:
-        for sid, _ in list(socketio.server.manager.get_participants("/", room)):
-            socketio.server.disconnect(sid, namespace="/")
-
-    _queue(session, disconnect)
+    _queue(session, lambda: disconnect_room(socketio.server, room))
 
 
 def close_room_after_commit(session: Session, room: str, event_name: str, payload: dict) -> None:
     """Tell everyone in `room` why, then take them all out of it (a withdrawn document's room).
 
-    Like `disconnect_user_after_commit`, only this process's connections are known.
+    `close_room` reaches every process through the message queue; the `room_closed` listeners
+    run here, once.
     """
 
     def close() -> None:

@@ -41,6 +41,7 @@ def load_config() -> dict:
     data_dir.mkdir(parents=True, exist_ok=True)
     max_upload_mb = _env_int("MAX_UPLOAD_MB", 50)
     token_max_age_s = _env_int("TOKEN_MAX_AGE_S", 30 * 24 * 3600)
+    queue = os.environ.get("SOCKETIO_MESSAGE_QUEUE") or None
     # Behind a TLS-terminating proxy: cookies only over HTTPS, links built as https://.
     https = _env_flag("FORCE_HTTPS") or os.environ.get("PREFERRED_URL_SCHEME") == "https"
     return {
@@ -49,7 +50,13 @@ def load_config() -> dict:
             "DATABASE_URL", f"sqlite:///{data_dir / 'phonghop.sqlite3'}"
         ),
         "SECRET_KEY": _secret_key(data_dir),
-        "SOCKETIO_MESSAGE_QUEUE": os.environ.get("SOCKETIO_MESSAGE_QUEUE") or None,
+        "SOCKETIO_MESSAGE_QUEUE": queue,
+        # `json`: one JSON object per log line with its request id (core/logs.py); default: human.
+        "LOG_FORMAT": (os.environ.get("LOG_FORMAT") or "text").strip().lower(),
+        "LOG_LEVEL": (os.environ.get("LOG_LEVEL") or "INFO").strip().upper(),
+        # With a Redis queue, each process's readers are kept there; a process whose heartbeat is
+        # older than this is taken for dead and its readers leave the list (annotations/presence.py).
+        "PRESENCE_HOST_TTL_S": _env_float("PRESENCE_HOST_TTL_S", 30.0),
         # `python wsgi.py` switches to gevent; the CLI and tests stay on plain threads.
         "SOCKETIO_ASYNC_MODE": os.environ.get("SOCKETIO_ASYNC_MODE") or "threading",
         "MAX_UPLOAD_MB": max_upload_mb,
@@ -81,8 +88,12 @@ def load_config() -> dict:
         "PREFERRED_URL_SCHEME": "https" if https else "http",
         # Proxies in front of the server whose X-Forwarded-For/-Proto/-Host are believed (0: none).
         "TRUSTED_PROXY_COUNT": _env_int("TRUSTED_PROXY_COUNT", 0),
-        # Rate-limit counters: memory:// holds for one process; several processes need redis://.
-        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI") or "memory://",
+        # Rate-limit counters: memory:// holds for one process; several processes count together in
+        # the message queue's Redis unless another storage is named.
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI")
+        or (queue if queue and queue.startswith(("redis://", "rediss://")) else "memory://"),
+        # Redis gone for a moment: each process counts in memory meanwhile rather than refuse logins.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         "RATELIMIT_HEADERS_ENABLED": True,
         "RATELIMIT_ENABLED": os.environ.get("RATELIMIT_ENABLED", "1") != "0",
         "LOGIN_LIMIT_PER_ADDRESS": os.environ.get("LOGIN_LIMIT_PER_ADDRESS") or "300/minute",
@@ -91,6 +102,10 @@ def load_config() -> dict:
         "OFFLOAD_THREADS": _env_int("OFFLOAD_THREADS", 0),
         # A client must send its whole request body within this many seconds of going quiet.
         "BODY_READ_TIMEOUT_S": _env_float("BODY_READ_TIMEOUT_S", 20.0),
+        # After SIGTERM, requests in flight get this long to finish (core/serving.py).
+        "SHUTDOWN_GRACE_S": _env_float("SHUTDOWN_GRACE_S", 25.0),
+        # This process's name among several (deploy/: the port); nginx routes by it (core/node.py).
+        "NODE_ID": os.environ.get("NODE_ID") or None,
         # Waiting longer than this for a database connection answers 503, never a hung request.
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_timeout": _env_float("DB_POOL_TIMEOUT_S", 5.0)},
         "SQLALCHEMY_TRACK_MODIFICATIONS": False,

@@ -1,9 +1,7 @@
 """Document operations: ingest once on upload, then serve pages, text and paragraphs to members."""
 
 import logging
-import threading
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
@@ -15,6 +13,7 @@ from sqlalchemy.orm.interfaces import ORMOption
 from accounts.models import User
 from audit import service as audit
 from core.broadcast import after_commit, close_room_after_commit, document_room, run_after_commit
+from core.cluster import Slots
 from core.errors import AppError
 from core.extensions import db
 from core.transactions import release_connection
@@ -71,27 +70,24 @@ class DocumentRuntime:
     limits: PdfLimits
     # Runs a function in the background (Socket.IO's task starter); None skips pre-rendering.
     schedule: Callable[..., object] | None = None
-    # How many of one person's uploads may be processed at once (in this server process).
-    ingests_per_user: int = 2
-    _ingesting: dict[int, int] = field(default_factory=dict)
-    _ingest_lock: threading.Lock = field(default_factory=threading.Lock)
+    # How many of one person's uploads may be processed at once: counted in this process, or in
+    # Redis across every process when they share one (core/cluster.py).
+    uploads: Slots = field(default_factory=lambda: Slots(2))
 
-    @contextmanager
-    def ingest_turn(self, user_id: int) -> Iterator[None]:
+    @property
+    def ingests_per_user(self) -> int:
+        return self.uploads.limit
+
+    @ingests_per_user.setter
+    def ingests_per_user(self, limit: int) -> None:
+        self.uploads.limit = limit
+
+    def ingest_turn(self, user_id: int):
         """One of the user's concurrent uploads, or 429 when they already have enough going."""
-        with self._ingest_lock:
-            if self._ingesting.get(user_id, 0) >= self.ingests_per_user:
-                raise AppError(
-                    "too_many_uploads", 429, limit=self.ingests_per_user, retry_after_s=UPLOAD_RETRY_AFTER_S
-                )
-            self._ingesting[user_id] = self._ingesting.get(user_id, 0) + 1
-        try:
-            yield
-        finally:
-            with self._ingest_lock:
-                self._ingesting[user_id] -= 1
-                if not self._ingesting[user_id]:
-                    del self._ingesting[user_id]
+        refusal = AppError(
+            "too_many_uploads", 429, limit=self.uploads.limit, retry_after_s=UPLOAD_RETRY_AFTER_S
+        )
+        return self.uploads.turn(f"user:{user_id}", refusal)
 
 
 def _schedule_prewarm(runtime: DocumentRuntime, document: Document) -> None:

@@ -31,6 +31,10 @@ if [ "$profile" = dev ]; then
   apt_install chromium:chromium pdftoppm:poppler-utils
   # Outside readers the export tests check their files with (annotated.pdf, digest.docx)
   apt_install qpdf:qpdf soffice:libreoffice-writer-nogui
+  # Several server processes on one Redis (tests/cluster, bench/multiprocess_bench.py)
+  apt_install redis-server:redis-server
+  # The deploy/ nginx sample, run in front of two processes (tests/cluster/test_behind_nginx.py)
+  apt_install nginx:nginx openssl:openssl
 fi
 
 if [ ! -x .venv/bin/python ]; then

@@ -24,6 +24,9 @@ REQUIRED_PROGRAMS = {
     "chromium": "chromium",
     "qpdf": "qpdf",
     "soffice": "libreoffice-writer-nogui",
+    "redis-server": "redis-server",  # tests/cluster: several processes on one Redis
+    "nginx": "nginx",  # tests/cluster: the deploy/ sample in front of them
+    "openssl": "openssl",  # its test certificate
 }
 
 

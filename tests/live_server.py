@@ -53,22 +53,38 @@ def make_demo_data(data_dir: Path) -> None:
 
 
 class LiveServer:
-    """`python wsgi.py` (gevent) on a free port with its own DATA_DIR; can be SIGKILLed and restarted."""
+    """`python wsgi.py` (gevent) on a free port with its own DATA_DIR; can be SIGKILLed and restarted.
 
-    def __init__(self, template: Path, data_dir: Path):
+    `env` adds settings (a shared DATABASE_URL, a message queue); `gunicorn=True` serves it the
+    production way instead (deploy/gunicorn.conf.py, one gevent worker).
+    """
+
+    def __init__(self, template: Path, data_dir: Path, env: dict | None = None, gunicorn: bool = False):
         shutil.copytree(template, data_dir)
         self.data_dir = data_dir
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen | None = None
         self.log = data_dir / "server.log"
+        self.env = env or {}
+        self.gunicorn = gunicorn
 
     def start(self) -> None:
-        env = {**os.environ, "DATA_DIR": str(self.data_dir), "PORT": str(self.port), "PDF_WORKERS": "1"}
+        env = {
+            **os.environ,
+            "DATA_DIR": str(self.data_dir),
+            "PORT": str(self.port),
+            "PDF_WORKERS": "1",
+            **self.env,
+        }
         env.pop("SOCKETIO_ASYNC_MODE", None)
+        command = [sys.executable, "wsgi.py"]
+        if self.gunicorn:
+            env["BIND"] = f"127.0.0.1:{self.port}"
+            command = [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "wsgi:app"]
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "wsgi.py"], cwd=ROOT, env=env, stdout=log, stderr=log, start_new_session=True
+                command, cwd=ROOT, env=env, stdout=log, stderr=log, start_new_session=True
             )
         wait_until(self._answers, timeout=30, what=f"server on {self.url} (see {self.log})")
 
@@ -77,7 +93,7 @@ class LiveServer:
             raise AssertionError(f"server exited: {self.log.read_text()[-2000:]}")
         try:
             return requests.get(f"{self.url}/api/me", timeout=1).status_code == 401
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # not listening yet, or still booting
             return False
 
     def kill(self) -> None:

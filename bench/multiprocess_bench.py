@@ -1,0 +1,585 @@
+"""What a second (and fourth) server process buys, all on one Redis, measured in the same run.
+
+1. One document, 100 delegates: the delegates are spread evenly over 1, 2 and 4 processes
+   (gunicorn, one gevent worker each, `SOCKETIO_MESSAGE_QUEUE` on one redis-server); 10 of them
+   post comments at a fixed rate. Every comment must reach the 99 others exactly once. Reported:
+   deliveries/s and p99 delivery latency, and both as ratios to one process.
+2. A province morning: 30 meetings x 30 delegates arrive at once on `--morning-processes`
+   processes: each logs in with a password (HTTP), connects, joins their meeting's document and
+   posts 2 comments that reach their 29 colleagues. Reported: p99 of login, join and comment acks,
+   and of delivery, and every error (a refused login, a refused ack, a lost delivery, a drop).
+
+    .venv/bin/python bench/multiprocess_bench.py [--seconds 15] [--rate 10] [--processes 1,2,4]
+        [--meetings 30 --delegates 30 --morning-processes 2]
+
+The database is one SQLite file in WAL mode shared by the processes (a deployment uses
+PostgreSQL); every process and the load generator run on this machine, so with few cores the
+processes compete with each other and with the generator for the same CPUs: the CPU count is
+printed with the results. Traffic goes to 127.0.0.1 only, bounded in clients, rate and time.
+"""
+
+import argparse
+import asyncio
+import concurrent.futures
+import contextlib
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import requests
+from sio_client import Client
+from socket_bench import Run, Server, _drain, _percentile, _send_comments, free_port
+
+ROOT = Path(__file__).resolve().parent.parent
+HOST = "127.0.0.1"
+PASSWORD = "bench-only-password"
+# Logins in flight at once (each a blocking HTTP request on a thread of the load generator).
+LOGIN_THREADS = 64
+
+
+# --- data -------------------------------------------------------------------------------------
+
+
+def prepare(data_dir: Path, sizes: list[int]) -> dict:
+    """Run in a subprocess: one published meeting per size, with that many delegates and one document."""
+    os.environ.update({"DATA_DIR": str(data_dir), "PREWARM_PAGES": "0", "PDF_WORKERS": "1"})
+    sys.path.insert(0, str(ROOT))
+    from accounts.models import User
+    from accounts.schemas import NewUser
+    from accounts.service import create_user, issue_token, start_login
+    from core.app import create_app
+    from core.extensions import db
+    from documents.models import Paragraph
+    from documents.service import upload_document
+    from meetings.demo_pack import demo_pack
+    from meetings.schemas import NewAgendaItem, NewMeeting, NewMember
+    from meetings.service import add_agenda_item, add_member, create_meeting, publish
+
+    app = create_app()
+    result = {"meetings": []}
+    with app.app_context():
+        secretary = create_user(
+            NewUser(username="thuky", password=PASSWORD, full_name="Thư ký", can_convene=True)
+        )
+        _, title, filename, data = demo_pack()[1]
+        for m, delegates in enumerate(sizes):
+            people = [
+                User(
+                    username=f"m{m}d{n}",
+                    full_name=f"Đại biểu {n} kỳ họp {m}",
+                    password_hash=secretary.password_hash,  # one hash: set-up time, not login time
+                )
+                for n in range(delegates)
+            ]
+            db.session.add_all(people)
+            db.session.commit()
+            meeting = create_meeting(
+                secretary, NewMeeting(title=f"Kỳ họp xã số {m}", starts_at="2026-12-01T08:00:00", location="")
+            )
+            for person in people:
+                add_member(secretary, meeting.id, NewMember(username=person.username, role="delegate"))
+            item = add_agenda_item(secretary, meeting.id, NewAgendaItem(title="Tài liệu"))
+            document = upload_document(secretary, item.id, filename, data, title, app.extensions["documents"])
+            publish(secretary, meeting.id)
+            paragraphs = [p.id for p in Paragraph.query.filter_by(document_id=document.id)]
+            tokens = []
+            if m == 0:  # the one-document run connects with tokens; the morning logs in
+                for person in people:
+                    start_login(person, via="bench")
+                    tokens.append(issue_token(person, app.config["SECRET_KEY"]))
+            result["meetings"].append(
+                {
+                    "document_id": document.id,
+                    "paragraph_ids": paragraphs,
+                    "usernames": [p.username for p in people],
+                    "tokens": tokens,
+                }
+            )
+        db.engine.dispose()
+    app.extensions["documents"].pool.close()
+    result["secret_key"] = (data_dir / "secret_key").read_text().strip()
+    return result
+
+
+# --- servers ----------------------------------------------------------------------------------
+
+
+class Redis:
+    def __init__(self, directory: Path):
+        self.port = free_port()
+        self.url = f"redis://{HOST}:{self.port}/0"
+        directory.mkdir(parents=True, exist_ok=True)
+        self.directory = directory
+
+    def __enter__(self):
+        with (self.directory / "redis.log").open("wb") as log:
+            self.process = subprocess.Popen(
+                ["redis-server", "--port", str(self.port), "--bind", HOST, "--save", "", "--appendonly", "no",
+                 "--dir", str(self.directory)],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )  # fmt: skip
+        deadline = time.monotonic() + 15
+        while (
+            subprocess.run(["redis-cli", "-p", str(self.port), "ping"], capture_output=True).stdout
+            != b"PONG\n"
+        ):
+            if time.monotonic() > deadline:
+                raise SystemExit("redis-server did not start")
+            time.sleep(0.05)
+        return self
+
+    def flush(self) -> None:
+        subprocess.run(["redis-cli", "-p", str(self.port), "flushall"], capture_output=True, check=True)
+
+    def __exit__(self, *_exc):
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    """CPU time of a process and its descendants (gunicorn's worker, the PDF workers)."""
+    total = 0.0
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            for child in (task / "children").read_text().split():
+                total += tree_cpu_seconds(int(child))
+    except (FileNotFoundError, ProcessLookupError):
+        pass
+    return total
+
+
+def start_processes(count: int, data_dir: Path, redis: Redis, secret_key: str, tag: str) -> list[Server]:
+    servers = []
+    for index in range(count):
+        port = free_port()
+        node_dir = data_dir / f"{tag}-node{index}"
+        node_dir.mkdir(exist_ok=True)
+        env = {
+            "DATA_DIR": str(node_dir),
+            "DATABASE_URL": f"sqlite:///{data_dir / 'shared.sqlite3'}",
+            "SOCKETIO_MESSAGE_QUEUE": redis.url,
+            "SECRET_KEY": secret_key,
+            "AUTO_MIGRATE": "0",
+            "PREWARM_PAGES": "0",
+            "PDF_WORKERS": "1",
+            "HOST": HOST,
+            # A province's communes reach it from many addresses; here they all come from 127.0.0.1.
+            "LOGIN_LIMIT_PER_ADDRESS": "100000/minute",
+            "LOGIN_LIMIT_PER_ACCOUNT": "100/minute",
+            "WORKER_CONNECTIONS": "4000",
+        }
+        command = [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "wsgi:app"]
+        servers.append(Server(f"{tag}{index}", command, port, env, "/healthz", node_dir / "server.log"))
+    for server in servers:
+        server.__enter__()
+    return servers
+
+
+def stop_processes(servers: list[Server]) -> None:
+    """SIGTERM, and time for gunicorn's graceful stop, before Server's own SIGKILL."""
+    for server in servers:
+        server.process.terminate()
+    for server in servers:
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            server.process.wait(timeout=40)
+        server.__exit__(None, None, None)
+
+
+async def _wait_subscribed(redis: Redis, count: int) -> None:
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        out = subprocess.run(
+            ["redis-cli", "-p", str(redis.port), "pubsub", "numsub", "flask-socketio"],
+            capture_output=True,
+            text=True,
+        ).stdout.split()
+        if len(out) == 2 and int(out[1]) >= count:
+            return
+        await asyncio.sleep(0.05)
+    raise SystemExit(f"fewer than {count} processes subscribed to the queue")
+
+
+# --- 1. one document, 1/2/4 processes -----------------------------------------------------------
+
+
+async def one_document(ports: list[int], meeting: dict, redis: Redis, args) -> Run:
+    run = Run(f"{len(ports)} process(es)", args.clients)
+    clients = [Client(i, run.on_event, run.on_disconnect) for i in range(args.clients)]
+    for batch in range(0, len(clients), 20):
+        await asyncio.gather(
+            *(
+                c.connect(HOST, ports[c.index % len(ports)], meeting["tokens"][c.index])
+                for c in clients[batch : batch + 20]
+            )
+        )
+    await _wait_subscribed(redis, len(ports))
+    joins = await asyncio.gather(
+        *(c.call("document:join", {"document_id": meeting["document_id"]}) for c in clients)
+    )
+    if not all(ack.get("ok") for ack in joins):
+        raise SystemExit(f"join refused: {joins[0]}")
+    senders = clients[: args.senders]
+    start = time.monotonic() + 0.5
+    await asyncio.gather(*(_send_comments(run, c, meeting, range(-1, 0), 1, start, 0) for c in senders))
+    await _drain(run, timeout=10)
+    run.sent.clear()
+    run.deliveries, run.acked, run.latencies_ms, run.ack_ms = 0, 0, [], []
+    for client in clients:
+        client.seen.clear()
+    start = time.monotonic() + 0.2
+    count = int(args.rate * args.seconds)
+    await asyncio.gather(
+        *(
+            _send_comments(run, c, meeting, range(count), args.rate, start, i / (args.rate * args.senders))
+            for i, c in enumerate(senders)
+        )
+    )
+    await _drain(run, timeout=30)
+    run.window_s = max(run.last_delivery - start, 1e-9)
+    for client in clients:
+        client.close()
+    return run
+
+
+# --- 2. a province morning ----------------------------------------------------------------------
+
+
+class Morning:
+    def __init__(self) -> None:
+        self.login_ms: list[float] = []
+        self.join_ms: list[float] = []
+        self.ack_ms: list[float] = []
+        self.delivery_ms: list[float] = []
+        self.errors: dict[str, int] = {}
+        self.sent: dict[str, float] = {}
+        self.expected = 0
+        self.delivered = 0
+
+    def error(self, kind: str) -> None:
+        self.errors[kind] = self.errors.get(kind, 0) + 1
+
+    def on_event(self, client: Client, name: str, data: dict, now: float) -> None:
+        if name != "annotation:created":
+            return
+        key = data["body"].split(" ", 2)[1]
+        sent = self.sent.get(key)
+        # Counted for those who had joined when commenting began: the expected deliveries.
+        if sent is not None and client.counted and not key.startswith(f"{client.index}:"):
+            self.delivered += 1
+            self.delivery_ms.append((now - sent) * 1000)
+
+    def on_disconnect(self, _client: Client) -> None:
+        self.error("connection dropped")
+
+
+def _login(url: str, username: str) -> tuple[str | None, float]:
+    started = time.monotonic()
+    try:
+        response = requests.post(
+            f"{url}/api/login", json={"username": username, "password": PASSWORD}, timeout=120
+        )
+    except requests.RequestException:
+        return None, 0.0
+    elapsed = (time.monotonic() - started) * 1000
+    return (response.json().get("token") if response.status_code == 200 else None), elapsed
+
+
+async def delegate_morning(morning, pool, client, port, username, meeting, comments) -> None:
+    loop = asyncio.get_running_loop()
+    token, login_ms = await loop.run_in_executor(pool, _login, f"http://{HOST}:{port}", username)
+    if token is None:
+        morning.error("login refused or failed")
+        return
+    morning.login_ms.append(login_ms)
+    try:
+        await client.connect(HOST, port, token)
+    except (OSError, RuntimeError, asyncio.IncompleteReadError):
+        morning.error("socket connect failed")
+        return
+    started = time.monotonic()
+    try:
+        ack = await asyncio.wait_for(
+            client.call("document:join", {"document_id": meeting["document_id"]}), 60
+        )
+    except TimeoutError:
+        morning.error("join not acked in 60 s")
+        return
+    if not ack.get("ok"):
+        morning.error(f"join refused: {ack.get('error')}")
+        return
+    morning.join_ms.append((time.monotonic() - started) * 1000)
+    client.joined = True
+    await meeting["all_joined"].wait()
+    for number in range(comments):
+        await asyncio.sleep(0.5 + (client.index % 30) / 30)
+        key = f"{client.index}:{number}"
+        sent = time.monotonic()
+        morning.sent[key] = sent
+        morning.expected += meeting["joined"] - 1
+        future = client.call(
+            "annotation:create",
+            {
+                "op_id": uuid.uuid4().hex,
+                "document_id": meeting["document_id"],
+                "kind": "comment",
+                "target": {
+                    "paragraph_id": meeting["paragraph_ids"][number % len(meeting["paragraph_ids"])],
+                    "quote": "",
+                },
+                "body": f"sáng {key} Ý kiến của đại biểu về dự thảo.",
+                "visibility": "shared",
+            },
+        )
+        try:
+            ack = await asyncio.wait_for(future, 60)
+        except TimeoutError:
+            morning.error("comment not acked in 60 s")
+            continue
+        if ack.get("ok"):
+            morning.ack_ms.append((time.monotonic() - sent) * 1000)
+        else:
+            morning.error(f"comment refused: {ack.get('error')}")
+
+
+async def province_morning(ports: list[int], setup: dict, redis: Redis, args) -> tuple[Morning, float]:
+    morning = Morning()
+    meetings = setup["meetings"][: args.meetings]
+    clients, tasks = [], []
+    started = time.monotonic()
+    pool = concurrent.futures.ThreadPoolExecutor(max_workers=LOGIN_THREADS)
+    try:
+        index = 0
+        for meeting in meetings:
+            meeting["all_joined"] = asyncio.Event()
+            meeting["joined"] = 0
+        for meeting in meetings:
+            for username in meeting["usernames"][: args.delegates]:
+                client = Client(index, morning.on_event, morning.on_disconnect)
+                client.joined = client.counted = False
+                clients.append((client, meeting))
+                tasks.append(
+                    asyncio.create_task(
+                        delegate_morning(
+                            morning, pool, client, ports[index % len(ports)], username, meeting, args.comments
+                        )
+                    )
+                )
+                index += 1
+
+        async def release_when_joined() -> None:
+            # Meetings start commenting once everyone who could join has (or after the limit).
+            deadline = time.monotonic() + args.morning_limit_s
+            while time.monotonic() < deadline and not all(
+                t.done() or c.joined for (c, _), t in zip(clients, tasks, strict=True)
+            ):
+                await asyncio.sleep(0.1)
+            for client, _ in clients:
+                client.counted = client.joined
+            for meeting in meetings:
+                meeting["joined"] = sum(1 for c, m in clients if m is meeting and c.joined)
+                meeting["all_joined"].set()
+
+        await release_when_joined()
+        _, unfinished = await asyncio.wait(tasks, timeout=args.morning_limit_s)
+        for task in unfinished:  # still waiting for a login, a join or an ack: counted, not waited for
+            task.cancel()
+            morning.error(f"delegate not through within {args.morning_limit_s:g} s")
+        deadline = time.monotonic() + 30
+        while morning.delivered < morning.expected and time.monotonic() < deadline:
+            await asyncio.sleep(0.1)
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)  # logins still queued are dropped
+    elapsed = time.monotonic() - started
+    lost = morning.expected - morning.delivered
+    if lost > 0:
+        morning.errors["deliveries lost"] = lost
+    for client, _ in clients:
+        if getattr(client, "task", None) is not None:
+            client.on_disconnect = lambda _c: None
+            client.close()
+    return morning, elapsed
+
+
+# --- the run ------------------------------------------------------------------------------------
+
+
+def _copy_database(data_dir: Path) -> None:
+    """A fresh copy of the prepared database for each run: the same starting point every time."""
+    target = data_dir / "shared.sqlite3"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{target}{suffix}").unlink(missing_ok=True)
+    source = sqlite3.connect(data_dir / "phonghop.sqlite3")
+    copy = sqlite3.connect(target)
+    try:
+        source.backup(copy)
+    finally:
+        source.close()
+        copy.close()
+
+
+def _load() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"load average {one:.1f} {five:.1f} {fifteen:.1f}"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--clients", type=int, default=100, choices=range(2, 301), metavar="2..300")
+    parser.add_argument("--senders", type=int, default=10)
+    parser.add_argument("--rate", type=float, default=10.0, help="comments per second per sender (<= 50)")
+    parser.add_argument("--seconds", type=float, default=15.0, help="sending time per run (<= 60)")
+    parser.add_argument("--processes", default="1,2,4", help="process counts for the one-document run")
+    parser.add_argument("--meetings", type=int, default=30, choices=range(61), metavar="0..60")
+    parser.add_argument("--delegates", type=int, default=30, choices=range(2, 61), metavar="2..60")
+    parser.add_argument("--comments", type=int, default=2, help="comments per delegate in the morning")
+    parser.add_argument("--morning-processes", default="2", help="process counts for the morning")
+    parser.add_argument("--morning-limit-s", type=float, default=600.0, help="bound on each morning phase")
+    parser.add_argument("--prepare", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--sizes", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.prepare:
+        print(json.dumps(prepare(args.prepare, [int(n) for n in args.sizes.split(",")])))
+        return 0
+    counts = [int(n) for n in args.processes.split(",") if n]
+    morning_counts = [int(n) for n in args.morning_processes.split(",") if n]
+    if not (1 <= args.senders <= args.clients and 0 < args.rate <= 50 and 0 < args.seconds <= 60):
+        parser.error("senders must be 1..clients, rate 0..50, seconds 0..60")
+    if not all(1 <= n <= 8 for n in counts + morning_counts):
+        parser.error("1..8 processes")
+    if shutil.which("redis-server") is None:
+        parser.error("redis-server is missing (Debian: redis-server; scripts/setup.sh dev)")
+    data_dir = Path(tempfile.mkdtemp(prefix="multiprocess-bench-"))
+    try:
+        return run(args, counts, morning_counts, data_dir)
+    finally:
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def run(args, counts: list[int], morning_counts: list[int], data_dir: Path) -> int:
+    started = time.monotonic()
+    # Meeting 0 holds the one-document run's delegates (and is one of the morning's meetings).
+    sizes = [max(args.clients, args.delegates)] + [args.delegates] * (args.meetings - 1)
+    prepared = subprocess.run(
+        [sys.executable, __file__, "--prepare", str(data_dir), "--sizes", ",".join(map(str, sizes))],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    if prepared.returncode != 0:
+        raise SystemExit(prepared.stderr[-3000:])
+    setup = json.loads(prepared.stdout.strip().splitlines()[-1])
+    print(
+        f"multiprocess bench: {os.cpu_count()} CPUs on this machine, shared by every server process, "
+        "redis-server and the load generator;\nSQLite (WAL) shared by the processes; gunicorn, one gevent "
+        "worker per process"
+    )
+    print(f"set-up {time.monotonic() - started:.0f} s; {_load()} (other work on this machine shows here)")
+    results: dict = {"cpus": os.cpu_count(), "one_document": [], "morning": []}
+    with Redis(data_dir / "redis") as redis:
+        print(
+            f"\n1. one document, {args.clients} delegates spread over the processes, "
+            f"{args.senders} senders x {args.rate:g} comments/s for {args.seconds:g} s"
+        )
+        for count in counts:
+            _copy_database(data_dir)
+            redis.flush()
+            servers = start_processes(count, data_dir, redis, setup["secret_key"], f"doc{count}")
+            try:
+                cpu_before = sum(tree_cpu_seconds(s.process.pid) for s in servers)
+                measured = asyncio.run(
+                    one_document([s.port for s in servers], setup["meetings"][0], redis, args)
+                )
+                cpu = sum(tree_cpu_seconds(s.process.pid) for s in servers) - cpu_before
+            finally:
+                stop_processes(servers)
+            results["one_document"].append(
+                {
+                    "processes": count,
+                    "sent": len(measured.sent),
+                    "acked": measured.acked,
+                    "delivered": measured.deliveries,
+                    "expected": measured.expected,
+                    "duplicates": measured.duplicates,
+                    "disconnects": measured.disconnects,
+                    "deliveries_per_s": round(measured.deliveries / measured.window_s),
+                    "p50_ms": round(_percentile(measured.latencies_ms, 50), 1),
+                    "p99_ms": round(_percentile(measured.latencies_ms, 99), 1),
+                    "ack_p99_ms": round(_percentile(measured.ack_ms, 99), 1),
+                    "server_cpu_s": round(cpu, 1),
+                }
+            )
+        _report_one_document(results["one_document"])
+
+        for count in morning_counts if args.meetings else []:
+            _copy_database(data_dir)
+            redis.flush()
+            print(
+                f"\n2. a province morning on {count} process(es): {args.meetings} meetings x "
+                f"{args.delegates} delegates log in, connect, join and post {args.comments} comments each, "
+                "all at once"
+            )
+            servers = start_processes(count, data_dir, redis, setup["secret_key"], f"morning{count}")
+            try:
+                morning, elapsed = asyncio.run(
+                    province_morning([s.port for s in servers], setup, redis, args)
+                )
+            finally:
+                stop_processes(servers)
+            row = {
+                "processes": count,
+                "delegates": args.meetings * args.delegates,
+                "elapsed_s": round(elapsed, 1),
+                "logins": len(morning.login_ms),
+                "login_threads": LOGIN_THREADS,
+                "login_p50_ms": round(_percentile(morning.login_ms, 50)),
+                "login_p99_ms": round(_percentile(morning.login_ms, 99)),
+                "join_p99_ms": round(_percentile(morning.join_ms, 99)),
+                "comments_acked": len(morning.ack_ms),
+                "ack_p99_ms": round(_percentile(morning.ack_ms, 99)),
+                "delivered": morning.delivered,
+                "expected": morning.expected,
+                "delivery_p99_ms": round(_percentile(morning.delivery_ms, 99)),
+                "errors": morning.errors,
+            }
+            results["morning"].append(row)
+            for key, value in row.items():
+                print(f"  {key:>16}: {value}")
+    print(f"\ntotal time {time.monotonic() - started:.0f} s; {_load()}")
+    out = ROOT / "bench" / "out"
+    out.mkdir(exist_ok=True)
+    (out / "multiprocess_bench.json").write_text(json.dumps({"args": vars(args), **results}, indent=2))
+    complete = all(r["delivered"] == r["expected"] and r["duplicates"] == 0 for r in results["one_document"])
+    return 0 if complete and all(not r["errors"] for r in results["morning"]) else 1
+
+
+def _report_one_document(rows: list[dict]) -> None:
+    base = rows[0]
+    columns = ["processes", "sent", "acked", "delivered", "expected", "duplicates", "deliveries_per_s",
+               "p50_ms", "p99_ms", "ack_p99_ms", "server_cpu_s", "throughput_x", "p99_x"]  # fmt: skip
+    for row in rows:
+        row["throughput_x"] = round(row["deliveries_per_s"] / max(base["deliveries_per_s"], 1), 2)
+        row["p99_x"] = round(row["p99_ms"] / base["p99_ms"], 2) if base["p99_ms"] else float("nan")
+    widths = [max(len(c), *(len(str(r[c])) for r in rows)) for c in columns]
+    print("  ".join(c.rjust(w) for c, w in zip(columns, widths, strict=True)))
+    for row in rows:
+        print("  ".join(str(row[c]).rjust(w) for c, w in zip(columns, widths, strict=True)))
+    print(
+        f"(ratios against {base['processes']} process: throughput_x = deliveries/s, "
+        "p99_x = p99 delivery latency)"
+    )
+
+
+if __name__ == "__main__":
+    sys.stdout.reconfigure(line_buffering=True)  # each result as soon as it is measured
+    sys.exit(main())

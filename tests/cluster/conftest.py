@@ -1,0 +1,72 @@
+"""Several real app processes on one Redis and one database, as a province deployment runs them.
+
+The database is one SQLite file in WAL mode shared by the processes (PostgreSQL in production);
+each process has its own DATA_DIR, as each node of a deployment has.
+"""
+
+import contextlib
+import secrets
+import sqlite3
+
+import pytest
+
+from tests.cluster.redis_server import RedisServer
+from tests.live_server import LiveServer, make_demo_data, wait_until
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory):
+    server = RedisServer(tmp_path_factory.mktemp("redis"))
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def cluster_template(tmp_path_factory):
+    data_dir = tmp_path_factory.mktemp("cluster-demo")
+    make_demo_data(data_dir)
+    return data_dir
+
+
+@pytest.fixture
+def start_nodes(redis_server, cluster_template, tmp_path):
+    """`start_nodes(n, **env)`: n processes sharing one database, one Redis and one SECRET_KEY."""
+    redis_server.client().flushall()
+    database = tmp_path / "shared.sqlite3"
+    with (
+        contextlib.closing(sqlite3.connect(cluster_template / "phonghop.sqlite3")) as source,
+        contextlib.closing(sqlite3.connect(database)) as copy,
+    ):
+        source.backup(copy)  # the committed pages, WAL included
+    started: list[LiveServer] = []
+
+    def start(count: int = 2, gunicorn: bool = False, **settings) -> list[LiveServer]:
+        env = {
+            "DATABASE_URL": f"sqlite:///{database}",
+            "SOCKETIO_MESSAGE_QUEUE": redis_server.url,
+            "SECRET_KEY": secrets.token_hex(16),
+            "AUTO_MIGRATE": "0",
+            "PREWARM_PAGES": "0",
+            **{key: str(value) for key, value in settings.items()},
+        }
+        nodes = []
+        for index in range(count):
+            node = LiveServer(
+                cluster_template, tmp_path / f"node{len(started) + index}", env, gunicorn=gunicorn
+            )
+            started.append(node)
+            node.start()
+            nodes.append(node)
+        return nodes
+
+    yield start
+    for node in started:
+        node.stop()
+
+
+def wait_for_subscribers(redis_server: RedisServer, count: int) -> None:
+    """A process subscribes to the queue once its first client connects; wait until all have."""
+    wait_until(
+        lambda: redis_server.subscribers() >= count, timeout=15, what=f"{count} processes on the queue"
+    )
