@@ -49,6 +49,9 @@ def load_config() -> dict:
             "DATABASE_URL", f"sqlite:///{data_dir / 'phonghop.sqlite3'}"
         ),
         "SECRET_KEY": _secret_key(data_dir),
+        # Where uploaded files live: "database" (shared by every node; DATA_DIR only caches them)
+        # or "local" (DATA_DIR/blobs, one node only).
+        "BLOB_STORE": os.environ.get("BLOB_STORE") or "database",
         "SOCKETIO_MESSAGE_QUEUE": os.environ.get("SOCKETIO_MESSAGE_QUEUE") or None,
         # `python wsgi.py` switches to gevent; the CLI and tests stay on plain threads.
         "SOCKETIO_ASYNC_MODE": os.environ.get("SOCKETIO_ASYNC_MODE") or "threading",

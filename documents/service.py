@@ -5,7 +5,7 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
@@ -364,11 +364,12 @@ def paragraphs(
     return [p for p in db.session.scalars(query) if page in p.pages]
 
 
-def original_file(user: User, document_id: int, runtime: DocumentRuntime) -> tuple[bytes, str]:
-    """The PDF as uploaded, for members: what exports point at (`target.source` in JSON-LD)."""
+def original_file(user: User, document_id: int, runtime: DocumentRuntime) -> tuple[Path, str]:
+    """The PDF as uploaded, for members: what exports point at (`target.source` in JSON-LD).
+    A path to this node's copy, so it is streamed from disk rather than held in memory."""
     document = get_document(user, document_id)
     filename = document.original_filename or f"tai-lieu-{document.id}.pdf"
-    return runtime.store.get(document.sha256), filename
+    return runtime.store.local_path(document.sha256), filename
 
 
 def changes(user: User, document_id: int) -> dict:

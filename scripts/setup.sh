@@ -24,6 +24,8 @@ if [ "$profile" = dev ]; then
   apt_install chromium:chromium pdftoppm:poppler-utils
   # Outside readers the export tests check their files with (annotated.pdf, digest.docx)
   apt_install qpdf:qpdf soffice:libreoffice-writer-nogui
+  # The second test pass starts a throwaway PostgreSQL cluster of its own (tests/pg_cluster.py)
+  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || apt_install "initdb-missing:postgresql"
 fi
 
 if [ ! -x .venv/bin/python ]; then
