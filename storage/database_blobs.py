@@ -60,7 +60,10 @@ class DatabaseBlobStore:
             if self._known(session, digest):
                 return
             statement = insert(self.blobs)
-        if session.execute(statement.values(sha256=digest, size_bytes=len(data))).rowcount:
+        added = session.execute(
+            statement.values(sha256=digest, size_bytes=len(data)).returning(self.blobs.c.sha256)
+        ).first()
+        if added is not None:
             session.execute(
                 insert(self.chunks),
                 [
