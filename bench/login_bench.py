@@ -75,6 +75,7 @@ def prepare(data_dir: Path, live: int, hall: int) -> dict:
             "tokens": tokens,
             "hall": [person.username for person in people[live:]],
         }
+        db.session.commit()  # the set-up is one unit of work (core/transactions.py)
         db.engine.dispose()
     app.extensions["documents"].pool.close()
     return result

@@ -28,10 +28,12 @@ def main() -> int:
     from accounts.schemas import NewUser
     from accounts.service import create_user
     from core.app import create_app
+    from core.extensions import db
 
     app = create_app()
     with app.app_context():
         create_user(NewUser(username="daibieu1", password="matkhau123"))
+        db.session.commit()
         client = app.test_client()
 
         def refused_ms(username: str, password: str) -> float:

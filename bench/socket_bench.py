@@ -80,6 +80,7 @@ def prepare(data_dir: Path, clients: int) -> dict:
             start_login(delegate, via="bench")
             tokens.append(issue_token(delegate, app.config["SECRET_KEY"]))
         result = {"document_id": document.id, "paragraph_ids": paragraphs, "tokens": tokens}
+        db.session.commit()  # the set-up is one unit of work (core/transactions.py)
         db.engine.dispose()
     app.extensions["documents"].pool.close()
     return result

@@ -157,7 +157,6 @@ def _register_features(app: Flask) -> None:
 
 def _attach_document_runtime(app: Flask) -> None:
     from documents.service import DocumentRuntime
-    from storage.blobstore import LocalBlobStore
     from storage.page_cache import PageCache
     from storage.pdf.shared import PdfLimits
     from storage.workers import PdfWorkerPool
@@ -174,7 +173,7 @@ def _attach_document_runtime(app: Flask) -> None:
     )
     atexit.register(pool.close)
     app.extensions["documents"] = DocumentRuntime(
-        store=LocalBlobStore(data_dir / "blobs"),
+        store=_blob_store(app),
         pool=pool,
         cache=PageCache(data_dir / "page-cache"),
         limits=PdfLimits(
@@ -195,6 +194,28 @@ def _upload_slots(app: Flask) -> cluster.Slots:
     # A turn outlives the longest ingest a worker is allowed, then is forgotten.
     return cluster.RedisSlots(
         limit, client, hold_s=int(app.config["INGEST_TIMEOUT_S"] + app.config["PDF_INGEST_WAIT_S"]) + 60
+    )
+
+
+def _blob_store(app: Flask):
+    """Stored files in the database (every node reads them; DATA_DIR only caches them), or with
+    `BLOB_STORE=local` on this node's disk only (one node)."""
+    from documents.models import StoredFile, StoredFileChunk
+    from storage.blobstore import LocalBlobStore
+    from storage.database_blobs import DatabaseBlobStore
+
+    folder = app.config["DATA_DIR"] / "blobs"
+    if app.config["BLOB_STORE"] == "local":
+        return LocalBlobStore(folder)
+    with app.app_context():
+        engine = db.engine
+    return DatabaseBlobStore(
+        engine,
+        lambda: db.session,
+        StoredFile.__table__,
+        StoredFileChunk.__table__,
+        cache_dir=app.config["DATA_DIR"] / "blob-cache",
+        legacy=LocalBlobStore(folder) if folder.is_dir() else None,  # files an earlier release kept
     )
 
 

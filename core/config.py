@@ -50,6 +50,9 @@ def load_config() -> dict:
             "DATABASE_URL", f"sqlite:///{data_dir / 'phonghop.sqlite3'}"
         ),
         "SECRET_KEY": _secret_key(data_dir),
+        # Where uploaded files live: "database" (shared by every node; DATA_DIR only caches them)
+        # or "local" (DATA_DIR/blobs, one node only).
+        "BLOB_STORE": os.environ.get("BLOB_STORE") or "database",
         "SOCKETIO_MESSAGE_QUEUE": queue,
         # `json`: one JSON object per log line with its request id (core/logs.py); default: human.
         "LOG_FORMAT": (os.environ.get("LOG_FORMAT") or "text").strip().lower(),

@@ -1,5 +1,7 @@
 """Vietnamese first, English second: locale choice and catalogs compiled at start-up."""
 
+import os
+import tempfile
 from pathlib import Path
 
 from babel.messages.mofile import write_mo
@@ -30,10 +32,11 @@ def compile_catalogs(target: Path) -> Path:
         mo_path.parent.mkdir(parents=True, exist_ok=True)
         with po_path.open("rb") as source:
             catalog = read_po(source)
-        tmp = mo_path.with_suffix(".tmp")
-        with tmp.open("wb") as out:
+        # A temporary file of its own: processes starting together on one DATA_DIR each write one.
+        descriptor, tmp = tempfile.mkstemp(dir=mo_path.parent, prefix=".messages-")
+        with os.fdopen(descriptor, "wb") as out:
             write_mo(out, catalog)
-        tmp.replace(mo_path)
+        os.replace(tmp, mo_path)
     return target
 
 

@@ -4,7 +4,7 @@ import json
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, ForeignKey, String, Text
+from sqlalchemy import JSON, BigInteger, ForeignKey, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from core.clock import utcnow
@@ -148,3 +148,23 @@ class Paragraph(db.Model):
             "citation": self.citation,
             "change": self.change,
         }
+
+
+class StoredFile(db.Model):
+    """An uploaded file, by content: every node reads it from the database (storage.database_blobs)."""
+
+    __tablename__ = "blobs"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size_bytes: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class StoredFileChunk(db.Model):
+    """One MiB of a stored file, so a large file is written and read a piece at a time."""
+
+    __tablename__ = "blob_chunks"
+
+    sha256: Mapped[str] = mapped_column(ForeignKey("blobs.sha256", ondelete="CASCADE"), primary_key=True)
+    number: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    data: Mapped[bytes] = mapped_column(LargeBinary)

@@ -3,7 +3,7 @@
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
@@ -394,11 +394,12 @@ def reading_text(user: User, document_id: int, first: int, last: int) -> dict:
     return {"pages": [pages[n] for n in sorted(pages)]}
 
 
-def original_file(user: User, document_id: int, runtime: DocumentRuntime) -> tuple[bytes, str]:
-    """The PDF as uploaded, for members: what exports point at (`target.source` in JSON-LD)."""
+def original_file(user: User, document_id: int, runtime: DocumentRuntime) -> tuple[Path, str]:
+    """The PDF as uploaded, for members: what exports point at (`target.source` in JSON-LD).
+    A path to this node's copy, so it is streamed from disk rather than held in memory."""
     document = get_document(user, document_id)
     filename = document.original_filename or f"tai-lieu-{document.id}.pdf"
-    return runtime.store.get(document.sha256), filename
+    return runtime.store.local_path(document.sha256), filename
 
 
 def changes(user: User, document_id: int) -> dict:

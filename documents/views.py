@@ -5,7 +5,7 @@ import unicodedata
 from urllib.parse import quote
 
 import brotli
-from flask import Blueprint, Response, current_app, jsonify, render_template, request
+from flask import Blueprint, Response, current_app, jsonify, render_template, request, send_file
 from flask_login import current_user, login_required
 
 from annotations import versions
@@ -131,8 +131,8 @@ def content_disposition(filename: str) -> str:
 @bp.get("/api/documents/<int:document_id>/file")
 @login_required
 def api_file(document_id: int):
-    body, filename = service.original_file(current_user, document_id, _runtime())
-    response = Response(body, mimetype="application/pdf")
+    path, filename = service.original_file(current_user, document_id, _runtime())
+    response = send_file(path, mimetype="application/pdf", conditional=False, etag=False)
     response.headers["Content-Disposition"] = content_disposition(filename)
     response.headers["Cache-Control"] = "private, max-age=31536000, immutable"
     response.headers["Content-Security-Policy"] = "sandbox"

@@ -35,6 +35,8 @@ if [ "$profile" = dev ]; then
   apt_install redis-server:redis-server
   # The deploy/ nginx sample, run in front of two processes (tests/cluster/test_behind_nginx.py)
   apt_install nginx:nginx openssl:openssl
+  # The second test pass starts a throwaway PostgreSQL cluster of its own (tests/pg_cluster.py)
+  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || apt_install "initdb-missing:postgresql"
 fi
 
 if [ ! -x .venv/bin/python ]; then

@@ -1,4 +1,5 @@
-"""Fixtures: an app on a migrated SQLite copy, clients, logins and `create_*` factories."""
+"""Fixtures: an app on a migrated copy of the database (SQLite, or PostgreSQL: tests/databases.py),
+clients, logins and `create_*` factories."""
 
 import os
 import shutil
@@ -11,6 +12,7 @@ from flask.testing import FlaskClient
 from core.app import create_app
 from core.extensions import db
 from core.transactions import unit_of_work
+from tests.databases import ON_POSTGRESQL, cluster, copy_data_dir, data_env
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -49,18 +51,19 @@ def pytest_sessionstart(session) -> None:
 def migrated_template(tmp_path_factory) -> Path:
     """Run the Alembic migrations once; every test starts from a copy of that database."""
     data_dir = tmp_path_factory.mktemp("template")
-    previous = os.environ.get("DATA_DIR")
-    os.environ["DATA_DIR"] = str(data_dir)
+    saved = {name: os.environ.get(name) for name in ("DATA_DIR", "DATABASE_URL")}
+    os.environ.update(data_env(data_dir))
     try:
         app = create_app({"TESTING": True})
         app.extensions["documents"].pool.close()
         with app.app_context():
             db.engine.dispose()  # closing the last connection checkpoints the WAL into the file
     finally:
-        if previous is None:
-            os.environ.pop("DATA_DIR", None)
-        else:
-            os.environ["DATA_DIR"] = previous
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
     return data_dir
 
 
@@ -81,6 +84,7 @@ class FreshLoginClient(FlaskClient):
     """
 
     def open(self, *args, **kwargs):
+        kwargs.setdefault("buffered", True)  # a file sent from disk is read and closed, as a server does
         g.pop("_login_user", None)
         response = super().open(*args, **kwargs)
         response.request.environ["wsgi.input"].close()
@@ -91,10 +95,14 @@ class FreshLoginClient(FlaskClient):
 @pytest.fixture
 def app(tmp_path, monkeypatch, migrated_template, pdf_pool):
     data_dir = tmp_path / "data"
-    data_dir.mkdir()
-    for name in ("phonghop.sqlite3", "secret_key"):
-        shutil.copy(migrated_template / name, data_dir / name)
-    monkeypatch.setenv("DATA_DIR", str(data_dir))
+    if ON_POSTGRESQL:
+        copy_data_dir(migrated_template, data_dir)
+    else:
+        data_dir.mkdir()
+        for name in ("phonghop.sqlite3", "secret_key"):
+            shutil.copy(migrated_template / name, data_dir / name)
+    for name, value in data_env(data_dir).items():
+        monkeypatch.setenv(name, value)
     app = create_app({"TESTING": True, "AUTO_MIGRATE": False, "PREWARM_PAGES": False})
     app.extensions["documents"].pool.close()
     app.extensions["documents"].pool = pdf_pool
@@ -103,6 +111,8 @@ def app(tmp_path, monkeypatch, migrated_template, pdf_pool):
         yield app
         db.session.remove()
         db.engine.dispose()
+    if ON_POSTGRESQL:
+        cluster().drop_database(data_env(data_dir)["DATABASE_URL"])
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ outbox until acked; after a reconnect it joins, catches up with `?since=` and re
 
 import contextlib
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -19,6 +18,8 @@ from pathlib import Path
 
 import requests
 import socketio
+
+from tests.databases import copy_data_dir, data_env
 
 ROOT = Path(__file__).resolve().parents[1]
 MEETING_PACK = ROOT.parent / "shared" / "fixtures" / "meeting"
@@ -40,8 +41,8 @@ def wait_until(condition, timeout: float = 10.0, what: str = "condition") -> Non
 
 
 def make_demo_data(data_dir: Path) -> None:
-    """`flask demo` once; the CLI closes its connections, so the SQLite file is complete to copy."""
-    env = {**os.environ, "DATA_DIR": str(data_dir), "PDF_WORKERS": "1"}
+    """`flask demo` once; the CLI closes its connections, so the database is complete to copy."""
+    env = {**os.environ, **data_env(data_dir), "PDF_WORKERS": "1"}
     subprocess.run(
         [sys.executable, "-m", "flask", "--app", "wsgi", "demo", "--pack", str(MEETING_PACK)],
         cwd=ROOT,
@@ -60,7 +61,7 @@ class LiveServer:
     """
 
     def __init__(self, template: Path, data_dir: Path, env: dict | None = None, gunicorn: bool = False):
-        shutil.copytree(template, data_dir)
+        copy_data_dir(template, data_dir)
         self.data_dir = data_dir
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -72,7 +73,7 @@ class LiveServer:
     def start(self) -> None:
         env = {
             **os.environ,
-            "DATA_DIR": str(self.data_dir),
+            **data_env(self.data_dir),
             "PORT": str(self.port),
             "PDF_WORKERS": "1",
             **self.env,

@@ -13,6 +13,7 @@ import sys
 import pytest
 import requests
 
+from tests.databases import data_env
 from tests.live_server import ROOT, LiveServer
 
 PASSWORD = "matkhau123"
@@ -21,7 +22,7 @@ PASSWORD = "matkhau123"
 @pytest.fixture(scope="module")
 def accounts_template(tmp_path_factory):
     data_dir = tmp_path_factory.mktemp("accounts")
-    env = {**os.environ, "DATA_DIR": str(data_dir), "PDF_WORKERS": "1"}
+    env = {**os.environ, **data_env(data_dir), "PDF_WORKERS": "1"}
     for username in ("thuky", "daibieu1"):
         subprocess.run(
             [

@@ -1,7 +1,8 @@
 """Several real app processes on one Redis and one database, as a province deployment runs them.
 
-The database is one SQLite file in WAL mode shared by the processes (PostgreSQL in production);
-each process has its own DATA_DIR, as each node of a deployment has.
+The database is one PostgreSQL database in the PostgreSQL pass (as in production), else one
+SQLite file in WAL mode shared by the processes; each process has its own DATA_DIR, as each node
+of a deployment has.
 """
 
 import contextlib
@@ -11,6 +12,7 @@ import sqlite3
 import pytest
 
 from tests.cluster.redis_server import RedisServer
+from tests.databases import MARKER, ON_POSTGRESQL, cluster
 from tests.live_server import LiveServer, make_demo_data, wait_until
 
 
@@ -33,17 +35,12 @@ def cluster_template(tmp_path_factory):
 def start_nodes(redis_server, cluster_template, tmp_path):
     """`start_nodes(n, **env)`: n processes sharing one database, one Redis and one SECRET_KEY."""
     redis_server.client().flushall()
-    database = tmp_path / "shared.sqlite3"
-    with (
-        contextlib.closing(sqlite3.connect(cluster_template / "phonghop.sqlite3")) as source,
-        contextlib.closing(sqlite3.connect(database)) as copy,
-    ):
-        source.backup(copy)  # the committed pages, WAL included
+    database_url = _shared_database(cluster_template, tmp_path)
     started: list[LiveServer] = []
 
     def start(count: int = 2, gunicorn: bool = False, **settings) -> list[LiveServer]:
         env = {
-            "DATABASE_URL": f"sqlite:///{database}",
+            "DATABASE_URL": database_url,
             "SOCKETIO_MESSAGE_QUEUE": redis_server.url,
             "SECRET_KEY": secrets.token_hex(16),
             "AUTO_MIGRATE": "0",
@@ -63,6 +60,22 @@ def start_nodes(redis_server, cluster_template, tmp_path):
     yield start
     for node in started:
         node.stop()
+
+
+def _shared_database(template, tmp_path) -> str:
+    """A copy of the demo's database that every node of the test opens."""
+    if ON_POSTGRESQL:
+        from tests.pg_cluster import database_name
+
+        source = database_name((template / MARKER).read_text())
+        return cluster().create_database(template=source, prefix="nodes")
+    database = tmp_path / "shared.sqlite3"
+    with (
+        contextlib.closing(sqlite3.connect(template / "phonghop.sqlite3")) as source,
+        contextlib.closing(sqlite3.connect(database)) as copy,
+    ):
+        source.backup(copy)  # the committed pages, WAL included
+    return f"sqlite:///{database}"
 
 
 def wait_for_subscribers(redis_server: RedisServer, count: int) -> None:
