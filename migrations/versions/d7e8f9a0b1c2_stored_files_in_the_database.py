@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "d7e8f9a0b1c2"
-down_revision = "c4a1d2e3f5b6"
+down_revision = "d2b7e0c4a913"
 branch_labels = None
 depends_on = None
 
