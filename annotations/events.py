@@ -8,6 +8,7 @@ from functools import wraps
 
 from flask import current_app, request, session
 from flask_socketio import emit, join_room, leave_room
+from redis.exceptions import RedisError
 
 from accounts.models import User
 from accounts.service import login_is_live
@@ -87,7 +88,12 @@ def on_join(user: User, payload):
     document_id = parse(DocumentRef, payload).document_id
     seq = service.join_document(user, document_id)
     join_room(document_room(document_id))
-    _announce(document_id, _presence().enter(document_id, request.sid, user.id, user.display_name))
+    try:
+        readers = _presence().enter(document_id, request.sid, user.id, user.display_name)
+    except RedisError as failure:  # reading matters more than the list of who else is reading
+        current_app.logger.warning("presence: Redis unavailable (%s)", failure)
+    else:
+        _announce(document_id, readers)
     return {"ok": True, "seq": seq}
 
 

@@ -7,13 +7,17 @@ wherever it is connected (`disconnect_room`), and counters several processes mus
 `annotations/presence.py`, rate-limit counters in Flask-Limiter's storage (the same Redis).
 """
 
+import logging
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import socketio
+from redis.exceptions import RedisError
 
 from core.errors import AppError
+
+log = logging.getLogger(__name__)
 
 # Messages of our own on the Socket.IO channel; python-socketio ignores methods it does not know,
 # and we take them out of the stream before it sees them.
@@ -131,8 +135,16 @@ class RedisSlots(Slots):
         self._take_script = client.register_script(self._TAKE)
 
     def _take(self, key: str) -> bool:
-        return bool(self._take_script(keys=[self._prefix + key], args=[self.limit, self._hold_s]))
+        """While Redis is away the upload is refused as a busy server (retry shortly), not a 500."""
+        try:
+            return bool(self._take_script(keys=[self._prefix + key], args=[self.limit, self._hold_s]))
+        except RedisError as failure:
+            log.warning("upload turns: Redis unavailable (%s)", failure)
+            raise AppError("server_busy", 503, retry_after_s=5) from failure
 
     def _give_back(self, key: str) -> None:
-        with self._client.pipeline() as pipe:
-            pipe.decr(self._prefix + key).expire(self._prefix + key, self._hold_s).execute()
+        try:
+            with self._client.pipeline() as pipe:
+                pipe.decr(self._prefix + key).expire(self._prefix + key, self._hold_s).execute()
+        except RedisError as failure:  # the count expires by itself `hold_s` later
+            log.warning("upload turns: could not give a turn back (%s)", failure)

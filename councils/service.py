@@ -2,6 +2,7 @@
 keep their council's roster (the delegates its meetings are for)."""
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from accounts import roster as roster_import
 from accounts.models import User
@@ -11,7 +12,7 @@ from core.broadcast import after_commit, disconnect_user_after_commit, user_room
 from core.errors import AppError
 from core.extensions import db
 from councils.models import Council, CouncilLevel, CouncilMember, CouncilOfficer
-from councils.permissions import runs_council
+from councils.permissions import is_officer, runs_council
 from councils.schemas import NewCouncil, NewOfficer, NewRosterMember
 
 PROVINCE_WORDS = ("tỉnh", "thành phố")
@@ -46,10 +47,26 @@ def add_officer(actor: User, council_id: int, data: NewOfficer) -> CouncilOffice
         )
     )
     if officer is None:
-        officer = CouncilOfficer(council=council, user=user)
-        db.session.add(officer)
-        db.session.flush()
+        officer = CouncilOfficer(council_id=council.id, user_id=user.id)
+        if not _insert_once(officer):  # named at the same moment by another admin
+            officer = db.session.scalar(
+                select(CouncilOfficer).where(
+                    CouncilOfficer.council_id == council.id, CouncilOfficer.user_id == user.id
+                )
+            )
+        db.session.expire(council, ["officers"])
     return officer
+
+
+def _insert_once(row) -> bool:
+    """Insert a row a unique constraint keeps single; False if a concurrent request got there
+    first (a savepoint, so the rest of the unit of work stands)."""
+    try:
+        with db.session.begin_nested():
+            db.session.add(row)
+    except IntegrityError:
+        return False
+    return True
 
 
 def remove_officer(actor: User, council_id: int, user_id: int) -> None:
@@ -110,29 +127,41 @@ def add_to_roster(actor: User, council_id: int, data: NewRosterMember) -> tuple[
 def _enrol(actor: User, council: Council, user: User) -> bool:
     if any(member.user_id == user.id for member in council.roster):
         return False
-    council.roster.append(CouncilMember(user=user))
-    audit.record(actor, "roster_added", council_id=council.id, user_id=user.id, username=user.username)
-    return True
+    added = _insert_once(CouncilMember(council_id=council.id, user_id=user.id))
+    db.session.expire(council, ["roster"])
+    if added:
+        audit.record(actor, "roster_added", council_id=council.id, user_id=user.id, username=user.username)
+    return added
 
 
 def remove_from_roster(actor: User, council_id: int, user_id: int) -> None:
-    """Off the roster, a delegate loses the council's meetings at once: their open pages are
-    told, and their live connections dropped so no room of the council reaches them any more.
-    Their comments stay in the meetings' records."""
+    """Off the roster, a delegate is taken out of the council's meetings at once (as a secretary
+    removing a member does): their open pages are told, their live connections dropped, and no
+    event of those meetings reaches them any more. Their comments stay in the meetings' records.
+    An officer keeps the meetings: they run the council whether on its roster or not."""
     from meetings.models import Meeting, Membership  # meetings depends on councils, not the reverse
 
     council = get_council(actor, council_id)
     member = next((m for m in council.roster if m.user_id == user_id), None)
     if member is None:
         raise AppError("roster_member_not_found", 404)
-    meeting_ids = db.session.scalars(
-        select(Meeting.id)
-        .join(Membership, Membership.meeting_id == Meeting.id)
-        .where(Meeting.council_id == council.id, Membership.user_id == user_id)
-    )
-    for meeting_id in meeting_ids:
-        after_commit(db.session, "meeting:removed", {"id": meeting_id}, user_room(user_id))
-    disconnect_user_after_commit(db.session, user_id)
+    if not is_officer(member.user, council.id):
+        memberships = db.session.scalars(
+            select(Membership)
+            .join(Meeting, Meeting.id == Membership.meeting_id)
+            .where(Meeting.council_id == council.id, Membership.user_id == user_id)
+        )
+        for membership in memberships:
+            after_commit(db.session, "meeting:removed", {"id": membership.meeting_id}, user_room(user_id))
+            audit.record(
+                actor,
+                "member_removed",
+                meeting_id=membership.meeting_id,
+                user_id=user_id,
+                role=membership.role,
+            )
+            db.session.delete(membership)
+        disconnect_user_after_commit(db.session, user_id)
     audit.record(
         actor, "roster_removed", council_id=council.id, user_id=user_id, username=member.user.username
     )

@@ -89,7 +89,9 @@ def _documents(meeting: dict) -> list[dict]:
 
 def _store_the_meeting(page, meeting_id: int) -> None:
     page.goto(f"/meetings/{meeting_id}")
-    page.wait_for_function(CONTROLLED)  # the service worker serves this page: it will serve it offline
+    # The service worker serves this page: it will serve it offline. Its install stores every
+    # static file first, which takes a while on a busy machine.
+    page.wait_for_function(CONTROLLED, timeout=90_000)
     assert [worker.url.rsplit("/", 1)[-1] for worker in page.context.service_workers] == ["sw.js"]
     control = page.locator("[data-offline-pack]")
     expect(control).to_be_enabled()
@@ -345,7 +347,7 @@ def test_when_the_device_is_full_the_oldest_stored_meeting_makes_room(device):
     meeting = _meeting(page)
     needed = 60_000 * sum(doc["page_count"] for doc in _documents(meeting))  # pack.js's estimate
     page.goto(f"/meetings/{meeting['id']}")
-    page.wait_for_function(CONTROLLED)
+    page.wait_for_function(CONTROLLED, timeout=90_000)
     page.evaluate(SMALL_QUOTA, needed)
     page.locator("[data-offline-pack]").click()
     expect(page.locator("[data-offline-pack]")).to_have_attribute(
@@ -357,3 +359,30 @@ def test_when_the_device_is_full_the_oldest_stored_meeting_makes_room(device):
     assert f"ph-pack-{older}" in stored
     assert f"ph-pack-{meeting['id']}" in stored
     expect(page.locator("[data-offline-storage] summary")).to_contain_text("Kỳ họp đã lưu trên máy: 2")
+
+
+VISITED_COPIES = """async (path) => {
+    const cache = await caches.open("ph-recent");
+    return (await cache.keys()).filter((r) => new URL(r.url).pathname.startsWith(path)).length;
+}"""
+
+
+def test_the_next_person_on_a_phone_never_gets_what_the_previous_one_read(device, live_server):
+    page = device(PHONE, "delegate1")
+    meeting = _meeting(page)
+    document = _documents(meeting)[0]
+    page.goto(f"/meetings/{meeting['id']}")
+    page.wait_for_function(CONTROLLED, timeout=90_000)
+    page.goto(f"/documents/{document['id']}?view=pages")  # read, not stored as a pack
+    expect(page.locator('.page[data-page="1"] .pmark').first).to_be_visible()
+    path = f"/api/documents/{document['id']}"
+    page.wait_for_function(f"() => ({VISITED_COPIES})({path!r}).then((n) => n > 0)")
+
+    page.context.clear_cookies()  # the session ended without a logout: nothing was cleared then
+    page.goto("/login")
+    page.fill("input[name=username]", "delegate2")
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server}/")
+    assert page.evaluate(VISITED_COPIES, path) == 0
+    assert page.evaluate(VISITED_COPIES, f"/documents/{document['id']}") == 0

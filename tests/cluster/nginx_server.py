@@ -1,6 +1,8 @@
 """The shipped nginx sample (deploy/nginx/phonghop.conf) run for real on loopback, in front of two
 app processes: only addresses, certificate and paths are rewritten, every directive is kept."""
 
+import getpass
+import os
 import re
 import shutil
 import subprocess
@@ -58,8 +60,12 @@ class Nginx:
             check=True, capture_output=True, timeout=60,
         )  # fmt: skip
         (self.directory / "site.conf").write_text(self._site())
+        # Started as root (CI), nginx's workers drop to `nobody`, who cannot read a checkout in a
+        # private temporary folder; they keep the tests' own user instead.
+        worker_user = f"user {getpass.getuser()};\n" if os.geteuid() == 0 else ""
         (self.directory / "nginx.conf").write_text(
-            f"daemon off;\npid {self.directory}/nginx.pid;\nerror_log {self.directory}/error.log;\n"
+            f"{worker_user}daemon off;\npid {self.directory}/nginx.pid;\n"
+            f"error_log {self.directory}/error.log;\n"
             "events {}\n"
             f"http {{\n  include /etc/nginx/mime.types;\n  include {self.directory}/site.conf;\n}}\n"
         )

@@ -139,6 +139,23 @@ def test_taken_off_the_roster_a_delegate_loses_the_councils_meetings_at_once(com
     assert delegate.get("/api/meetings").get_json() == []
     assert delegate.get(f"/api/meetings/{meeting}").status_code == 404
     assert not live.is_connected()  # the rooms of the council stop reaching them
+    # Out of the meeting too, so none of its events (a publication, a hidden comment) reach them.
+    members = [m["username"] for m in office.get(f"/api/meetings/{meeting}").get_json()["members"]]
+    assert "daibieu1" not in members
+
+
+def test_an_officer_taken_off_the_roster_still_runs_the_councils_meetings(commune, api):
+    office = api("vanphong")
+    council = commune["than_sa"]
+    _enrol(office, council, "vanphong")
+    meeting = _meeting(office, council)
+    me = next(
+        p for p in office.get(f"/api/councils/{council}/members").get_json() if p["username"] == "vanphong"
+    )
+    assert office.delete(f"/api/councils/{council}/members/{me['user_id']}").status_code == 200
+    assert [m["id"] for m in office.get("/api/meetings").get_json()] == [meeting]
+    members = [m["username"] for m in office.get(f"/api/meetings/{meeting}").get_json()["members"]]
+    assert members == ["vanphong"]
 
 
 def test_an_officer_imports_the_roster_from_a_spreadsheet(commune, api):

@@ -2,6 +2,7 @@
 // (registered with Workbox's window module), the logout that leaves nothing readable behind, and
 // the reader's part in keeping a stored meeting current. docs/offline.md.
 import { Workbox } from "../../vendor/workbox/workbox-window.prod.mjs";
+import { claimDevice, forgetStored } from "./owner.js";
 import { markUsed, packFor, removePack, syncPack } from "./pack.js";
 import * as store from "./store.js";
 
@@ -13,21 +14,18 @@ export const registered = supported
   : Promise.resolve(null);
 
 /** Everything stored for reading offline, for the next person who signs in on this device. */
-async function clearStored() {
-  for (const name of await caches.keys()) {
-    if (name.startsWith("ph-pack-") || name === "ph-recent") await caches.delete(name);
-  }
-  await store.clear("packs");
-}
+const clearStored = forgetStored;
 
 // Someone else signed in on this device without logging out first (a session that expired): what
-// the previous person stored must not be readable by this one, offline or not.
+// the previous person stored (packs, and the pages kept from their visits) must not be readable by
+// this one, offline or not. The login form already checked by username (owner.js).
 const signedIn = document.querySelector('meta[name="ph-user"]');
 if (supported && signedIn) {
-  store.all("packs").then((packs) => {
-    if (packs.some((pack) => pack.user_id !== Number(signedIn.content))) return clearStored();
-    return null;
-  }).catch(() => {});
+  const userId = Number(signedIn.content);
+  claimDevice(userId)
+    .then(() => store.all("packs"))
+    .then((packs) => (packs.some((pack) => pack.user_id !== userId) ? clearStored() : null))
+    .catch(() => {});
 }
 
 document.addEventListener("submit", async (event) => {
