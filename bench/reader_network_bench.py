@@ -102,21 +102,7 @@ def browse(server: LiveServer, document: dict) -> dict:
     figures = {}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        context = browser.new_context(base_url=server.url, **TABLET)
-        page = context.new_page()
-        page.set_default_timeout(60_000)
-        page.goto("/login")
-        page.fill("input[name=username]", "delegate1")
-        page.fill("input[name=password]", DEMO_PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url(f"{server.url}/")
-        page.goto("about:blank")
-
-        cdp = context.new_cdp_session(page)
-        cdp.send("Network.enable")
-        cdp.send("Network.clearBrowserCache")
-        cdp.send("Network.emulateNetworkConditions", {"offline": False, **LINK})
-        wire = Wire(cdp)
+        context, page, wire = signed_in_on_the_link(browser, server.url, TABLET)
 
         started = time.monotonic()
         page.goto(f"/documents/{document['id']}", wait_until="commit")
@@ -183,6 +169,25 @@ def warm_latency(server: LiveServer, document: dict, cookie: str) -> dict:
         rtts.append((time.perf_counter() - started) * 1000)
     figures["tcp_connect_ms"] = statistics.median(rtts)
     return figures
+
+
+def signed_in_on_the_link(browser, base_url: str, device: dict):
+    """A delegate signed in on `device`, then on the emulated rural link with an empty cache:
+    (context, page, the Wire counting what arrives)."""
+    context = browser.new_context(base_url=base_url, **device)
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    page.goto("/login")
+    page.fill("input[name=username]", "delegate1")
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base_url}/")
+    page.goto("about:blank")
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send("Network.clearBrowserCache")
+    cdp.send("Network.emulateNetworkConditions", {"offline": False, **LINK})
+    return context, page, Wire(cdp)
 
 
 def main() -> int:

@@ -18,28 +18,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.reader_network_bench import LINK, Wire, report_document  # noqa: E402
+from bench.reader_network_bench import LINK, report_document, signed_in_on_the_link  # noqa: E402
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE  # noqa: E402
-from tests.live_server import DEMO_PASSWORD, LiveServer, make_demo_data  # noqa: E402
+from tests.live_server import LiveServer, make_demo_data  # noqa: E402
 
 TARGET_KB = 80
 
 
 def first_screen(browser, server: LiveServer, document: dict, view: str) -> dict:
-    context = browser.new_context(base_url=server.url, **PHONE)
-    page = context.new_page()
-    page.set_default_timeout(60_000)
-    page.goto("/login")
-    page.fill("input[name=username]", "delegate1")
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{server.url}/")
-    page.goto("about:blank")
-    cdp = context.new_cdp_session(page)
-    cdp.send("Network.enable")
-    cdp.send("Network.clearBrowserCache")
-    cdp.send("Network.emulateNetworkConditions", {"offline": False, **LINK})
-    wire = Wire(cdp)
+    context, page, wire = signed_in_on_the_link(browser, server.url, PHONE)
     started = time.monotonic()
     page.goto(f"/documents/{document['id']}?view={view}", wait_until="commit")
     ready = '.reading-page[data-page="1"].ready' if view == "text" else '.page-slot[data-page="1"].ready'

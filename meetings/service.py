@@ -79,32 +79,7 @@ def add_member(actor: User, meeting_id: int, data: NewMember) -> Membership:
     membership = db.session.scalar(
         select(Membership).where(Membership.meeting_id == meeting.id, Membership.user_id == user.id)
     )
-    if membership is None:
-        membership = Membership(meeting=meeting, user=user, role=data.role)
-        db.session.add(membership)
-        audit.record(
-            actor,
-            "member_added",
-            meeting_id=meeting.id,
-            user_id=user.id,
-            username=user.username,
-            role=data.role,
-        )
-    else:
-        audit.record(
-            actor,
-            "member_role_changed",
-            meeting_id=meeting.id,
-            user_id=user.id,
-            username=user.username,
-            role=data.role,
-            previous=membership.role,
-        )
-        membership.role = data.role
-    if meeting.is_published:
-        after_commit(
-            db.session, "meeting:published", meeting_summary(meeting, user, data.role), user_room(user.id)
-        )
+    membership = _seat(actor, meeting, user, Role(data.role), membership)
     db.session.flush()
     return membership
 
@@ -116,30 +91,30 @@ def invite_council_roster(actor: User, meeting_id: int) -> list[Membership]:
     if meeting.council is None:
         raise AppError("meeting_has_no_council", 409)
     invited = {membership.user_id for membership in meeting.memberships}
-    added = []
-    for user in roster_users(meeting.council):
-        if user.id in invited or not user.is_active:
-            continue
-        membership = Membership(meeting=meeting, user=user, role=Role.DELEGATE)
-        db.session.add(membership)
-        added.append(membership)
-        audit.record(
-            actor,
-            "member_added",
-            meeting_id=meeting.id,
-            user_id=user.id,
-            username=user.username,
-            role=Role.DELEGATE,
-        )
-        if meeting.is_published:
-            after_commit(
-                db.session,
-                "meeting:published",
-                meeting_summary(meeting, user, Role.DELEGATE),
-                user_room(user.id),
-            )
+    added = [
+        _seat(actor, meeting, user, Role.DELEGATE)
+        for user in roster_users(meeting.council)
+        if user.id not in invited and user.is_active
+    ]
     db.session.flush()
     return added
+
+
+def _seat(actor: User, meeting: Meeting, user: User, role: Role, membership: Membership | None = None):
+    """Give `user` the `role` in `meeting` (a new membership, or a changed role), with its audit
+    line; a published meeting appears on their open pages after the commit."""
+    details = {"meeting_id": meeting.id, "user_id": user.id, "username": user.username, "role": role}
+    if membership is None:
+        membership = Membership(meeting=meeting, user=user, role=role)
+        db.session.add(membership)
+        audit.record(actor, "member_added", **details)
+    else:
+        audit.record(actor, "member_role_changed", **details, previous=membership.role)
+        membership.role = role
+    if meeting.is_published:
+        summary = meeting_summary(meeting, user, role)
+        after_commit(db.session, "meeting:published", summary, user_room(user.id))
+    return membership
 
 
 def remove_member(actor: User, meeting_id: int, user_id: int) -> None:
