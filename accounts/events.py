@@ -1,12 +1,19 @@
 """The socket auth guard: only signed-in users connect; each joins a room for their own devices
-and one for the login it came with, so a logout drops exactly that login's sockets."""
+and one for the login it came with, so a logout drops exactly that login's sockets. Every
+feature's socket handlers run through `acked`, which finds the connection's user per event."""
 
-from flask import session
+from functools import wraps
+
+from flask import current_app, session
 from flask_socketio import join_room
 
 from accounts.auth import socket_user
+from accounts.models import User
+from accounts.service import login_is_live
 from core.broadcast import login_room, user_room
-from core.extensions import socketio
+from core.errors import AppError, ack_error
+from core.extensions import db, socketio
+from core.transactions import finish
 
 
 @socketio.on("connect")
@@ -18,3 +25,33 @@ def on_connect(auth=None):
     session["socket_login_key"] = user.login_key
     join_room(user_room(user.id))
     join_room(login_room(user.login_key))
+
+
+def _socket_user() -> User:
+    user_id = session.get("socket_user_id")
+    user = db.session.get(User, user_id) if user_id else None
+    # A login ended on another process leaves this socket connected; its events stop here.
+    if user is None or not user.is_active or not login_is_live(session.get("socket_login_key")):
+        raise AppError("unauthorized", 401)
+    return user
+
+
+def acked(handler):
+    """Run the handler for the connection's user as one transaction; turn any refusal or failure
+    into an error ack, so a bad event never drops the connection."""
+
+    @wraps(handler)
+    def guarded(payload=None, *_extra):
+        try:
+            ack = handler(_socket_user(), payload)
+            finish(refused=False)  # the event is the unit of work: it commits once
+            return ack
+        except AppError as error:
+            finish(refused=True)
+            return ack_error(error)
+        except Exception:
+            db.session.rollback()
+            current_app.logger.exception("Socket.IO event %s failed", handler.__name__)
+            return ack_error(AppError("internal_error", 500))
+
+    return guarded

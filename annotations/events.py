@@ -4,14 +4,12 @@ Every event is acked: `{"ok": true, ...}` or `{"ok": false, "error", "message"}`
 bug answers the sender and never drops the connection. See docs/realtime.md.
 """
 
-from functools import wraps
-
-from flask import current_app, request, session
+from flask import current_app, request
 from flask_socketio import emit, join_room, leave_room
 from redis.exceptions import RedisError
 
+from accounts.events import acked
 from accounts.models import User
-from accounts.service import login_is_live
 from annotations import service
 from annotations.presence import Presence, SharedPresence
 from annotations.schemas import (
@@ -24,9 +22,8 @@ from annotations.schemas import (
 )
 from annotations.throttle import Throttle
 from core.broadcast import document_room, room_closed
-from core.errors import AppError, ack_error
-from core.extensions import db, socketio
-from core.transactions import finish
+from core.errors import AppError
+from core.extensions import socketio
 from core.validation import parse
 
 # Per connection, and a connection lives on one process: this throttle needs nothing shared.
@@ -45,36 +42,6 @@ def _forget_closed(room: str) -> None:
 
 
 room_closed.append(_forget_closed)
-
-
-def _socket_user() -> User:
-    user_id = session.get("socket_user_id")
-    user = db.session.get(User, user_id) if user_id else None
-    # A login ended on another process leaves this socket connected; its events stop here.
-    if user is None or not user.is_active or not login_is_live(session.get("socket_login_key")):
-        raise AppError("unauthorized", 401)
-    return user
-
-
-def acked(handler):
-    """Run the handler for the connection's user as one transaction; turn any refusal or failure
-    into an error ack."""
-
-    @wraps(handler)
-    def guarded(payload=None, *_extra):
-        try:
-            ack = handler(_socket_user(), payload)
-            finish(refused=False)  # the event is the unit of work: it commits once
-            return ack
-        except AppError as error:
-            finish(refused=True)
-            return ack_error(error)
-        except Exception:
-            db.session.rollback()
-            current_app.logger.exception("Socket.IO event %s failed", handler.__name__)
-            return ack_error(AppError("internal_error", 500))
-
-    return guarded
 
 
 def _announce(document_id: int, users: list[dict] | None) -> None:

@@ -125,6 +125,7 @@ def _import_socket_handlers() -> None:
     """Import before the first `init_app`: Flask-SocketIO re-registers only handlers it saw then."""
     from accounts import events as account_events  # noqa: F401
     from annotations import events as annotation_events  # noqa: F401
+    from meetings import events as meeting_events  # noqa: F401
 
 
 def _register_features(app: Flask) -> None:

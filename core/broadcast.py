@@ -74,6 +74,12 @@ def _drop_pending(session: Session) -> None:
     session.info.pop(_PENDING_KEY, None)
 
 
+def meeting_room(meeting_id: int) -> str:
+    """Everyone following a meeting's sitting live: members' devices, the chair's console and the
+    hall screen (`meeting:join`)."""
+    return f"meeting:{meeting_id}"
+
+
 def user_room(user_id: int) -> str:
     return f"user:{user_id}"
 

@@ -16,6 +16,9 @@ class Role(StrEnum):
     SECRETARY = "secretary"
     CHAIR = "chair"
     DELEGATE = "delegate"
+    # Khách mời: a People's Committee official or department head invited to read the papers and
+    # answer delegates' questions; never counted in attendance, never votes, needs no council seat.
+    GUEST = "guest"
 
 
 class MeetingStatus(StrEnum):

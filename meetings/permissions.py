@@ -22,10 +22,13 @@ def role_of(meeting: Meeting, user: User) -> Role | None:
 def can_see(meeting: Meeting, user: User) -> bool:
     """Members see a meeting once published; its secretaries, its council's officers (and
     admins) see the draft too. A council's meeting is only for those who belong to the council:
-    taken off its roster, a delegate no longer sees its meetings."""
+    taken off its roster, a delegate no longer sees its meetings. A guest is invited from outside
+    the council and sees the published meeting only."""
     if user.is_admin or runs_council(user, meeting.council_id):
         return True
     role = role_of(meeting, user)
+    if role == Role.GUEST:  # invited by name, from outside the council
+        return meeting.is_published
     if role is None or not belongs_to(user, meeting.council_id):
         return False
     return meeting.is_published or role == Role.SECRETARY

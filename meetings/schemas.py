@@ -36,3 +36,7 @@ class NewAgendaItem(_Strict):
 
 class AgendaOrder(BaseModel):
     item_ids: list[int] = Field(max_length=500)
+
+
+class MeetingRef(BaseModel):
+    meeting_id: int = Field(ge=1, le=2**31 - 1)

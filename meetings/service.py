@@ -71,10 +71,11 @@ def get_meeting(user: User, meeting_id: int) -> Meeting:
 
 
 def add_member(actor: User, meeting_id: int, data: NewMember) -> Membership:
-    """Invite someone, or change their role if they are already a member."""
+    """Invite someone, or change their role if they are already a member. Guests (khách mời) come
+    from outside the council; every other role needs a seat on its roster or office."""
     meeting = require_manager(db.session.get(Meeting, meeting_id), actor)
     user = require_user(data.username)
-    if not belongs_to(user, meeting.council_id):
+    if data.role != Role.GUEST and not belongs_to(user, meeting.council_id):
         raise AppError("not_on_council_roster", 409, username=user.username, council=meeting.council.name)
     membership = db.session.scalar(
         select(Membership).where(Membership.meeting_id == meeting.id, Membership.user_id == user.id)

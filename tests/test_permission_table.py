@@ -583,6 +583,8 @@ EVENTS = {
     "disconnect": None,  # nothing to refuse: it only takes the connection out of its rooms
     "document:join": lambda role, state, whose: _on_document(role, state),
     "document:leave": lambda role, state, whose: "ok",  # leaving a room one is not in changes nothing
+    "meeting:join": lambda role, state, whose: "ok" if _reader(role, state) else "meeting_not_found",
+    "meeting:leave": lambda role, state, whose: "ok",
     "presence:update": lambda role, state, whose: "ok" if _reader(role, state) else "document_not_joined",
     "annotation:create": lambda role, state, whose: _on_document(role, state),
     "annotation:update": _edit,
@@ -601,6 +603,8 @@ def _payload(event: str, world: World, role: str, whose: str | None) -> dict:
     op = {"op_id": uuid.uuid4().hex}
     if event in ("document:join", "document:leave"):
         return {"document_id": document_id}
+    if event in ("meeting:join", "meeting:leave"):
+        return {"meeting_id": world.meeting.id}
     if event == "presence:update":
         return {"document_id": document_id, "page": 1}
     if event == "annotation:create":

@@ -190,3 +190,35 @@ def _user_id(app, username):
     from accounts.service import find_user
 
     return find_user(username).id
+
+
+def test_a_guest_from_outside_the_council_reads_the_published_meeting(commune, api):
+    """Khách mời (a People's Committee official) is invited by name, needs no seat on the roster,
+    and sees the meeting once it is published, not before."""
+    office = api("vanphong")
+    meeting = _meeting(office, commune["than_sa"])
+    invited = office.post(f"/api/meetings/{meeting}/members", json={"username": "ngoai", "role": "guest"})
+    assert invited.status_code == 201
+    guest = api("ngoai")
+    assert guest.get(f"/api/meetings/{meeting}").status_code == 404
+    assert office.post(f"/api/meetings/{meeting}/publish").status_code == 200
+    seen = guest.get(f"/api/meetings/{meeting}")
+    assert seen.status_code == 200
+    assert seen.get_json()["role"] == "guest"
+
+
+def test_members_following_a_meeting_hear_its_room(commune, api, app):
+    """`meeting:join` puts a member's device in the meeting's room, where the sitting is told."""
+    from core.broadcast import meeting_room
+
+    office = api("vanphong")
+    meeting = _meeting(office, commune["than_sa"])
+    office.post(f"/api/meetings/{meeting}/publish")
+    token = office.headers["Authorization"].split()[1]
+    client = socketio.test_client(app, auth={"token": token})
+    assert client.emit("meeting:join", {"meeting_id": meeting}, callback=True) == {"ok": True}
+    socketio.emit("sitting:test", {"meeting_id": meeting}, to=meeting_room(meeting))
+    assert [m["name"] for m in client.get_received()] == ["sitting:test"]
+    refused = client.emit("meeting:join", {"meeting_id": 10**6}, callback=True)
+    assert refused["error"] == "meeting_not_found"
+    client.disconnect()
