@@ -78,12 +78,13 @@ class ParagraphDigest:
     text: str
     bbox: list[float]
     entries: list[Entry] = field(default_factory=list)
-    comments: int = 0  # comments and replies
-    highlights: int = 0
+    comments: int = 0  # comments that open a thread; replies are counted apart
+    highlights: int = 0  # marks: highlights and drawings, with or without text typed on them
     label: str | None = None
     citation: str | None = None
     change: str | None = None  # on a later version: "unchanged", "edited" or "added"
-    notes: int = 0  # sticky notes, and text typed on a highlight or a drawing
+    notes: int = 0  # sticky notes with text
+    replies: int = 0
 
     @property
     def name(self) -> str:
@@ -216,10 +217,10 @@ def build_digest(source: DigestSource, filters: DigestFilters, now: datetime) ->
         paragraphs[paragraph.document_id].append(paragraph)
     documents_of: dict[int, list[DocumentDigest]] = defaultdict(list)
     for document in source.documents:
-        annotations = by_document.get(document.id, [])
-        if annotations or document.status == DocumentStatus.ACTIVE:
+        said = by_document.get(document.id, [])
+        if said or document.status == DocumentStatus.ACTIVE:
             documents_of[document.agenda_item_id].append(
-                _document_digest(document, paragraphs.get(document.id, []), annotations)
+                _document_digest(document, paragraphs.get(document.id, []), said)
             )
     return Digest(
         meeting_id=meeting.id,
@@ -312,25 +313,21 @@ def _document_digest(
     authors = set()
     for annotation in annotations:
         orphaned = (annotation.anchor or {}).get("status") == "orphaned"
+        counted = _counted_as(annotation)
+        if counted is None:  # a bare sticky note says nothing and marks nothing
+            continue
+        authors.add(annotation.author_id)
+        setattr(digest, counted, getattr(digest, counted) + 1)
         if annotation.kind in (Kind.HIGHLIGHT, Kind.INK, Kind.NOTE):
             paragraph = None if orphaned else index.place(annotation)
             paragraph_id = paragraph.id if paragraph else None
-            if annotation.kind == Kind.HIGHLIGHT:
-                digest.highlights += 1
-                authors.add(annotation.author_id)
+            if counted == "highlights":
                 if paragraph is not None:
                     highlights[paragraph.id] += 1
-            if not annotation.body.strip():  # a bare mark or drawing says nothing to list
-                continue
-            authors.add(annotation.author_id)
-            digest.notes += 1
+                if not annotation.body.strip():  # a bare mark is counted, with nothing to list
+                    continue
         else:
-            authors.add(annotation.author_id)
             paragraph_id = annotation.paragraph_id if annotation.paragraph_id in by_id else None
-            if annotation.reply_to_id:
-                digest.replies += 1
-            else:
-                digest.comments += 1
         digest.hidden += annotation.is_hidden
         if orphaned:
             digest.orphaned.append(_entry(annotation))
@@ -342,6 +339,11 @@ def _document_digest(
     for paragraph_id in sorted(set(spoken) | set(highlights), key=lambda pid: by_id[pid].number):
         paragraph = by_id[paragraph_id]
         entries = _threads(spoken.get(paragraph_id, []))
+        tally = {"comments": 0, "replies": 0, "notes": 0}
+        for entry, _depth in iter_entries(entries):
+            counted = _counted_as(entry)
+            if counted in tally:  # the marks were counted where they were placed
+                tally[counted] += 1
         digest.paragraphs.append(
             ParagraphDigest(
                 id=paragraph.id,
@@ -350,22 +352,37 @@ def _document_digest(
                 text=paragraph.text,
                 bbox=paragraph.bbox,
                 entries=entries,
-                comments=sum(1 for entry, _ in iter_entries(entries) if entry.kind == Kind.COMMENT),
+                comments=tally["comments"],
                 highlights=highlights.get(paragraph_id, 0),
                 label=paragraph.label,
                 citation=paragraph.citation,
                 change=paragraph.change,
-                notes=sum(1 for entry, _ in iter_entries(entries) if entry.kind != Kind.COMMENT),
+                notes=tally["notes"],
+                replies=tally["replies"],
             )
         )
     return digest
 
 
+def _counted_as(annotation: Annotation | Entry) -> str | None:
+    """The one count an annotation adds to, the same in every table: a comment opens a thread
+    ("comments") or answers one ("replies"); highlights and drawings are marks ("highlights"),
+    text typed on them or not; a sticky note with text is a note; a bare sticky note is nothing."""
+    if annotation.kind == Kind.COMMENT:
+        reply = annotation.reply_to_id if isinstance(annotation, Annotation) else annotation.reply_to
+        return "replies" if reply else "comments"
+    if annotation.kind in (Kind.HIGHLIGHT, Kind.INK):
+        return "highlights"
+    return "notes" if annotation.body.strip() else None
+
+
 def _delegate_counts(annotations: list[Annotation]) -> list[DelegateCount]:
+    """Each delegate's counts over every document of the digest, counted as the documents count them."""
     counts: dict[int, DelegateCount] = {}
     documents: dict[int, set[int]] = defaultdict(set)
     for annotation in annotations:
-        if annotation.kind in (Kind.NOTE, Kind.INK) and not annotation.body.strip():
+        counted = _counted_as(annotation)
+        if counted is None:
             continue
         count = counts.get(annotation.author_id)
         if count is None:
@@ -373,14 +390,7 @@ def _delegate_counts(annotations: list[Annotation]) -> list[DelegateCount]:
                 annotation.author_id, annotation.author.display_name
             )
         documents[annotation.author_id].add(annotation.document_id)
-        if annotation.kind == Kind.HIGHLIGHT:
-            count.highlights += 1
-        elif annotation.kind in (Kind.NOTE, Kind.INK):
-            count.notes += 1
-        elif annotation.reply_to_id:
-            count.replies += 1
-        else:
-            count.comments += 1
+        setattr(count, counted, getattr(count, counted) + 1)
     for user_id, count in counts.items():
         count.documents = len(documents[user_id])
     return sorted(counts.values(), key=lambda c: (-(c.comments + c.replies + c.notes), c.name))

@@ -60,19 +60,15 @@ def meeting_digest(user: User, meeting_id: int, filters: DigestFilters) -> Diges
     return build_digest(gather(meeting, filters), filters, utcnow())
 
 
-def _report(
-    user: User, meeting_id: int, filters: DigestFilters, default: ReportHeading
-) -> tuple[Digest, ReportHeading]:
-    """The digest, headed by the meeting's council (or the deployment's default council)."""
+def _report(user: User, meeting_id: int, filters: DigestFilters) -> tuple[Digest, ReportHeading]:
+    """The digest, headed by the meeting's council; refused for a meeting of no council."""
     meeting = exportable_meeting(user, meeting_id)
-    digest = build_digest(gather(meeting, filters), filters, utcnow())
-    return digest, default.of_council(meeting.council)
+    heading = ReportHeading.of_council(meeting.council)
+    return build_digest(gather(meeting, filters), filters, utcnow()), heading
 
 
-def digest_pdf(
-    user: User, meeting_id: int, filters: DigestFilters, heading: ReportHeading, runtime: DocumentRuntime
-) -> ExportFile:
-    job = typeset_request(*_report(user, meeting_id, filters, heading))
+def digest_pdf(user: User, meeting_id: int, filters: DigestFilters, runtime: DocumentRuntime) -> ExportFile:
+    job = typeset_request(*_report(user, meeting_id, filters))
     try:
         body = runtime.pool.typeset(job["fragments"], job["css"], job["page_numbers"], job["metadata"])
     except PdfRejected as failure:
@@ -81,8 +77,8 @@ def digest_pdf(
     return ExportFile(body, f"tong-hop-y-kien-ky-hop-{meeting_id}.pdf", "application/pdf")
 
 
-def digest_word(user: User, meeting_id: int, filters: DigestFilters, heading: ReportHeading) -> ExportFile:
-    body = _off_the_event_loop(digest_docx, *_report(user, meeting_id, filters, heading))
+def digest_word(user: User, meeting_id: int, filters: DigestFilters) -> ExportFile:
+    body = _off_the_event_loop(digest_docx, *_report(user, meeting_id, filters))
     mimetype = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     _exported(user, meeting_id, "digest.docx")
     return ExportFile(body, f"tong-hop-y-kien-ky-hop-{meeting_id}.docx", mimetype)
@@ -104,7 +100,7 @@ def digest_json(user: User, meeting_id: int, filters: DigestFilters) -> bytes:
 def digest_table(user: User, meeting_id: int, filters: DigestFilters) -> ExportFile:
     body = _off_the_event_loop(digest_csv, meeting_digest(user, meeting_id, filters))
     _exported(user, meeting_id, "digest.csv")
-    return ExportFile(body, f"tong-hop-y-kien-ky-hop-{meeting_id}.csv", "text/csv; charset=utf-8")
+    return ExportFile(body, f"tong-hop-y-kien-ky-hop-{meeting_id}.csv", "text/csv")
 
 
 def web_annotations(user: User, meeting_id: int, base_url: str) -> bytes:
