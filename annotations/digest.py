@@ -18,6 +18,7 @@ from core.errors import AppError
 from core.extensions import db
 from documents.models import Document, DocumentStatus, Paragraph
 from meetings.models import AgendaItem, Meeting, Role
+from storage.pdf.labels import distinct_citations
 
 # A sticky note this close to a paragraph's box is about that paragraph.
 NOTE_SLACK_PT = 6.0
@@ -88,7 +89,8 @@ class ParagraphDigest:
 
     @property
     def name(self) -> str:
-        """How delegates cite it: its printed label ("Điều 2, khoản 1", "Đoạn 596"), else its rank."""
+        """How delegates cite it, naming it alone in its document: its printed label ("Điều 2,
+        khoản 1", "Đoạn 596"), else its opening words (storage.pdf.labels.distinct_citations)."""
         return self.citation or f"Đoạn {self.number}"
 
 
@@ -308,6 +310,10 @@ def _document_digest(
     )
     index = _PageIndex(paragraphs)
     by_id = {p.id: p for p in paragraphs}
+    # Names that each cite one paragraph of the document ("Đoạn 1" once, not for two).
+    names = dict(
+        zip(by_id, distinct_citations([(p.label, p.path, p.text, p.page) for p in paragraphs]), strict=True)
+    )
     spoken: dict[int | None, list[Entry]] = defaultdict(list)
     highlights: dict[int, int] = defaultdict(int)
     authors = set()
@@ -355,7 +361,7 @@ def _document_digest(
                 comments=tally["comments"],
                 highlights=highlights.get(paragraph_id, 0),
                 label=paragraph.label,
-                citation=paragraph.citation,
+                citation=names[paragraph.id],
                 change=paragraph.change,
                 notes=tally["notes"],
                 replies=tally["replies"],
