@@ -28,7 +28,7 @@ from audit import service as audit
 from core.clock import utcnow
 from core.errors import AppError
 from core.extensions import db
-from documents.models import Paragraph
+from documents.models import DocumentPage, Paragraph
 from documents.service import DocumentRuntime, get_document
 from meetings.models import Meeting
 from storage.pdf.shared import Mark, PdfRejected
@@ -117,7 +117,18 @@ def web_annotations(user: User, meeting_id: int, base_url: str) -> bytes:
         for paragraph in db.session.scalars(query):
             if (paragraph.document_id, paragraph.page) in marked:
                 paragraphs.setdefault((paragraph.document_id, paragraph.page), []).append(paragraph)
-    body = _off_the_event_loop(_json, annotation_collection, meeting, annotations, paragraphs, base_url)
+    inked = {(a.document_id, a.page) for a in annotations if a.kind == Kind.INK}
+    sizes = {}
+    if inked:  # each drawing's SVG is laid over its whole page
+        query = select(DocumentPage).where(DocumentPage.document_id.in_({d for d, _ in inked}))
+        sizes = {
+            (page.document_id, page.number): (page.width, page.height)
+            for page in db.session.scalars(query)
+            if (page.document_id, page.number) in inked
+        }
+    body = _off_the_event_loop(
+        _json, annotation_collection, meeting, annotations, paragraphs, base_url, sizes
+    )
     _exported(user, meeting.id, "annotations.jsonld")
     return body
 

@@ -4,6 +4,7 @@ import io
 import json
 import subprocess
 from datetime import datetime
+from xml.etree import ElementTree
 
 import docx
 import jsonschema
@@ -130,7 +131,7 @@ def test_each_json_ld_target_has_one_selector_refined_inside_its_pdf_page(
     jsonschema.Draft202012Validator(SCHEMA).validate(collection)
     selectors = {}
     for item in collection["first"]["items"]:
-        assert item["target"]["source"].endswith(f"/api/documents/{document.id}/file")
+        assert item["target"]["source"]["id"].endswith(f"/api/documents/{document.id}/file")
         assert isinstance(item["target"]["selector"], dict)  # one selector, not alternatives
         selectors[int(item["id"].rsplit("-", 1)[1])] = item["target"]["selector"]
     ink = selectors[drawn.id]
@@ -140,3 +141,49 @@ def test_each_json_ld_target_has_one_selector_refined_inside_its_pdf_page(
     for selector in selectors.values():
         assert selector["type"] == "FragmentSelector"
         assert selector["value"].startswith("page=")
+
+
+def test_a_drawing_in_the_json_ld_renders_as_lines_over_its_page_not_a_black_blob(
+    api, meeting, people, document, create_annotation
+):
+    stroke = [[100.0, 120.0], [300.0, 140.0], [120.0, 400.0]]
+    drawn = create_annotation(
+        people["daibieu2"], document, "ink", body="", target={"page": 2, "paths": [stroke], "color": "blue"}
+    )
+    collection = json.loads(api("chutoa").get(f"/api/meetings/{meeting.id}/annotations.jsonld").data)
+    (item,) = [i for i in collection["first"]["items"] if i["id"].endswith(f"-{drawn.id}")]
+    svg = item["target"]["selector"]["refinedBy"]["value"]
+
+    root = ElementTree.fromstring(svg)
+    (path,) = root.findall("{http://www.w3.org/2000/svg}path")
+    page = api("chutoa").get(f"/api/documents/{document.id}").get_json()["pages"][1]
+    assert root.get("viewBox") == f"0 0 {page['width']:g} {page['height']:g}"
+    assert (path.get("fill"), path.get("stroke"), path.get("stroke-width")) == ("none", "#1565c0", "2")
+    # drawn by another SVG reader (MuPDF): thin lines cover a sliver of the page, not a filled shape
+    with pymupdf.open("svg", svg.encode()) as image:
+        pixmap = image[0].get_pixmap()
+    inked = sum(1 for i in range(0, len(pixmap.samples), pixmap.n) if pixmap.samples[i] < 200)
+    assert 0 < inked < 0.01 * pixmap.width * pixmap.height
+
+
+def test_every_json_ld_mark_has_a_body_and_every_target_its_language(
+    api, meeting, people, document, said, create_annotation
+):
+    create_annotation(
+        people["daibieu1"], document, "highlight", body="", target={"page": 1, "quads": [[80, 400, 300, 414]]}
+    )
+    create_annotation(
+        people["daibieu2"], document, "ink", body="", target={"page": 1, "paths": [[[1, 2], [3, 4]]]}
+    )
+    create_annotation(people["daibieu3"], document, "note", body="", target={"page": 1, "point": [50, 60]})
+    collection = json.loads(api("chutoa").get(f"/api/meetings/{meeting.id}/annotations.jsonld").data)
+    jsonschema.Draft202012Validator(SCHEMA).validate(collection)
+
+    items = collection["first"]["items"]
+    assert all(item["body"]["value"] for item in items)
+    bare = {item["motivation"]: item["body"] for item in items if item["body"].get("purpose")}
+    assert bare["highlighting"]["value"] in ("Đánh dấu", "Nét vẽ")
+    assert bare["bookmarking"]["value"] == "Ghi chú"
+    assert all(
+        item["target"]["source"]["language"] == "vi" for item in items if isinstance(item["target"], dict)
+    )

@@ -428,7 +428,11 @@ def test_each_annotation_says_what_it_does_who_made_it_and_where_it_points(
         "format": "text/plain",
         "language": "vi",
     }
-    assert comment["target"]["source"] == f"http://localhost/api/documents/{document.id}/file"
+    assert comment["target"]["source"] == {
+        "id": f"http://localhost/api/documents/{document.id}/file",
+        "format": "application/pdf",
+        "language": "vi",
+    }
     assert comment["target"]["format"] == "application/pdf"
     fragment = comment["target"]["selector"]
     assert fragment["refinedBy"] == {"type": "TextQuoteSelector", "exact": first.text}
@@ -445,7 +449,13 @@ def test_each_annotation_says_what_it_does_who_made_it_and_where_it_points(
 
     highlight = items[discussion["highlight"].id]
     assert highlight["motivation"] == "highlighting"
-    assert "body" not in highlight
+    assert highlight["body"] == {  # a bare mark still says what it is
+        "type": "TextualBody",
+        "value": "Đánh dấu",
+        "purpose": "highlighting",
+        "format": "text/plain",
+        "language": "vi",
+    }
     quote = highlight["target"]["selector"]["refinedBy"]
     assert quote["exact"] == first.text[:30]
     assert quote["suffix"] == " ".join(first.text.split())[30:62]  # the paragraph's text after it
@@ -454,10 +464,14 @@ def test_each_annotation_says_what_it_does_who_made_it_and_where_it_points(
     overall = items[discussion["overall"].id]
     assert overall["target"] == {
         "type": "SpecificResource",
-        "source": f"http://localhost/api/documents/{document.id}/file",
+        "source": {
+            "id": f"http://localhost/api/documents/{document.id}/file",
+            "format": "application/pdf",
+            "language": "vi",
+        },
         "format": "application/pdf",
     }
-    pdf = api("daibieu1").get(overall["target"]["source"].removeprefix("http://localhost"))
+    pdf = api("daibieu1").get(overall["target"]["source"]["id"].removeprefix("http://localhost"))
     assert pdf.status_code == 200
     assert pdf.mimetype == "application/pdf"
     assert pdf.data == (MEETING_PACK / "du-thao-nghi-quyet-v1.pdf").read_bytes()
