@@ -143,6 +143,7 @@ class Digest:
     filters: DigestFilters
     items: list[ItemDigest]
     delegates: list[DelegateCount]
+    secretary: str = ""  # who signs the report: the meeting's first secretary
 
     def documents(self) -> list[DocumentDigest]:
         return [document for item in self.items for document in item.documents]
@@ -208,6 +209,7 @@ def build_digest(source: DigestSource, filters: DigestFilters, now: datetime) ->
     """Group annotations under their paragraph (document-wide ones first), replies under parents."""
     meeting = source.meeting
     chairs = meeting.members_with_role(Role.CHAIR)
+    secretaries = meeting.members_with_role(Role.SECRETARY)
     # An annotation carried to a new version is reported there, once, with what became of it.
     carried = source.carried | ({(a.anchor or {}).get("previous_id") for a in source.annotations} - {None})
     annotations = [a for a in source.annotations if a.id not in carried]
@@ -234,6 +236,7 @@ def build_digest(source: DigestSource, filters: DigestFilters, now: datetime) ->
         filters=filters,
         items=[ItemDigest(i.id, i.position, i.title, documents_of.get(i.id, [])) for i in source.items],
         delegates=_delegate_counts(annotations),
+        secretary=secretaries[0].display_name if secretaries else "",
     )
 
 
