@@ -1,6 +1,7 @@
 """Export files carry their own metadata, and tools nobody here wrote read them as intended."""
 
 import io
+import itertools
 import json
 import subprocess
 from datetime import datetime
@@ -187,3 +188,64 @@ def test_every_json_ld_mark_has_a_body_and_every_target_its_language(
     assert all(
         item["target"]["source"]["language"] == "vi" for item in items if isinstance(item["target"], dict)
     )
+
+
+def _annots(body: bytes) -> list[tuple[int, pymupdf.Rect, pymupdf.Rect, str, str]]:
+    """(page, the annotation's box, its popup's box, its kind, its text) as MuPDF reads them."""
+    out = []
+    with pymupdf.open("pdf", body) as pdf:
+        for page in pdf:
+            for annot in page.annots():
+                out.append(
+                    (page.number + 1, annot.rect, annot.popup_rect, annot.type[1], annot.info["content"])
+                )
+    return out
+
+
+def test_two_comments_on_a_one_line_paragraph_both_sit_beside_it(api, people, document, create_annotation):
+    paragraphs = Paragraph.query.filter_by(document_id=document.id).order_by(Paragraph.number).all()
+    line, below = next(
+        (p, q) for p, q in itertools.pairwise(paragraphs) if p.y1 - p.y0 < 18 and q.page == p.page
+    )
+    create_annotation(people["daibieu1"], document, paragraph=line, body="Ý kiến một")
+    create_annotation(people["daibieu2"], document, paragraph=line, body="Ý kiến hai")
+
+    icons = [
+        rect
+        for _page, rect, _popup, _kind, text in _annots(_annotated(api, document))
+        if text.startswith("Ý kiến")
+    ]
+
+    assert len(icons) == 2
+    for icon in icons:
+        assert line.y0 - 1 <= icon.y0 < line.y1 <= below.y0 + 1  # level with its line, not the next one
+        assert icon.x1 <= line.x0  # in the margin
+    assert not icons[0].intersects(icons[1])
+
+
+def test_an_empty_note_opens_its_window_beside_it(api, people, document, create_annotation):
+    create_annotation(people["daibieu1"], document, "note", body="", target={"page": 1, "point": [300, 500]})
+
+    ((_page, icon, popup, kind, _text),) = [a for a in _annots(_annotated(api, document)) if a[3] == "Text"]
+
+    assert kind == "Text"
+    assert popup.y0 <= icon.y0 + 1 < icon.y1 - 1 <= popup.y1
+    assert popup.x0 >= icon.x1 or popup.x1 <= icon.x0
+
+
+def test_a_page_wide_drawings_window_does_not_cover_the_drawing(api, people, document, create_annotation):
+    stroke = [[40.0, 300.0], [300.0, 320.0], [560.0, 310.0]]
+    create_annotation(
+        people["daibieu2"], document, "ink", body="Cả đoạn này", target={"page": 1, "paths": [stroke]}
+    )
+
+    ((_page, ink, popup, _kind, _text),) = [a for a in _annots(_annotated(api, document)) if a[3] == "Ink"]
+
+    assert not popup.intersects(ink)
+    assert abs(popup.y0 - ink.y1) < 10 or abs(popup.y1 - ink.y0) < 10  # right under it (or over it)
+
+
+def _annotated(api, document) -> bytes:
+    response = api("chutoa").get(f"/api/documents/{document.id}/annotated.pdf")
+    assert response.status_code == 200
+    return response.data
