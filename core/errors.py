@@ -47,6 +47,7 @@ MESSAGES = {
         "Kỳ họp này chưa chọn hội đồng, nên báo cáo không có cơ quan ban hành. "
         "Hãy chọn hội đồng của kỳ họp rồi xuất lại."
     ),
+    "meeting_council_fixed": _l("Kỳ họp này đã thuộc một hội đồng; không đổi sang hội đồng khác được."),
     "meeting_has_no_council": _l(
         "Kỳ họp này không thuộc hội đồng nào, nên không có danh sách đại biểu để mời."
     ),

@@ -219,13 +219,24 @@ def _styles(document) -> None:
         style.paragraph_format.keep_with_next = True
     # The quote stays with the first comment under it, and an author line with its words.
     _paragraph_style(styles, "Digest Quote", size=13, italic=True, indent=INDENT_CM, justify=True, keep=True)
-    _paragraph_style(styles, "Digest Meta", size=11, color=GREY, indent=INDENT_CM, keep=True)
+    # The author line is the caption of the words under it: no space between them, 6 pt between entries.
+    _paragraph_style(styles, "Digest Meta", size=11, color=GREY, indent=INDENT_CM, keep=True, space_after=0)
     _paragraph_style(styles, "Digest Entry", size=13, indent=INDENT_CM, justify=True)
     _paragraph_style(styles, "Digest None", size=13, italic=True, color=GREY, indent=INDENT_CM)
 
 
 def _paragraph_style(
-    styles, name, *, size, italic=False, color=None, indent=0.0, justify=False, space_before=0, keep=False
+    styles,
+    name,
+    *,
+    size,
+    italic=False,
+    color=None,
+    indent=0.0,
+    justify=False,
+    space_before=0,
+    space_after=SPACE_AFTER_PT,
+    keep=False,
 ):
     style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
     style.base_style = styles["Normal"]
@@ -235,7 +246,7 @@ def _paragraph_style(
         style.font.color.rgb = color
     style.paragraph_format.left_indent = Cm(indent)
     style.paragraph_format.space_before = Pt(space_before)
-    style.paragraph_format.space_after = Pt(SPACE_AFTER_PT)
+    style.paragraph_format.space_after = Pt(space_after)
     style.paragraph_format.keep_with_next = keep
     if justify:
         style.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY

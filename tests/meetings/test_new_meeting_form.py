@@ -5,7 +5,7 @@ import re
 import pymupdf
 
 from core.extensions import db
-from councils.models import Council, CouncilOfficer
+from councils.models import Council, CouncilMember, CouncilOfficer
 from tests.conftest import PASSWORD
 
 
@@ -97,3 +97,22 @@ def test_a_meeting_made_with_the_form_offers_the_roster_and_heads_its_digest_wit
         text = " ".join(pdf[0].get_text().split())
     assert "HỘI ĐỒNG NHÂN DÂN XÃ THẦN SA" in text
     assert "VÕ NHAI" not in text
+
+
+def test_a_meeting_made_without_a_council_gets_one_and_then_its_digest(app, api, create_user, create_meeting):
+    secretary, chair = create_user("thuky"), create_user("chutoa")
+    meeting = create_meeting(secretary, chair=chair)
+    council = _council("Hội đồng nhân dân xã Thần Sa", "Thần Sa", officer=secretary)
+    refused = api("thuky").get(f"/api/meetings/{meeting.id}/digest.pdf")
+    assert (refused.status_code, refused.get_json()["error"]) == (409, "council_required")
+
+    not_on_roster = api("thuky").patch(f"/api/meetings/{meeting.id}", json={"council_id": council.id})
+    assert not_on_roster.get_json()["error"] == "not_on_council_roster"
+    council.roster = [CouncilMember(user_id=chair.id)]
+    db.session.commit()
+    joined = api("thuky").patch(f"/api/meetings/{meeting.id}", json={"council_id": council.id})
+    moved = api("thuky").patch(f"/api/meetings/{meeting.id}", json={"council_id": council.id + 1})
+
+    assert joined.status_code == 200
+    assert api("thuky").get(f"/api/meetings/{meeting.id}/digest.pdf").status_code == 200
+    assert (moved.status_code, moved.get_json()["error"]) == (409, "meeting_council_fixed")
