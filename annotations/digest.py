@@ -18,6 +18,7 @@ from core.errors import AppError
 from core.extensions import db
 from documents.models import Document, DocumentStatus, Paragraph
 from meetings.models import AgendaItem, Meeting, Role
+from storage.pdf.labels import distinct_citations
 
 # A sticky note this close to a paragraph's box is about that paragraph.
 NOTE_SLACK_PT = 6.0
@@ -78,16 +79,18 @@ class ParagraphDigest:
     text: str
     bbox: list[float]
     entries: list[Entry] = field(default_factory=list)
-    comments: int = 0  # comments and replies
-    highlights: int = 0
+    comments: int = 0  # comments that open a thread; replies are counted apart
+    highlights: int = 0  # marks: highlights and drawings, with or without text typed on them
     label: str | None = None
     citation: str | None = None
     change: str | None = None  # on a later version: "unchanged", "edited" or "added"
-    notes: int = 0  # sticky notes, and text typed on a highlight or a drawing
+    notes: int = 0  # sticky notes with text
+    replies: int = 0
 
     @property
     def name(self) -> str:
-        """How delegates cite it: its printed label ("Điều 2, khoản 1", "Đoạn 596"), else its rank."""
+        """How delegates cite it, naming it alone in its document: its printed label ("Điều 2,
+        khoản 1", "Đoạn 596"), else its opening words (storage.pdf.labels.distinct_citations)."""
         return self.citation or f"Đoạn {self.number}"
 
 
@@ -140,6 +143,7 @@ class Digest:
     filters: DigestFilters
     items: list[ItemDigest]
     delegates: list[DelegateCount]
+    secretary: str = ""  # who signs the report: the meeting's first secretary
 
     def documents(self) -> list[DocumentDigest]:
         return [document for item in self.items for document in item.documents]
@@ -205,6 +209,7 @@ def build_digest(source: DigestSource, filters: DigestFilters, now: datetime) ->
     """Group annotations under their paragraph (document-wide ones first), replies under parents."""
     meeting = source.meeting
     chairs = meeting.members_with_role(Role.CHAIR)
+    secretaries = meeting.members_with_role(Role.SECRETARY)
     # An annotation carried to a new version is reported there, once, with what became of it.
     carried = source.carried | ({(a.anchor or {}).get("previous_id") for a in source.annotations} - {None})
     annotations = [a for a in source.annotations if a.id not in carried]
@@ -216,10 +221,10 @@ def build_digest(source: DigestSource, filters: DigestFilters, now: datetime) ->
         paragraphs[paragraph.document_id].append(paragraph)
     documents_of: dict[int, list[DocumentDigest]] = defaultdict(list)
     for document in source.documents:
-        annotations = by_document.get(document.id, [])
-        if annotations or document.status == DocumentStatus.ACTIVE:
+        said = by_document.get(document.id, [])
+        if said or document.status == DocumentStatus.ACTIVE:
             documents_of[document.agenda_item_id].append(
-                _document_digest(document, paragraphs.get(document.id, []), annotations)
+                _document_digest(document, paragraphs.get(document.id, []), said)
             )
     return Digest(
         meeting_id=meeting.id,
@@ -231,6 +236,7 @@ def build_digest(source: DigestSource, filters: DigestFilters, now: datetime) ->
         filters=filters,
         items=[ItemDigest(i.id, i.position, i.title, documents_of.get(i.id, [])) for i in source.items],
         delegates=_delegate_counts(annotations),
+        secretary=secretaries[0].display_name if secretaries else "",
     )
 
 
@@ -307,30 +313,30 @@ def _document_digest(
     )
     index = _PageIndex(paragraphs)
     by_id = {p.id: p for p in paragraphs}
+    # Names that each cite one paragraph of the document ("Đoạn 1" once, not for two).
+    names = dict(
+        zip(by_id, distinct_citations([(p.label, p.path, p.text, p.page) for p in paragraphs]), strict=True)
+    )
     spoken: dict[int | None, list[Entry]] = defaultdict(list)
     highlights: dict[int, int] = defaultdict(int)
     authors = set()
     for annotation in annotations:
         orphaned = (annotation.anchor or {}).get("status") == "orphaned"
+        counted = _counted_as(annotation)
+        if counted is None:  # a bare sticky note says nothing and marks nothing
+            continue
+        authors.add(annotation.author_id)
+        setattr(digest, counted, getattr(digest, counted) + 1)
         if annotation.kind in (Kind.HIGHLIGHT, Kind.INK, Kind.NOTE):
             paragraph = None if orphaned else index.place(annotation)
             paragraph_id = paragraph.id if paragraph else None
-            if annotation.kind == Kind.HIGHLIGHT:
-                digest.highlights += 1
-                authors.add(annotation.author_id)
+            if counted == "highlights":
                 if paragraph is not None:
                     highlights[paragraph.id] += 1
-            if not annotation.body.strip():  # a bare mark or drawing says nothing to list
-                continue
-            authors.add(annotation.author_id)
-            digest.notes += 1
+                if not annotation.body.strip():  # a bare mark is counted, with nothing to list
+                    continue
         else:
-            authors.add(annotation.author_id)
             paragraph_id = annotation.paragraph_id if annotation.paragraph_id in by_id else None
-            if annotation.reply_to_id:
-                digest.replies += 1
-            else:
-                digest.comments += 1
         digest.hidden += annotation.is_hidden
         if orphaned:
             digest.orphaned.append(_entry(annotation))
@@ -342,6 +348,11 @@ def _document_digest(
     for paragraph_id in sorted(set(spoken) | set(highlights), key=lambda pid: by_id[pid].number):
         paragraph = by_id[paragraph_id]
         entries = _threads(spoken.get(paragraph_id, []))
+        tally = {"comments": 0, "replies": 0, "notes": 0}
+        for entry, _depth in iter_entries(entries):
+            counted = _counted_as(entry)
+            if counted in tally:  # the marks were counted where they were placed
+                tally[counted] += 1
         digest.paragraphs.append(
             ParagraphDigest(
                 id=paragraph.id,
@@ -350,22 +361,37 @@ def _document_digest(
                 text=paragraph.text,
                 bbox=paragraph.bbox,
                 entries=entries,
-                comments=sum(1 for entry, _ in iter_entries(entries) if entry.kind == Kind.COMMENT),
+                comments=tally["comments"],
                 highlights=highlights.get(paragraph_id, 0),
                 label=paragraph.label,
-                citation=paragraph.citation,
+                citation=names[paragraph.id],
                 change=paragraph.change,
-                notes=sum(1 for entry, _ in iter_entries(entries) if entry.kind != Kind.COMMENT),
+                notes=tally["notes"],
+                replies=tally["replies"],
             )
         )
     return digest
 
 
+def _counted_as(annotation: Annotation | Entry) -> str | None:
+    """The one count an annotation adds to, the same in every table: a comment opens a thread
+    ("comments") or answers one ("replies"); highlights and drawings are marks ("highlights"),
+    text typed on them or not; a sticky note with text is a note; a bare sticky note is nothing."""
+    if annotation.kind == Kind.COMMENT:
+        reply = annotation.reply_to_id if isinstance(annotation, Annotation) else annotation.reply_to
+        return "replies" if reply else "comments"
+    if annotation.kind in (Kind.HIGHLIGHT, Kind.INK):
+        return "highlights"
+    return "notes" if annotation.body.strip() else None
+
+
 def _delegate_counts(annotations: list[Annotation]) -> list[DelegateCount]:
+    """Each delegate's counts over every document of the digest, counted as the documents count them."""
     counts: dict[int, DelegateCount] = {}
     documents: dict[int, set[int]] = defaultdict(set)
     for annotation in annotations:
-        if annotation.kind in (Kind.NOTE, Kind.INK) and not annotation.body.strip():
+        counted = _counted_as(annotation)
+        if counted is None:
             continue
         count = counts.get(annotation.author_id)
         if count is None:
@@ -373,14 +399,7 @@ def _delegate_counts(annotations: list[Annotation]) -> list[DelegateCount]:
                 annotation.author_id, annotation.author.display_name
             )
         documents[annotation.author_id].add(annotation.document_id)
-        if annotation.kind == Kind.HIGHLIGHT:
-            count.highlights += 1
-        elif annotation.kind in (Kind.NOTE, Kind.INK):
-            count.notes += 1
-        elif annotation.reply_to_id:
-            count.replies += 1
-        else:
-            count.comments += 1
+        setattr(count, counted, getattr(count, counted) + 1)
     for user_id, count in counts.items():
         count.documents = len(documents[user_id])
     return sorted(counts.values(), key=lambda c: (-(c.comments + c.replies + c.notes), c.name))

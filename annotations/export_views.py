@@ -5,7 +5,6 @@ from flask_login import current_user, login_required
 
 from annotations.digest import DigestFilters
 from annotations.exports import service
-from annotations.exports.heading import ReportHeading
 from annotations.permissions import can_moderate
 from core.validation import parse
 from documents.service import active_documents
@@ -17,11 +16,8 @@ def _filters() -> DigestFilters:
     return parse(DigestFilters, request.args.to_dict())
 
 
-def _heading() -> ReportHeading:
-    return ReportHeading(current_app.config["COUNCIL_NAME"], current_app.config["COUNCIL_PLACE"])
-
-
 def _download(export: service.ExportFile) -> Response:
+    # `mimetype` lets Flask add "; charset=utf-8" to text types itself: once, never twice.
     response = Response(export.body, mimetype=export.mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{export.filename}"'
     response.headers["Cache-Control"] = "private, no-store"
@@ -56,13 +52,13 @@ def api_digest(meeting_id: int):
 @login_required
 def api_digest_pdf(meeting_id: int):
     runtime = current_app.extensions["documents"]
-    return _download(service.digest_pdf(current_user, meeting_id, _filters(), _heading(), runtime))
+    return _download(service.digest_pdf(current_user, meeting_id, _filters(), runtime))
 
 
 @bp.get("/api/meetings/<int:meeting_id>/digest.docx")
 @login_required
 def api_digest_docx(meeting_id: int):
-    return _download(service.digest_word(current_user, meeting_id, _filters(), _heading()))
+    return _download(service.digest_word(current_user, meeting_id, _filters()))
 
 
 @bp.get("/api/meetings/<int:meeting_id>/digest.csv")

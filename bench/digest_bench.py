@@ -83,12 +83,17 @@ class MeetingBuilder:
 
     def meeting(self) -> None:
         meeting = self.m["Meeting"](
-            title="Kỳ họp thứ Mười hai HĐND huyện Võ Nhai khóa XXI",
+            title="Kỳ họp thứ Mười hai HĐND xã Thần Sa khóa XXI",
             starts_at=self.start,
             location="Hội trường UBND huyện",
             status="published",
             created_by_id=self.secretary.id,
         )
+        from councils.models import Council, CouncilMember
+
+        # a meeting's council heads its report (a meeting of none gets no digest PDF or DOCX)
+        meeting.council = Council(name="Hội đồng nhân dân xã Thần Sa", place="Thần Sa", level="commune")
+        meeting.council.roster = [CouncilMember(user=person) for person in (self.chair, *self.delegates)]
         membership = self.m["Membership"]
         meeting.memberships.extend(
             [membership(user=self.secretary, role="secretary"), membership(user=self.chair, role="chair")]
@@ -275,9 +280,9 @@ def yardstick(app) -> float:
     with app.app_context():
         chair = db.session.scalar(db.select(User).where(User.username == "chutoa"))
         digest = meeting_digest(chair, 1, DigestFilters())
-        job = typeset_request(digest, ReportHeading(app.config["COUNCIL_NAME"], app.config["COUNCIL_PLACE"]))
+        job = typeset_request(digest, ReportHeading("Hội đồng nhân dân xã Thần Sa", "Thần Sa"))
     began = time.perf_counter()
-    html_to_pdf(job["fragments"], job["css"], footer=job["footer"])
+    html_to_pdf(job["fragments"], job["css"], page_numbers=job["page_numbers"], metadata=job["metadata"])
     return time.perf_counter() - began
 
 

@@ -130,7 +130,4 @@ def load_config() -> dict:
             "application/ld+json",
             "image/svg+xml",
         ],
-        # Who issues the chair's digest report, and where (its header and date line).
-        "COUNCIL_NAME": os.environ.get("COUNCIL_NAME") or "HỘI ĐỒNG NHÂN DÂN HUYỆN VÕ NHAI",
-        "COUNCIL_PLACE": os.environ.get("COUNCIL_PLACE") or "Võ Nhai",
     }

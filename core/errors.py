@@ -43,6 +43,11 @@ MESSAGES = {
         "“%(username)s” chưa có trong danh sách đại biểu của %(council)s. "
         "Hãy thêm vào danh sách của hội đồng trước khi mời dự kỳ họp."
     ),
+    "council_required": _l(
+        "Kỳ họp này chưa chọn hội đồng, nên báo cáo không có cơ quan ban hành. "
+        "Hãy chọn hội đồng của kỳ họp rồi xuất lại."
+    ),
+    "meeting_council_fixed": _l("Kỳ họp này đã thuộc một hội đồng; không đổi sang hội đồng khác được."),
     "meeting_has_no_council": _l(
         "Kỳ họp này không thuộc hội đồng nào, nên không có danh sách đại biểu để mời."
     ),

@@ -116,7 +116,7 @@ class Paragraph(db.Model):
 
     @property
     def citation(self) -> str | None:
-        return citation(self.label, self.path)
+        return citation(self.label, self.path, self.text)
 
     @property
     def bbox(self) -> list[float]:

@@ -15,7 +15,7 @@ class NewMeeting(_Strict):
     title: PlainText = Field(min_length=1, max_length=300)
     starts_at: UtcTime
     location: PlainText = Field(default="", max_length=300)
-    # Unset: a meeting of no council in particular, headed by the deployment's default council.
+    # Unset: a meeting of no council (no roster to invite, no digest report to print).
     council_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
 
 
@@ -23,6 +23,8 @@ class MeetingChanges(_Strict):
     title: PlainText | None = Field(default=None, min_length=1, max_length=300)
     starts_at: UtcTime | None = None
     location: PlainText | None = Field(default=None, max_length=300)
+    # Only for a meeting of no council yet: the council it belongs to (one the caller runs).
+    council_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
 
 
 class NewMember(_Strict):

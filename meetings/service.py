@@ -45,9 +45,27 @@ def update_meeting(actor: User, meeting_id: int, changes: MeetingChanges) -> Mee
         meeting.starts_at = changes.starts_at
     if changes.location is not None:
         meeting.location = changes.location
+    if changes.council_id is not None and changes.council_id != meeting.council_id:
+        _join_council(actor, meeting, changes.council_id)
     notify_members(meeting, "meeting:updated")
     db.session.flush()
     return meeting
+
+
+def _join_council(actor: User, meeting: Meeting, council_id: int) -> None:
+    """A meeting made without a council gets one (its roster, its name on the digest), once:
+    every member (secretaries too, who would lose sight of it) must already be on that council's
+    roster or among its officers."""
+    if meeting.council_id is not None:
+        raise AppError("meeting_council_fixed", 409)
+    council = council_for_new_meeting(actor, council_id)
+    for membership in meeting.memberships:
+        if not belongs_to(membership.user, council.id):
+            raise AppError(
+                "not_on_council_roster", 409, username=membership.user.username, council=council.name
+            )
+    meeting.council = council
+    audit.record(actor, "meeting_council_set", meeting_id=meeting.id, council_id=council.id)
 
 
 def visible_meetings(user: User) -> list[Meeting]:

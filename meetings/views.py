@@ -9,6 +9,7 @@ from annotations.permissions import can_export
 from core.clock import in_vietnam
 from core.http import json_body
 from core.validation import parse
+from councils.service import visible_councils
 from documents.service import active_documents
 from meetings import service
 from meetings.permissions import can_manage, role_of
@@ -135,7 +136,9 @@ def api_delete_agenda_item(item_id: int):
 @login_required
 def index():
     meetings = [service.meeting_summary(m, current_user) for m in service.visible_meetings(current_user)]
-    return render_template("meetings/index.html", meetings=meetings)
+    # The councils the caller runs: a new meeting is one of theirs (its name heads the digest).
+    councils = visible_councils(current_user)
+    return render_template("meetings/index.html", meetings=meetings, councils=councils)
 
 
 @bp.get("/meetings/<int:meeting_id>")

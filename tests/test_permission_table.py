@@ -53,6 +53,8 @@ MEMBERS = {"delegate", "chair", "secretary"}
 READ = _rule(200, allowed=MEMBERS | {"admin"})
 MANAGE = _rule(200, allowed={"secretary", "admin"})
 EXPORT = _rule(200, allowed={"chair", "secretary", "admin"})
+# The world's meeting belongs to no council: its report papers have no one to issue them.
+EXPORT_PAPER = _rule(409, allowed={"chair", "secretary", "admin"})
 
 
 def _flat(statuses: dict[str, int]):
@@ -334,11 +336,11 @@ ROUTES = {
         lambda w, m: Call("GET", f"/api/meetings/{w.meeting.id}/digest.csv"),
     ),
     ("GET", "/api/meetings/<int:meeting_id>/digest.docx"): (
-        EXPORT,
+        EXPORT_PAPER,
         lambda w, m: Call("GET", f"/api/meetings/{w.meeting.id}/digest.docx"),
     ),
     ("GET", "/api/meetings/<int:meeting_id>/digest.pdf"): (
-        EXPORT,
+        EXPORT_PAPER,
         lambda w, m: Call("GET", f"/api/meetings/{w.meeting.id}/digest.pdf"),
     ),
     ("GET", "/api/meetings/<int:meeting_id>/annotations.jsonld"): (

@@ -1,7 +1,10 @@
 """The digest as a Word document the secretary edits into the official report.
 
 Same content and order as the PDF. Formatting lives in named styles (not on each run), so the
-secretary restyles the whole report in one place, and 5,000 comments build in seconds.
+secretary restyles the whole report in one place, and 5,000 comments build in seconds. The text
+is marked Vietnamese (vi-VN), so Word checks its spelling as Vietnamese; headings keep with what
+follows them; table rows never split and the header row repeats on each page; nothing of
+python-docx's template (its app.xml, its thumbnail) is left in the file.
 """
 
 import io
@@ -11,6 +14,9 @@ from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.packuri import PackURI
+from docx.opc.part import Part
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
@@ -36,7 +42,18 @@ from annotations.exports.heading import (
 
 FONT = "Times New Roman"
 GREY = RGBColor(0x33, 0x33, 0x33)
-HIDDEN_RED = RGBColor(0x8A, 0x1C, 0x1C)
+LANGUAGE = "vi-VN"
+# Nghị định 30: at least 6 pt between paragraphs.
+SPACE_AFTER_PT = 6
+# The rules under the issuing body (a third of its name) and under the motto (as long as it, 159
+# pt at 13 pt bold): runs of U+2015, 8 pt wide each at 8 pt.
+COUNCIL_RULE = "―" * 6
+MOTTO_RULE = "―" * 20
+APP_XML = (
+    "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+    '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+    "<Application>Phòng họp không giấy</Application><DocSecurity>0</DocSecurity></Properties>"
+)
 INDENT_CM = 0.6
 MAX_DEPTH_INDENT = 3
 DOCUMENT_COLUMNS = ("TT", "Tài liệu", "Ý kiến", "Trả lời", "Ghi chú", "Đánh dấu", "Đã ẩn", "Số người")
@@ -56,8 +73,10 @@ def digest_docx(digest: Digest, heading: ReportHeading) -> bytes:
         for position, doc in enumerate(item.documents, start=1):
             _document(report, position, doc)
     _summary(report, digest)
-    _signature(report)
+    _signature(report, digest.secretary)
     _properties(document, report_properties(digest, heading))
+    _language(document)
+    _without_template_parts(document)
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
@@ -113,6 +132,39 @@ def _properties(document, properties: dict) -> None:
     core.revision = 1
 
 
+def _language(document) -> None:
+    """Vietnamese for every run (python-docx's template says en-US, and Word then marks every
+    Vietnamese word misspelt), and for the theme's fonts."""
+    defaults = document.styles.element.find(qn("w:docDefaults"))
+    run_defaults = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    lang = run_defaults.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        run_defaults.append(lang)
+    for attribute in ("w:val", "w:eastAsia"):
+        lang.set(qn(attribute), LANGUAGE)
+    theme_lang = document.settings.element.find(qn("w:themeFontLang"))
+    if theme_lang is not None:
+        for attribute in ("w:val", "w:eastAsia"):
+            theme_lang.set(qn(attribute), LANGUAGE)
+
+
+def _without_template_parts(document) -> None:
+    """No thumbnail of python-docx's template page, and an app.xml of our own (the template's
+    names "Microsoft Macintosh Word" and Normal.dotm, with zero pages and words)."""
+    package = document.part.package
+    for r_id, rel in list(package.rels.items()):
+        if rel.reltype == RT.THUMBNAIL:
+            del package.rels[r_id]
+        elif rel.reltype == RT.EXTENDED_PROPERTIES:
+            rel._target = Part(
+                PackURI("/docProps/app.xml"),
+                "application/vnd.openxmlformats-officedocument.extended-properties+xml",
+                APP_XML.encode(),
+                package,
+            )
+
+
 def _page_setup(document) -> None:
     """A4 with the decree's margins; the page number a live Word field at the top centre,
     13 pt, not on the first page (Nghị định 30/2020/NĐ-CP)."""
@@ -152,7 +204,7 @@ def _styles(document) -> None:
     normal.font.name = FONT
     normal.font.size = Pt(13)
     normal.element.rPr.rFonts.set(qn("w:eastAsia"), FONT)
-    normal.paragraph_format.space_after = Pt(3)
+    normal.paragraph_format.space_after = Pt(SPACE_AFTER_PT)
     for name, size in (("Heading 1", 13), ("Heading 2", 13), ("Heading 3", 13)):
         style = styles[name]
         style.font.name = FONT
@@ -162,16 +214,29 @@ def _styles(document) -> None:
         style.font.color.rgb = RGBColor(0, 0, 0)
         for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
             style.element.rPr.rFonts.attrib.pop(qn(theme), None)  # the theme font would win over FONT
-        style.paragraph_format.space_before = Pt(10 if name == "Heading 1" else 6)
-        style.paragraph_format.space_after = Pt(3)
-    _paragraph_style(styles, "Digest Quote", size=13, italic=True, indent=INDENT_CM, justify=True)
-    _paragraph_style(styles, "Digest Meta", size=11, color=GREY, indent=INDENT_CM, space_before=3)
+        style.paragraph_format.space_before = Pt(12 if name == "Heading 1" else 6)
+        style.paragraph_format.space_after = Pt(SPACE_AFTER_PT)
+        style.paragraph_format.keep_with_next = True
+    # The quote stays with the first comment under it, and an author line with its words.
+    _paragraph_style(styles, "Digest Quote", size=13, italic=True, indent=INDENT_CM, justify=True, keep=True)
+    # The author line is the caption of the words under it: no space between them, 6 pt between entries.
+    _paragraph_style(styles, "Digest Meta", size=11, color=GREY, indent=INDENT_CM, keep=True, space_after=0)
     _paragraph_style(styles, "Digest Entry", size=13, indent=INDENT_CM, justify=True)
     _paragraph_style(styles, "Digest None", size=13, italic=True, color=GREY, indent=INDENT_CM)
 
 
 def _paragraph_style(
-    styles, name, *, size, italic=False, color=None, indent=0.0, justify=False, space_before=0
+    styles,
+    name,
+    *,
+    size,
+    italic=False,
+    color=None,
+    indent=0.0,
+    justify=False,
+    space_before=0,
+    space_after=SPACE_AFTER_PT,
+    keep=False,
 ):
     style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
     style.base_style = styles["Normal"]
@@ -181,7 +246,8 @@ def _paragraph_style(
         style.font.color.rgb = color
     style.paragraph_format.left_indent = Cm(indent)
     style.paragraph_format.space_before = Pt(space_before)
-    style.paragraph_format.space_after = Pt(1)
+    style.paragraph_format.space_after = Pt(space_after)
+    style.paragraph_format.keep_with_next = keep
     if justify:
         style.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
     return style
@@ -207,14 +273,14 @@ def _heading(report: _Report, digest: Digest, heading: ReportHeading) -> None:
     _centred(
         left,
         [(line, True, False, 13) for line in heading.council_lines()]
-        + [("―――――", False, False, 8), (heading.number_line(), False, False, 13)],
+        + [(COUNCIL_RULE, False, False, 8), (heading.number_line(), False, False, 13)],
     )
     _centred(
         right,
         [
             (MOTTO[0], True, False, 12),
             (MOTTO[1], True, False, 13),
-            ("――――――――――", False, False, 8),
+            (MOTTO_RULE, False, False, 8),
             (heading.date_line(digest.generated_at), False, True, 13),
         ],
     )
@@ -273,9 +339,8 @@ def _entries(report: _Report, entries: list[Entry]) -> None:
         for line in entry_lines(entry):  # a paragraph per line: a line break would be justified
             body = report.paragraph(style="Digest Entry")
             run = run_with_text(body, line)
-            if entry.hidden:
+            if entry.hidden:  # black like the body: the decree's text is black
                 run.italic = True
-                run.font.color.rgb = HIDDEN_RED
             if depth:
                 body.paragraph_format.left_indent = indent
 
@@ -299,6 +364,7 @@ def _table(report: _Report, columns: tuple[str, ...], rows: list[tuple]) -> None
         cell.text = text
         cell.paragraphs[0].runs[0].bold = True
         cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _row_flags(table.rows[0], "w:tblHeader")  # repeated at the top of each page
     for row in rows:
         cells = table.add_row().cells
         for index, (cell, value) in enumerate(zip(cells, row, strict=True)):
@@ -306,12 +372,19 @@ def _table(report: _Report, columns: tuple[str, ...], rows: list[tuple]) -> None
             if index != 1:
                 cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
     for row in table.rows:
+        _row_flags(row, "w:cantSplit")  # a row stays on one page
         for cell in row.cells:
             for paragraph in cell.paragraphs:
                 paragraph.paragraph_format.space_after = Pt(0)
                 for run in paragraph.runs:
                     run.font.size = Pt(11)
     _widths(table, widths)
+
+
+def _row_flags(row, flag: str) -> None:
+    properties = row._tr.get_or_add_trPr()
+    if properties.find(qn(flag)) is None:
+        properties.append(OxmlElement(flag))
 
 
 def _summary(report: _Report, digest: Digest) -> None:
@@ -345,9 +418,10 @@ def _summary(report: _Report, digest: Digest) -> None:
     )
 
 
-def _signature(report: _Report) -> None:
-    report.paragraph()
+def _signature(report: _Report, secretary: str) -> None:
+    report.paragraph().paragraph_format.keep_with_next = True
     table = report.table(rows=1, cols=2)
+    _row_flags(table.rows[0], "w:cantSplit")  # the signature block is never cut in two
     left, right = table.rows[0].cells
     receivers = left.paragraphs[0]
     heading = receivers.add_run("Nơi nhận:")
@@ -355,4 +429,7 @@ def _signature(report: _Report) -> None:
     heading.font.size = Pt(12)
     for line in ("- Chủ tọa kỳ họp;", "- Thường trực HĐND;", "- Lưu: VT."):
         left.add_paragraph(line).runs[0].font.size = Pt(11)
-    _centred(right, [("THƯ KÝ KỲ HỌP", True, False, 13), ("(Ký, ghi rõ họ tên)", False, True, 13)])
+    signer = [("THƯ KÝ KỲ HỌP", True, False, 13), ("(Ký, ghi rõ họ tên)", False, True, 13)]
+    if secretary:  # room to sign, then the name
+        signer += [("", False, False, 13)] * 3 + [(secretary, True, False, 13)]
+    _centred(right, signer)

@@ -9,6 +9,7 @@ from datetime import datetime
 
 from annotations.digest import Digest, Entry, ParagraphDigest
 from core.clock import in_vietnam
+from core.errors import AppError
 
 MOTTO = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc")
 # The kind of paper, then what it is about (trích yếu), as the decree sets them out.
@@ -35,14 +36,18 @@ ROMAN = (
 
 @dataclass(frozen=True)
 class ReportHeading:
-    """Who issues the report and where: the meeting's council, else COUNCIL_NAME and COUNCIL_PLACE."""
+    """Who issues the report and where: the meeting's council, as the council's papers name it."""
 
     council: str
     place: str
 
-    def of_council(self, council) -> "ReportHeading":
-        """The heading of a council's meeting; `self` (the deployment's default) for one of none."""
-        return ReportHeading(council.name, council.place) if council is not None else self
+    @classmethod
+    def of_council(cls, council) -> "ReportHeading":
+        """A report is a paper of the meeting's council; a meeting of no council has no one to
+        issue it, so the secretary is asked to choose the council (never a made-up header)."""
+        if council is None:
+            raise AppError("council_required", 409)
+        return cls(council.name, council.place)
 
     def council_lines(self) -> list[str]:
         name = self.council.strip().upper()
@@ -114,11 +119,12 @@ def paragraph_title(paragraph: ParagraphDigest) -> str:
 
 
 def paragraph_counts(paragraph: ParagraphDigest) -> str:
-    """ "2 ý kiến · 1 ghi chú · 3 lượt đánh dấu", naming only what the paragraph has."""
+    """ "2 ý kiến · 1 trả lời · 1 ghi chú · 3 lượt đánh dấu", naming only what the paragraph has."""
     counts = [
         f"{count} {noun}"
         for count, noun in (
             (paragraph.comments, "ý kiến"),
+            (paragraph.replies, "trả lời"),
             (paragraph.notes, "ghi chú"),
             (paragraph.highlights, "lượt đánh dấu"),
         )

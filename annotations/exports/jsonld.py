@@ -5,13 +5,16 @@ target's source is the PDF itself (`/api/documents/<id>/file`) and its one selec
 FragmentSelector in PDF open parameters (RFC 3778: "page=N&viewrect=left,top,width,height" in
 points from the top-left of the displayed page, exactly the API's coordinates), refined where
 there is more to say: by a TextQuoteSelector (with prefix and suffix from the paragraph) for
-the quoted words inside that rectangle, by an SvgSelector in that page's coordinates for ink.
-Creators are named by an opaque URN, never by their login name. Hidden comments are
-moderated content and are left out.
+the quoted words inside that rectangle, by an SvgSelector in that page's coordinates for ink
+(a viewBox of the whole page, strokes with their colour and width and no fill, so an SVG viewer
+draws lines, not a black blob). The source says it is a Vietnamese PDF (`language` "vi").
+A mark with no text typed on it still has a body saying what it is ("Đánh dấu", "Nét vẽ",
+"Ghi chú"), so a reader that lists bodies lists it. Creators are named by an opaque URN, never
+by their login name. Hidden comments are moderated content and are left out.
 """
 
 from annotations.models import Annotation, Kind
-from documents.models import Paragraph
+from annotations.schemas import INK_COLORS
 
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 PDF_FRAGMENT = "http://tools.ietf.org/rfc/rfc3778"
@@ -19,14 +22,23 @@ SVG_NS = "http://www.w3.org/2000/svg"
 NOTE_BOX_PT = 20.0
 CONTEXT_CHARS = 32  # of the paragraph's text before and after a quote (prefix, suffix)
 MOTIVATIONS = {Kind.COMMENT: "commenting", Kind.HIGHLIGHT: "highlighting", Kind.INK: "highlighting"}
+# What a mark with no text is, as its body says it (the reports' own words, heading.KIND_LABELS).
+MARK_NAMES = {Kind.HIGHLIGHT: "Đánh dấu", Kind.INK: "Nét vẽ", Kind.NOTE: "Ghi chú"}
+LANGUAGE = "vi"
 
 
 def annotation_collection(
-    meeting, annotations: list[Annotation], paragraphs: dict[int, Paragraph], base_url: str
+    meeting,
+    annotations: list[Annotation],
+    paragraphs: dict,
+    base_url: str,
+    page_sizes: dict[tuple[int, int], tuple[float, float]] | None = None,
 ) -> dict:
-    """The collection document; `base_url` (ending in "/") makes every id an absolute IRI."""
+    """The collection document; `base_url` (ending in "/") makes every id an absolute IRI;
+    `page_sizes` (width, height of each (document, page) with ink) sizes the SVG selectors."""
     collection_id = f"{base_url}api/meetings/{meeting.id}/annotations.jsonld"
-    items = [_annotation(a, paragraphs, base_url, collection_id) for a in annotations]
+    sizes = page_sizes or {}
+    items = [_annotation(a, paragraphs, base_url, collection_id, sizes) for a in annotations]
     return {
         "@context": CONTEXT,
         "id": collection_id,
@@ -47,7 +59,7 @@ def annotation_iri(collection_id: str, annotation_id: int) -> str:
 
 
 def _annotation(
-    annotation: Annotation, paragraphs: dict[int, Paragraph], base_url: str, collection_id: str
+    annotation: Annotation, paragraphs: dict, base_url: str, collection_id: str, sizes: dict
 ) -> dict:
     source = f"{base_url}api/documents/{annotation.document_id}/file"
     item = {
@@ -68,13 +80,25 @@ def _annotation(
             "type": "TextualBody",
             "value": annotation.body,
             "format": "text/plain",
-            "language": "vi",
+            "language": LANGUAGE,
+        }
+    elif annotation.kind in MARK_NAMES:
+        item["body"] = {
+            "type": "TextualBody",
+            "value": MARK_NAMES[annotation.kind],
+            "purpose": item["motivation"],
+            "format": "text/plain",
+            "language": LANGUAGE,
         }
     if annotation.reply_to_id:
         item["target"] = annotation_iri(collection_id, annotation.reply_to_id)
         return item
-    selector = _selector(annotation, paragraphs)
-    item["target"] = {"type": "SpecificResource", "source": source, "format": "application/pdf"}
+    selector = _selector(annotation, paragraphs, sizes)
+    item["target"] = {
+        "type": "SpecificResource",
+        "source": {"id": source, "format": "application/pdf", "language": LANGUAGE},
+        "format": "application/pdf",
+    }
     if selector:
         item["target"]["selector"] = selector
     return item
@@ -93,7 +117,7 @@ def _motivation(annotation: Annotation) -> str:
     return MOTIVATIONS[annotation.kind]
 
 
-def _selector(annotation: Annotation, paragraphs: dict) -> dict | None:
+def _selector(annotation: Annotation, paragraphs: dict, sizes: dict) -> dict | None:
     """One FragmentSelector for the page (and rectangle), refined by what lies inside it."""
     target = annotation.target or {}
     quote = target.get("quote") or ""
@@ -110,7 +134,8 @@ def _selector(annotation: Annotation, paragraphs: dict) -> dict | None:
             paragraphs.get((annotation.document_id, page), []), (x0 + x1) / 2, (y0 + y1) / 2
         )
     elif annotation.kind == Kind.INK:
-        return _fragment(f"page={page}", {"type": "SvgSelector", "value": _svg(target["paths"])})
+        size = sizes.get((annotation.document_id, page))
+        return _fragment(f"page={page}", {"type": "SvgSelector", "value": _svg(target, size)})
     else:
         x, y = target["point"]
         box = [x, y, x + NOTE_BOX_PT, y + NOTE_BOX_PT]
@@ -156,10 +181,25 @@ def _union(boxes: list) -> list[float]:
     ]
 
 
-def _svg(paths: list) -> str:
-    """The strokes as SVG paths, in the same displayed-page points as the viewrect."""
-    drawn = "".join("<path d='M" + " L".join(f"{_n(x)},{_n(y)}" for x, y in path) + "'/>" for path in paths)
-    return f"<svg xmlns='{SVG_NS}'>{drawn}</svg>"
+def _svg(target: dict, size: tuple[float, float] | None) -> str:
+    """The strokes as SVG paths, in the same displayed-page points as the viewrect: the viewBox
+    is the page (else the strokes' bounds), each path stroked in the ink's colour and width."""
+    paths = target["paths"]
+    if size:
+        box = (0.0, 0.0, *size)
+    else:
+        x0, y0, x1, y1 = _union([[x, y, x, y] for path in paths for x, y in path])
+        box = (x0, y0, max(x1 - x0, 1.0), max(y1 - y0, 1.0))
+    stroke = INK_COLORS.get(target.get("color", "red"), INK_COLORS["red"])
+    width = _n(float(target.get("width") or 2.0))
+    style = (
+        f"fill='none' stroke='{stroke}' stroke-width='{width}' stroke-linecap='round' stroke-linejoin='round'"
+    )
+    drawn = "".join(
+        "<path d='M" + " L".join(f"{_n(x)},{_n(y)}" for x, y in path) + f"' {style}/>" for path in paths
+    )
+    view = " ".join(_n(v) for v in box)
+    return f"<svg xmlns='{SVG_NS}' viewBox='{view}' width='{_n(box[2])}' height='{_n(box[3])}'>{drawn}</svg>"
 
 
 def _n(value: float) -> str:

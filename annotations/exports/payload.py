@@ -38,6 +38,7 @@ def _paragraph(paragraph: ParagraphDigest) -> dict:
         "bbox": paragraph.bbox,
         "text": paragraph.text,
         "comments": paragraph.comments,
+        "replies": paragraph.replies,
         "notes": paragraph.notes,
         "highlights": paragraph.highlights,
         "entries": [_entry(entry) for entry in paragraph.entries],

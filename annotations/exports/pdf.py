@@ -1,6 +1,9 @@
 """The digest as HTML fragments for storage.pdf.typeset: one fragment per paragraph's thread.
 
 Fragments keep MuPDF's layout time linear (see typeset.py); the worker flows them onto A4 pages.
+Headings carry ids starting "keep", and what follows them an id, so that the typesetter never
+leaves a heading alone at the foot of a page; the count tables are typeset.table_fragment
+tables, whose header row is repeated on each page they run onto.
 """
 
 from html import escape
@@ -25,20 +28,19 @@ from annotations.exports.heading import (
     report_properties,
     roman,
 )
+from storage.pdf.typeset import TABLE_MARK, table_fragment
 
 # Entries per fragment: a paragraph with hundreds of comments is still laid out in slices.
 ENTRIES_PER_FRAGMENT = 25
 MAX_DEPTH_INDENT = 3
-# No-break spaces keep each heading on one line, so MuPDF sizes the columns to fit them.
-DOCUMENT_COLUMNS = (
-    "Ý\u00a0kiến",
-    "Trả\u00a0lời",
-    "Ghi\u00a0chú",
-    "Đánh\u00a0dấu",
-    "Đã\u00a0ẩn",
-    "Số\u00a0người",
-)
-DELEGATE_COLUMNS = ("Ý\u00a0kiến", "Trả\u00a0lời", "Ghi\u00a0chú", "Đánh\u00a0dấu", "Số\u00a0tài\u00a0liệu")
+DOCUMENT_COLUMNS = ("Ý kiến", "Trả lời", "Ghi chú", "Đánh dấu", "Đã ẩn", "Số người")
+DELEGATE_COLUMNS = ("Ý kiến", "Trả lời", "Ghi chú", "Đánh dấu", "Số tài liệu")
+# Fixed column widths (pt, inside the cells' 4 pt side padding and 0.6 pt rules), so that the
+# pieces of a table split over pages line up.
+TEXT_WIDTH_PT = 466.0  # the A4 text width is 467.7 pt; the outer rules take the rest
+CELL_EXTRA_PT = 8.6
+NUMBER_PT = 22.0
+COUNT_PT = 38.0
 
 # Nghị định 30/2020/NĐ-CP, Phụ lục I: Times New Roman (here its metric twin, see typeset.py),
 # black; issuing body 13 pt bold; national name 12–13 pt bold caps; motto 13–14 pt bold; date
@@ -64,13 +66,12 @@ p.fact { margin: 0 0 2pt 0; text-indent: 1cm; }
 h2 { font-size: 13pt; font-weight: bold; margin: 12pt 0 6pt 0; }
 h3 { font-size: 13pt; font-weight: bold; margin: 10pt 0 4pt 0; }
 h4 { font-size: 13pt; font-weight: bold; font-style: italic; margin: 8pt 0 3pt 0; }
-.quote { font-style: italic; margin: 0 0 4pt 1cm; padding: 3pt 6pt; background-color: #f2f2f2;
-         text-align: justify; }
+.quote { font-style: italic; margin: 0 0 4pt 1cm; padding: 0 0 0 6pt; text-align: justify; }
 .entry { margin: 0 0 2pt 1cm; }
 .meta { font-size: 11pt; color: #333333; margin: 4pt 0 0 1cm; }
 .meta b { color: #000000; }
 h4 .meta { font-style: normal; font-weight: normal; margin: 0; }
-.hidden { color: #8a1c1c; font-style: italic; }
+.hidden { color: #000000; font-style: italic; }
 .none { font-style: italic; color: #333333; margin-left: 1cm; }
 table.counts { width: 100%; border-collapse: collapse; margin: 4pt 0 8pt 0; }
 table.counts td, table.counts th { border: 0.6pt solid #000000; padding: 2pt 4pt; font-size: 12pt;
@@ -83,6 +84,7 @@ td.recipients { font-size: 11pt; width: 50%; }
 td.recipients b { font-size: 12pt; }
 td.signer { text-align: center; font-size: 13pt; width: 50%; }
 .signer-title { font-weight: bold; font-size: 13pt; }
+.signer-name { font-weight: bold; font-size: 13pt; }
 """
 
 
@@ -90,14 +92,32 @@ def digest_fragments(digest: Digest, heading: ReportHeading) -> list[str]:
     """The whole report as HTML fragments, in reading order."""
     fragments = [_heading(digest, heading)]
     for number, item in enumerate(digest.items, start=1):
-        fragments.append(f"<h2>{roman(number)}. {escape(item.title)}</h2>")
+        fragments.append(f"<h2 id='keep-i{number}'>{roman(number)}. {escape(item.title)}</h2>")
         if not item.documents:
-            fragments.append("<p class='none'>Không có tài liệu.</p>")
+            fragments.append(f"<p class='none' id='none-i{number}'>Không có tài liệu.</p>")
         for position, document in enumerate(item.documents, start=1):
             fragments.extend(_document(position, document))
     fragments.extend(_summary(digest))
-    fragments.append(_signature())
-    return fragments
+    fragments.append(_signature(digest.secretary))
+    return _headings_joined(fragments)
+
+
+def _headings_joined(fragments: list[str]) -> list[str]:
+    """A fragment that is only a heading joins the next one, so that the typesetter, which keeps a
+    heading with what follows it inside one fragment, never leaves it alone at a page's foot."""
+    out: list[str] = []
+    waiting = ""
+    for fragment in fragments:
+        if fragment.startswith("<h") and fragment.endswith(("</h2>", "</h3>", "</h4>")):
+            waiting += fragment
+            continue
+        if waiting and fragment.startswith(TABLE_MARK):
+            fragment = TABLE_MARK + waiting + fragment.removeprefix(TABLE_MARK)
+        elif waiting:
+            fragment = waiting + fragment
+        out.append(fragment)
+        waiting = ""
+    return out + ([waiting] if waiting else [])
 
 
 def typeset_request(digest: Digest, heading: ReportHeading) -> dict:
@@ -116,7 +136,7 @@ def typeset_request(digest: Digest, heading: ReportHeading) -> dict:
         "fragments": digest_fragments(digest, heading),
         "css": REPORT_CSS,
         "page_numbers": PAGE_NUMBERS,
-        "metadata": metadata,
+        "metadata": {**metadata, "language": "vi-VN"},
     }
 
 
@@ -150,25 +170,26 @@ def _document(position: int, document: DocumentDigest) -> list[str]:
         f"{document.comments} ý kiến, {document.replies} trả lời, {document.notes} ghi chú, "
         f"{document.highlights} lượt đánh dấu"
     )
-    fragments = [f"<h3>{position}. {label}</h3><p class='meta'>{counts}</p>"]
+    head = f"<h3 id='keep-d{document.id}'>{position}. {label}</h3>"
+    fragments = [f"{head}<p class='meta' id='m{document.id}'>{counts}</p>"]
     if document.general:
-        fragments.append("<h4>Ý kiến chung về tài liệu</h4>")
+        fragments.append(f"<h4 id='keep-g{document.id}'>Ý kiến chung về tài liệu</h4>")
         fragments.extend(_entries(document.general))
     for paragraph in document.paragraphs:
         fragments.extend(_paragraph(paragraph))
     if document.orphaned:
-        fragments.append(f"<h4>{ORPHANED}</h4>")
+        fragments.append(f"<h4 id='keep-o{document.id}'>{ORPHANED}</h4>")
         fragments.extend(_entries(document.orphaned))
     if not document.general and not document.paragraphs and not document.orphaned:
-        fragments.append("<p class='none'>Chưa có ý kiến.</p>")
+        fragments.append(f"<p class='none' id='none-d{document.id}'>Chưa có ý kiến.</p>")
     return fragments
 
 
 def _paragraph(paragraph: ParagraphDigest) -> list[str]:
     head = (
-        f"<h4>{escape(paragraph_title(paragraph))} "
+        f"<h4 id='keep-p{paragraph.id}'>{escape(paragraph_title(paragraph))} "
         f"<span class='meta'>({escape(paragraph_counts(paragraph))})</span></h4>"
-        f"<div class='quote'>“{_text(paragraph.text)}”</div>"
+        f"<div class='quote' id='q{paragraph.id}'>“{_text(paragraph.text)}”</div>"
     )
     slices = _entries(paragraph.entries)
     return [head + slices[0], *slices[1:]] if slices else [head]
@@ -189,7 +210,7 @@ def _entry(entry: Entry, depth: int) -> str:
     else:
         lines = "".join(f"{opening}{escape(line) or '&nbsp;'}</p>" for line in entry_lines(entry))
     return (
-        f"<p class='meta' style='margin-left:{indent}pt'><b>{escape(entry.author)}</b>"
+        f"<p class='meta' id='e{entry.id}' style='margin-left:{indent}pt'><b>{escape(entry.author)}</b>"
         f" · {clock(entry.created_at)}{kind}</p>{lines}"
     )
 
@@ -202,32 +223,42 @@ def _summary(digest: Digest) -> list[str]:
     ]  # fmt: skip
     people = [(c.name, c.comments, c.replies, c.notes, c.highlights, c.documents) for c in digest.delegates]
     return [
-        f"<h2>{roman(len(digest.items) + 1)}. TỔNG HỢP SỐ LIỆU</h2><h3>1. Theo tài liệu</h3>"
-        + _table("Tài liệu", DOCUMENT_COLUMNS, documents),
-        "<h3>2. Theo đại biểu</h3>" + _table("Đại biểu", DELEGATE_COLUMNS, people),
+        f"<h2 id='keep-sum'>{roman(len(digest.items) + 1)}. TỔNG HỢP SỐ LIỆU</h2>",
+        _table("Tài liệu", DOCUMENT_COLUMNS, documents, "<h3 id='keep-t1'>1. Theo tài liệu</h3>"),
+        _table("Đại biểu", DELEGATE_COLUMNS, people, "<h3 id='keep-t2'>2. Theo đại biểu</h3>"),
     ]
 
 
-def _table(label: str, columns: tuple[str, ...], rows: list[tuple]) -> str:
-    """A count table: a numbered name column, then right-aligned numbers."""
-    head = f"<tr><th>TT</th><th>{label}</th>" + "".join(f"<th>{c}</th>" for c in columns) + "</tr>"
-    body = "".join(
-        f"<tr><td class='n'>{n}</td><td>{escape(name)}</td>"
-        + "".join(f"<td class='n'>{value}</td>" for value in values)
+def _table(label: str, columns: tuple[str, ...], rows: list[tuple], heading: str) -> str:
+    """A count table: a numbered name column, then right-aligned numbers, its header row repeated
+    on every page it runs onto, and no row split between two pages."""
+    name_pt = TEXT_WIDTH_PT - NUMBER_PT - COUNT_PT * len(columns) - CELL_EXTRA_PT * (len(columns) + 2)
+    widths = [NUMBER_PT, name_pt, *[COUNT_PT] * len(columns)]
+    style = [f" style='width:{width:.1f}pt'" for width in widths]
+    head = (
+        "<tr>"
+        + "".join(f"<th{w}>{c}</th>" for w, c in zip(style, ("TT", label, *columns), strict=True))
+        + "</tr>"
+    )
+    body = [
+        f"<tr><td class='n'{style[0]}>{n}</td><td{style[1]}>{escape(name)}</td>"
+        + "".join(f"<td class='n'{w}>{value}</td>" for w, value in zip(style[2:], values, strict=True))
         + "</tr>"
         for n, (name, *values) in enumerate(rows, start=1)
-    )
-    empty = f"<tr><td></td><td colspan='{len(columns)}'>Chưa có.</td></tr>"
-    return f"<table class='counts'>{head}{body or empty}</table>"
+    ]
+    empty = [f"<tr><td{style[0]}></td><td colspan='{len(columns) + 1}'>Chưa có.</td></tr>"]
+    return table_fragment(body or empty, head, "<table class='counts'>", heading)
 
 
-def _signature() -> str:
+def _signature(secretary: str) -> str:
+    """Nơi nhận, and the secretary's block: title, the signing note, room to sign, the name."""
+    name = f"<br><br><br><br><span class='signer-name'>{escape(secretary)}</span>" if secretary else ""
     return (
-        "<table class='sign'><tr>"
+        "<table class='sign' id='sign'><tr>"
         "<td class='recipients'><b><i>Nơi nhận:</i></b><br>- Chủ tọa kỳ họp;<br>- Thường trực HĐND;"
         "<br>- Lưu: VT.</td>"
         "<td class='signer'><span class='signer-title'>THƯ KÝ KỲ HỌP</span><br>"
-        "<i>(Ký, ghi rõ họ tên)</i></td>"
+        f"<i>(Ký, ghi rõ họ tên)</i>{name}</td>"
         "</tr></table>"
     )
 

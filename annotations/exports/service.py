@@ -28,7 +28,7 @@ from audit import service as audit
 from core.clock import utcnow
 from core.errors import AppError
 from core.extensions import db
-from documents.models import Paragraph
+from documents.models import DocumentPage, Paragraph
 from documents.service import DocumentRuntime, get_document
 from meetings.models import Meeting
 from storage.pdf.shared import Mark, PdfRejected
@@ -60,19 +60,15 @@ def meeting_digest(user: User, meeting_id: int, filters: DigestFilters) -> Diges
     return build_digest(gather(meeting, filters), filters, utcnow())
 
 
-def _report(
-    user: User, meeting_id: int, filters: DigestFilters, default: ReportHeading
-) -> tuple[Digest, ReportHeading]:
-    """The digest, headed by the meeting's council (or the deployment's default council)."""
+def _report(user: User, meeting_id: int, filters: DigestFilters) -> tuple[Digest, ReportHeading]:
+    """The digest, headed by the meeting's council; refused for a meeting of no council."""
     meeting = exportable_meeting(user, meeting_id)
-    digest = build_digest(gather(meeting, filters), filters, utcnow())
-    return digest, default.of_council(meeting.council)
+    heading = ReportHeading.of_council(meeting.council)
+    return build_digest(gather(meeting, filters), filters, utcnow()), heading
 
 
-def digest_pdf(
-    user: User, meeting_id: int, filters: DigestFilters, heading: ReportHeading, runtime: DocumentRuntime
-) -> ExportFile:
-    job = typeset_request(*_report(user, meeting_id, filters, heading))
+def digest_pdf(user: User, meeting_id: int, filters: DigestFilters, runtime: DocumentRuntime) -> ExportFile:
+    job = typeset_request(*_report(user, meeting_id, filters))
     try:
         body = runtime.pool.typeset(job["fragments"], job["css"], job["page_numbers"], job["metadata"])
     except PdfRejected as failure:
@@ -81,8 +77,8 @@ def digest_pdf(
     return ExportFile(body, f"tong-hop-y-kien-ky-hop-{meeting_id}.pdf", "application/pdf")
 
 
-def digest_word(user: User, meeting_id: int, filters: DigestFilters, heading: ReportHeading) -> ExportFile:
-    body = _off_the_event_loop(digest_docx, *_report(user, meeting_id, filters, heading))
+def digest_word(user: User, meeting_id: int, filters: DigestFilters) -> ExportFile:
+    body = _off_the_event_loop(digest_docx, *_report(user, meeting_id, filters))
     mimetype = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     _exported(user, meeting_id, "digest.docx")
     return ExportFile(body, f"tong-hop-y-kien-ky-hop-{meeting_id}.docx", mimetype)
@@ -104,7 +100,7 @@ def digest_json(user: User, meeting_id: int, filters: DigestFilters) -> bytes:
 def digest_table(user: User, meeting_id: int, filters: DigestFilters) -> ExportFile:
     body = _off_the_event_loop(digest_csv, meeting_digest(user, meeting_id, filters))
     _exported(user, meeting_id, "digest.csv")
-    return ExportFile(body, f"tong-hop-y-kien-ky-hop-{meeting_id}.csv", "text/csv; charset=utf-8")
+    return ExportFile(body, f"tong-hop-y-kien-ky-hop-{meeting_id}.csv", "text/csv")
 
 
 def web_annotations(user: User, meeting_id: int, base_url: str) -> bytes:
@@ -121,7 +117,18 @@ def web_annotations(user: User, meeting_id: int, base_url: str) -> bytes:
         for paragraph in db.session.scalars(query):
             if (paragraph.document_id, paragraph.page) in marked:
                 paragraphs.setdefault((paragraph.document_id, paragraph.page), []).append(paragraph)
-    body = _off_the_event_loop(_json, annotation_collection, meeting, annotations, paragraphs, base_url)
+    inked = {(a.document_id, a.page) for a in annotations if a.kind == Kind.INK}
+    sizes = {}
+    if inked:  # each drawing's SVG is laid over its whole page
+        query = select(DocumentPage).where(DocumentPage.document_id.in_({d for d, _ in inked}))
+        sizes = {
+            (page.document_id, page.number): (page.width, page.height)
+            for page in db.session.scalars(query)
+            if (page.document_id, page.number) in inked
+        }
+    body = _off_the_event_loop(
+        _json, annotation_collection, meeting, annotations, paragraphs, base_url, sizes
+    )
     _exported(user, meeting.id, "annotations.jsonld")
     return body
 

@@ -110,6 +110,8 @@
           // The office types Vietnam time, whatever the device's own clock zone is.
           starts_at: `${form.elements.date.value}T${form.elements.time.value}:00+07:00`,
           location: form.elements.location.value,
+          // The council chosen (preselected when the secretary runs one); none offered: none.
+          ...(form.elements.council_id ? { council_id: Number(form.elements.council_id.value) } : {}),
         });
         sessionStorage.setItem("ph.flash", t("meeting_created"));
         window.location.assign(`/meetings/${id}`);

@@ -14,7 +14,8 @@ from storage.pdf.shared import Mark
 
 ICON_PT = 20.0
 POPUP_PT = (200.0, 100.0)  # width, height of the note window a reader opens on an annotation
-# Sticky notes anchored at the same spot step down the margin instead of hiding each other.
+# Icons anchored at the same spot (two comments on one paragraph) step left along the margin,
+# level with their paragraph, instead of hiding each other; down only where the margin ends.
 STACK_STEP_PT = 22.0
 VIETNAM = timedelta(hours=7)
 
@@ -41,7 +42,8 @@ def annotate_pdf(pdf_path: str, marks: list[Mark]) -> bytes:
             creationDate=_pdf_date(mark.created),
             modDate=_pdf_date(mark.modified),
         )
-        if mark.content:
+        if mark.content or mark.kind in ("note", "comment"):
+            # An empty note gets its window too: a reader otherwise opens one wherever it likes.
             annot.set_popup(
                 _popup_beside(annot.rect * page.rotation_matrix, page.rect) * page.derotation_matrix
             )
@@ -68,7 +70,7 @@ def _add(page: pymupdf.Page, mark: Mark, written: dict[str, int], stacked: dict)
     x, y = mark.point or (0.0, 0.0)
     if parent is None:
         key = (page.number, round(x), round(y))
-        y += STACK_STEP_PT * stacked.get(key, 0)
+        x, y = _stacked(x, y, stacked.get(key, 0), page.rect)
         stacked[key] = stacked.get(key, 0) + 1
     # MuPDF keeps a sticky note upright and grows it right and down from its displayed top-left.
     corner = _inside(pymupdf.Rect(x, y, x + ICON_PT, y + ICON_PT), page.rect).tl * derotate
@@ -79,11 +81,30 @@ def _add(page: pymupdf.Page, mark: Mark, written: dict[str, int], stacked: dict)
     return annot
 
 
+def _stacked(x: float, y: float, earlier: int, page: pymupdf.Rect) -> tuple[float, float]:
+    """Where the icon after `earlier` others at the same spot goes: further left in the margin
+    while there is room (so it stays beside its own paragraph), then a row further down."""
+    per_row = max(1, int((x - page.x0) // STACK_STEP_PT) + 1)
+    row, column = divmod(earlier, per_row)
+    return x - STACK_STEP_PT * column, y + STACK_STEP_PT * row
+
+
 def _popup_beside(shown: pymupdf.Rect, page: pymupdf.Rect) -> pymupdf.Rect:
-    """The note window right of its annotation (left when there is no room), top edges level."""
+    """The note window right of its annotation, else left, top edges level (pushed up where the
+    page ends); for a drawing too wide for either, below it, else above: never over what it
+    annotates where the page has room."""
     width, height = POPUP_PT
-    x = shown.x1 + 4 if shown.x1 + 4 + width <= page.x1 else shown.x0 - 4 - width
-    return _inside(pymupdf.Rect(x, shown.y0, x + width, shown.y0 + height), page)
+    right = pymupdf.Rect(shown.x1 + 4, shown.y0, shown.x1 + 4 + width, shown.y0 + height)
+    left = pymupdf.Rect(shown.x0 - 4 - width, shown.y0, shown.x0 - 4, shown.y0 + height)
+    for place in (right, left):
+        if page.x0 <= place.x0 and place.x1 <= page.x1:
+            return _inside(place, page)
+    below = pymupdf.Rect(shown.x0, shown.y1 + 4, shown.x0 + width, shown.y1 + 4 + height)
+    above = pymupdf.Rect(shown.x0, shown.y0 - 4 - height, shown.x0 + width, shown.y0 - 4)
+    for place in (below, above):
+        if page.y0 <= place.y0 and place.y1 <= page.y1:
+            return _inside(place, page)
+    return _inside(right, page)
 
 
 def _inside(rect: pymupdf.Rect, page: pymupdf.Rect) -> pymupdf.Rect:

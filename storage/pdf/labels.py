@@ -71,8 +71,10 @@ def _above(context: Path, level: str) -> Path:
     return {key: value for key, value in context.items() if key in keep}
 
 
-def citation(label: str | None, path: Path | None) -> str | None:
-    """How a delegate cites the paragraph: "Điều 2, khoản 1, điểm a", "Đoạn 596"; None if unlabelled.
+def citation(label: str | None, path: Path | None, text: str | None = None) -> str | None:
+    """How a delegate cites the paragraph: "Điều 2, khoản 1, điểm a", "Đoạn 596"; an unlabelled
+    one by its opening words ("Đoạn “Kính gửi: Hội đồng nhân dân…”"), never by its rank, which
+    would read like the "1." printed on another; None if unlabelled and `text` is not given.
 
     Điều numbers run through the whole draft, so Chương and Mục are named only above the first Điều.
     """
@@ -81,9 +83,51 @@ def citation(label: str | None, path: Path | None) -> str | None:
         levels = levels[levels.index("dieu") :] if "dieu" in path else levels[-1:]
         return ", ".join(f"{LEVEL_NAMES[lv]} {path[lv]}" for lv in levels)
     if label is None:
-        return None
+        return f"Đoạn {opening(text)}" if text and text.strip() else None
     if label.isdigit() or "." in label:
         return f"Đoạn {label}"
     if _ROMAN.fullmatch(label + "."):
         return f"Mục {label}"
     return f"Điểm {label}"
+
+
+OPENING_WORDS = 6
+
+
+def opening(text: str) -> str:
+    """The first words of a paragraph, quoted: how one names a paragraph nothing is printed on."""
+    words = text.split()
+    head = " ".join(words[:OPENING_WORDS])
+    return f"“{head}…”" if len(words) > OPENING_WORDS else f"“{head}”"
+
+
+def distinct_citations(paragraphs: list[tuple[str | None, Path | None, str, int]]) -> list[str]:
+    """A name for each paragraph of one document, (label, path, text, page) in reading order,
+    that cites it and no other: where two would read alike ("Điều 1" for the article's heading
+    and its text; "Đoạn 1" under both "I." and "II."), the unlabelled one adds its opening words,
+    a numbered one its section ("Mục II, đoạn 1"), and what still clashes its page, then its rank."""
+    names, sections, section = [], [], None
+    for label, path, text, _page in paragraphs:
+        if path is None and label is not None and _ROMAN.fullmatch(label + ".") and not label.isdigit():
+            section = label
+        names.append(citation(label, path, text) or f"Đoạn {len(names) + 1}")
+        sections.append(section)
+    clashes = _clashes(names)
+    for i, (label, path, text, _page) in enumerate(paragraphs):
+        if i not in clashes:
+            continue
+        if label is None and path and text.strip():
+            names[i] = f"{names[i]}, đoạn {opening(text)}"
+        elif label is not None and path is None and sections[i] and sections[i] != label:
+            names[i] = f"Mục {sections[i]}, {names[i][0].lower()}{names[i][1:]}"
+    rest = _clashes(names)
+    paged = [f"{name} (trang {paragraphs[i][3]})" if i in rest else name for i, name in enumerate(names)]
+    still = _clashes(paged)
+    return [f"{names[i]} (đoạn thứ {i + 1})" if i in still else name for i, name in enumerate(paged)]
+
+
+def _clashes(names: list[str]) -> set[int]:
+    seen: dict[str, list[int]] = {}
+    for i, name in enumerate(names):
+        seen.setdefault(name, []).append(i)
+    return {i for group in seen.values() if len(group) > 1 for i in group}

@@ -12,6 +12,15 @@ Page layout follows the same decree: A4, margins top and bottom 20 mm, left 30 m
 A Story lays out in time that grows with the square of its length (5,000 comments in one
 Story take minutes), so long reports come as a list of fragments, laid out in Stories of
 about 10 kB each, flowed one after another onto the same pages.
+
+Two rules of a printed report MuPDF does not keep, kept here:
+- An element whose id starts with "keep" (a heading) is never the last thing on a page: when it
+  would be, the page ends above it and it opens the next one with what follows it (elements
+  after it need an id too, so that the layout sees them).
+- A table made by `table_fragment` is never broken by MuPDF (whose tables, continued on a new
+  page, may run past its foot): it is laid out a page at a time, each page's rows in a table
+  of their own under the header row, repeated, and a row is never split. Its columns have
+  fixed widths, so the pieces line up.
 """
 
 import io
@@ -41,6 +50,11 @@ SERIF_FILES = {
 }
 # Room a fragment needs at the foot of a page before it is worth starting there.
 MIN_START_PT = 40
+# A fragment that starts with TABLE_MARK is a table to lay out a page at a time (table_fragment).
+TABLE_MARK = "<!--table-->"
+TABLE_PART = "<!--|-->"
+KEEP_PREFIX = "keep"
+KEEP_TRIES = 4
 # Fragments are laid out in Stories of about this much HTML: fewer Stories cost less to set up
 # and draw, longer ones cost more to place (measured: 10 kB takes 30% less time than 1 kB or 30 kB).
 STORY_CHARS = 10_000
@@ -108,7 +122,7 @@ def html_to_pdf(
 
     `page_numbers`, e.g. "{page}" (or "{page}/{pages}"), is set at the top centre of every page
     but the first, as the decree asks; `metadata` as PyMuPDF's `set_metadata` takes it (title,
-    author, subject, creationDate ...).
+    author, subject, creationDate ...), and "language" (e.g. "vi-VN") for the catalog's /Lang.
     """
     return finish_pdf([layout_pdf(html, css, page_rect)], page_numbers, metadata)
 
@@ -125,38 +139,150 @@ def layout_pdf(html: str | Sequence[str], css: str = BASE_CSS, page_rect: Sequen
     content = pymupdf.Rect(left, top, page_rect.width - right, page_rect.height - bottom)
     buffer = io.BytesIO()
     writer = pymupdf.DocumentWriter(buffer)
-    device, free = None, content
+    pages = _Pages(writer, page_rect, content)
     for chunk in _chunks(fragments, STORY_CHARS):
+        if chunk.startswith(TABLE_MARK):
+            _lay_table(
+                chunk, pages, lambda html: pymupdf.Story(html=html, user_css=font_css + css, archive=archive)
+            )
+            continue
         story = pymupdf.Story(html=chunk, user_css=font_css + css, archive=archive)
         more = True
         while more:
-            if device is None:
-                device, free = writer.begin_page(page_rect), content
-            more, filled = story.place(free)
-            story.draw(device)
-            free = pymupdf.Rect(content.x0, pymupdf.Rect(filled).y1, content.x1, content.y1)
-            if more or free.height < MIN_START_PT:
-                writer.end_page()
-                device = None
-    if device is not None or not fragments:
-        if device is None:
-            writer.begin_page(page_rect)
-        writer.end_page()
+            pages.open()
+            placed = _place(story, pages.free, fresh=pages.fresh)
+            if placed is None:  # a heading would be left alone at the foot: it opens the next page
+                pages.close()
+                continue
+            more, filled = placed
+            story.draw(pages.device)
+            pages.advance(filled, more)
+    pages.finish(bool(fragments))
     writer.close()
     document = pymupdf.open("pdf", buffer.getvalue())
     document.subset_fonts()  # here, so that parts laid out in parallel are also subset in parallel
     return document.tobytes(garbage=1, deflate=True)
 
 
+class _Pages:
+    """The page being filled and the free area left on it."""
+
+    def __init__(self, writer, page_rect, content):
+        self.writer, self.page_rect, self.content = writer, page_rect, content
+        self.device, self.free = None, content
+
+    @property
+    def fresh(self) -> bool:
+        return self.free.y0 <= self.content.y0
+
+    def open(self) -> None:
+        if self.device is None:
+            self.device, self.free = self.writer.begin_page(self.page_rect), self.content
+
+    def close(self) -> None:
+        self.writer.end_page()
+        self.device = None
+
+    def advance(self, filled, more: bool) -> None:
+        """After drawing what filled `filled`: the page ends if the story goes on or too little is left."""
+        content = self.content
+        self.free = pymupdf.Rect(content.x0, pymupdf.Rect(filled).y1, content.x1, content.y1)
+        if more or self.free.height < MIN_START_PT:
+            self.close()
+
+    def finish(self, any_content: bool) -> None:
+        if self.device is not None or not any_content:
+            if self.device is None:
+                self.writer.begin_page(self.page_rect)
+            self.writer.end_page()
+
+
+def _place(story: pymupdf.Story, rect: pymupdf.Rect, fresh: bool):
+    """`story.place(rect)`, ending the page above a "keep" element (a heading) that would be the
+    last thing on it. None: the element opens `rect`, on a page that already holds something, so
+    the page should end here; on a fresh page there is no better place, and it stays."""
+    area = rect
+    for _ in range(KEEP_TRIES):
+        more, filled = story.place(area)
+        if not more:
+            return more, filled
+        cut = _stranded_at(story)
+        if cut is None:
+            return more, filled
+        if cut <= rect.y0 + 1:
+            return story.place(rect) if fresh else None
+        area = pymupdf.Rect(rect.x0, rect.y0, rect.x1, cut - 0.5)
+    return more, filled
+
+
+def _stranded_at(story: pymupdf.Story) -> float | None:
+    """The top of the "keep" element placed last (the last element with an id), if it is one."""
+    opened: list[tuple[str, float]] = []
+    story.element_positions(
+        lambda at: opened.append((at.id, at.rect[1])) if at.id and at.open_close & 1 else None
+    )
+    if opened and opened[-1][0].startswith(KEEP_PREFIX):
+        return opened[-1][1]
+    return None
+
+
+def table_fragment(rows: Sequence[str], head: str, opening: str = "<table>", before: str = "") -> str:
+    """A table for `layout_pdf` to lay out a page at a time, `head` (a <tr>) repeated at the top of
+    each page; `before` (its heading) stays with its first rows. Give the cells fixed widths."""
+    return TABLE_MARK + TABLE_PART.join([before, opening, head, *rows])
+
+
+def _lay_table(fragment: str, pages: _Pages, make_story) -> None:
+    """As many whole rows as fit on the page under the header, then the rest on the next pages."""
+    before, opening, head, *rows = fragment.removeprefix(TABLE_MARK).split(TABLE_PART)
+    start, first = 0, True
+    while first or start < len(rows):
+        pages.open()
+
+        def story(end: int, first=first, start=start) -> pymupdf.Story:
+            top = (before if first else "") + opening + head
+            return make_story(top + "".join(rows[start:end]) + "</table>")
+
+        fits = _rows_that_fit(story, start, len(rows), pages.free)
+        if fits == start and rows and not pages.fresh:  # not even one row: to the next page, whole
+            pages.close()
+            continue
+        end = max(fits, min(start + 1, len(rows)))  # a row taller than a page still goes somewhere
+        laid = story(end)
+        _more, filled = laid.place(pages.free)
+        laid.draw(pages.device)
+        start, first = end, False
+        pages.advance(filled, start < len(rows))
+
+
+def _rows_that_fit(story, start: int, end: int, rect: pymupdf.Rect) -> int:
+    """The most rows from `start` that fit in `rect` under the header (binary search)."""
+    low, high = start, end  # story(low) fits (or is the header alone), story(high + 1) does not
+    if not story(end).place(rect)[0]:
+        return end
+    high = end - 1
+    while low < high:
+        middle = (low + high + 1) // 2
+        if story(middle).place(rect)[0]:
+            high = middle - 1
+        else:
+            low = middle
+    return low
+
+
 def _chunks(fragments: list[str], size: int):
-    """Consecutive fragments joined into strings of about `size` characters (a long one alone)."""
+    """Consecutive fragments joined into strings of about `size` characters (a long one, and a
+    table fragment, alone)."""
     chunk, length = [], 0
     for fragment in fragments:
-        if chunk and length + len(fragment) > size:
+        if chunk and (length + len(fragment) > size or fragment.startswith(TABLE_MARK)):
             yield "".join(chunk)
             chunk, length = [], 0
         chunk.append(fragment)
         length += len(fragment)
+        if fragment.startswith(TABLE_MARK):
+            yield chunk[0]
+            chunk, length = [], 0
     if chunk:
         yield "".join(chunk)
 
@@ -172,7 +298,11 @@ def finish_pdf(
     if page_numbers:
         _number_pages(document, page_numbers, MARGINS[1])
     if metadata:
+        metadata = dict(metadata)
+        language = metadata.pop("language", None)
         document.set_metadata({"producer": "PyMuPDF", **metadata})
+        if language:  # the catalog's /Lang: screen readers and spell checkers read it
+            document.xref_set_key(document.pdf_catalog(), "Lang", pymupdf.get_pdf_str(language))
     document.subset_fonts()
     return document.tobytes(garbage=3, deflate=True)
 

@@ -26,12 +26,21 @@ def people(create_user):
 
 @pytest.fixture
 def meeting(people, create_meeting):
-    return create_meeting(
+    """A meeting of the commune council of Thần Sa, whose name heads the digest's papers."""
+    from core.extensions import db
+    from councils.models import Council, CouncilMember
+
+    meeting = create_meeting(
         people["thuky"],
         chair=people["chutoa"],
         delegates=[people["daibieu1"], people["daibieu2"], people["daibieu3"]],
         agenda=("Dự thảo nghị quyết", "Chương trình"),
     )
+    council = Council(name="Hội đồng nhân dân xã Thần Sa", place="Thần Sa", level="commune")
+    council.roster = [CouncilMember(user_id=membership.user_id) for membership in meeting.memberships]
+    meeting.council = council
+    db.session.commit()
+    return meeting
 
 
 @pytest.fixture

@@ -71,18 +71,18 @@ def marks(people, document, body, create_annotation):
 def test_paragraphs_with_only_highlights_or_notes_appear_in_the_pdf_digest(api, meeting, marks):
     text = _pdf_text(api("chutoa").get(f"/api/meetings/{meeting.id}/digest.pdf").data)
     assert "Trang 1 – Đoạn 2 (1 lượt đánh dấu)" in text
-    assert "Đoạn 3 (1 ghi chú · 1 lượt đánh dấu)" in text
+    assert "Đoạn 3 (1 lượt đánh dấu)" in text  # typed on the highlight: still one mark, not a note too
     assert "Số liệu này cần nguồn" in text
     assert "Đánh dấu “Cùng với đó”" in text
     assert "Khoanh vùng cần sửa" in text
-    assert "Đoạn 4 (2 ghi chú)" in text
+    assert "Đoạn 4 (1 ghi chú · 1 lượt đánh dấu)" in text
     assert "ý kiến)" not in text  # nobody commented: no paragraph is headed with "ý kiến"
 
 
 def test_paragraphs_with_only_highlights_or_notes_appear_in_the_docx_digest(api, meeting, marks):
     lines = _docx_lines(api("chutoa").get(f"/api/meetings/{meeting.id}/digest.docx").data)
     assert "Trang 1 – Đoạn 2 (1 lượt đánh dấu)" in lines
-    assert "Trang 1 – Đoạn 4 (2 ghi chú)" in lines
+    assert "Trang 1 – Đoạn 4 (1 ghi chú · 1 lượt đánh dấu)" in lines
     assert "Số liệu này cần nguồn" in lines
     assert "Khoanh vùng cần sửa" in lines
 

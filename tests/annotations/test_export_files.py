@@ -1,9 +1,11 @@
 """Export files carry their own metadata, and tools nobody here wrote read them as intended."""
 
 import io
+import itertools
 import json
 import subprocess
 from datetime import datetime
+from xml.etree import ElementTree
 
 import docx
 import jsonschema
@@ -130,7 +132,7 @@ def test_each_json_ld_target_has_one_selector_refined_inside_its_pdf_page(
     jsonschema.Draft202012Validator(SCHEMA).validate(collection)
     selectors = {}
     for item in collection["first"]["items"]:
-        assert item["target"]["source"].endswith(f"/api/documents/{document.id}/file")
+        assert item["target"]["source"]["id"].endswith(f"/api/documents/{document.id}/file")
         assert isinstance(item["target"]["selector"], dict)  # one selector, not alternatives
         selectors[int(item["id"].rsplit("-", 1)[1])] = item["target"]["selector"]
     ink = selectors[drawn.id]
@@ -140,3 +142,110 @@ def test_each_json_ld_target_has_one_selector_refined_inside_its_pdf_page(
     for selector in selectors.values():
         assert selector["type"] == "FragmentSelector"
         assert selector["value"].startswith("page=")
+
+
+def test_a_drawing_in_the_json_ld_renders_as_lines_over_its_page_not_a_black_blob(
+    api, meeting, people, document, create_annotation
+):
+    stroke = [[100.0, 120.0], [300.0, 140.0], [120.0, 400.0]]
+    drawn = create_annotation(
+        people["daibieu2"], document, "ink", body="", target={"page": 2, "paths": [stroke], "color": "blue"}
+    )
+    collection = json.loads(api("chutoa").get(f"/api/meetings/{meeting.id}/annotations.jsonld").data)
+    (item,) = [i for i in collection["first"]["items"] if i["id"].endswith(f"-{drawn.id}")]
+    svg = item["target"]["selector"]["refinedBy"]["value"]
+
+    root = ElementTree.fromstring(svg)
+    (path,) = root.findall("{http://www.w3.org/2000/svg}path")
+    page = api("chutoa").get(f"/api/documents/{document.id}").get_json()["pages"][1]
+    assert root.get("viewBox") == f"0 0 {page['width']:g} {page['height']:g}"
+    assert (path.get("fill"), path.get("stroke"), path.get("stroke-width")) == ("none", "#1565c0", "2")
+    # drawn by another SVG reader (MuPDF): thin lines cover a sliver of the page, not a filled shape
+    with pymupdf.open("svg", svg.encode()) as image:
+        pixmap = image[0].get_pixmap()
+    inked = sum(1 for i in range(0, len(pixmap.samples), pixmap.n) if pixmap.samples[i] < 200)
+    assert 0 < inked < 0.01 * pixmap.width * pixmap.height
+
+
+def test_every_json_ld_mark_has_a_body_and_every_target_its_language(
+    api, meeting, people, document, said, create_annotation
+):
+    create_annotation(
+        people["daibieu1"], document, "highlight", body="", target={"page": 1, "quads": [[80, 400, 300, 414]]}
+    )
+    create_annotation(
+        people["daibieu2"], document, "ink", body="", target={"page": 1, "paths": [[[1, 2], [3, 4]]]}
+    )
+    create_annotation(people["daibieu3"], document, "note", body="", target={"page": 1, "point": [50, 60]})
+    collection = json.loads(api("chutoa").get(f"/api/meetings/{meeting.id}/annotations.jsonld").data)
+    jsonschema.Draft202012Validator(SCHEMA).validate(collection)
+
+    items = collection["first"]["items"]
+    assert all(item["body"]["value"] for item in items)
+    bare = {item["motivation"]: item["body"] for item in items if item["body"].get("purpose")}
+    assert bare["highlighting"]["value"] in ("Đánh dấu", "Nét vẽ")
+    assert bare["bookmarking"]["value"] == "Ghi chú"
+    assert all(
+        item["target"]["source"]["language"] == "vi" for item in items if isinstance(item["target"], dict)
+    )
+
+
+def _annots(body: bytes) -> list[tuple[int, pymupdf.Rect, pymupdf.Rect, str, str]]:
+    """(page, the annotation's box, its popup's box, its kind, its text) as MuPDF reads them."""
+    out = []
+    with pymupdf.open("pdf", body) as pdf:
+        for page in pdf:
+            for annot in page.annots():
+                out.append(
+                    (page.number + 1, annot.rect, annot.popup_rect, annot.type[1], annot.info["content"])
+                )
+    return out
+
+
+def test_two_comments_on_a_one_line_paragraph_both_sit_beside_it(api, people, document, create_annotation):
+    paragraphs = Paragraph.query.filter_by(document_id=document.id).order_by(Paragraph.number).all()
+    line, below = next(
+        (p, q) for p, q in itertools.pairwise(paragraphs) if p.y1 - p.y0 < 18 and q.page == p.page
+    )
+    create_annotation(people["daibieu1"], document, paragraph=line, body="Ý kiến một")
+    create_annotation(people["daibieu2"], document, paragraph=line, body="Ý kiến hai")
+
+    icons = [
+        rect
+        for _page, rect, _popup, _kind, text in _annots(_annotated(api, document))
+        if text.startswith("Ý kiến")
+    ]
+
+    assert len(icons) == 2
+    for icon in icons:
+        assert line.y0 - 1 <= icon.y0 < line.y1 <= below.y0 + 1  # level with its line, not the next one
+        assert icon.x1 <= line.x0  # in the margin
+    assert not icons[0].intersects(icons[1])
+
+
+def test_an_empty_note_opens_its_window_beside_it(api, people, document, create_annotation):
+    create_annotation(people["daibieu1"], document, "note", body="", target={"page": 1, "point": [300, 500]})
+
+    ((_page, icon, popup, kind, _text),) = [a for a in _annots(_annotated(api, document)) if a[3] == "Text"]
+
+    assert kind == "Text"
+    assert popup.y0 <= icon.y0 + 1 < icon.y1 - 1 <= popup.y1
+    assert popup.x0 >= icon.x1 or popup.x1 <= icon.x0
+
+
+def test_a_page_wide_drawings_window_does_not_cover_the_drawing(api, people, document, create_annotation):
+    stroke = [[40.0, 300.0], [300.0, 320.0], [560.0, 310.0]]
+    create_annotation(
+        people["daibieu2"], document, "ink", body="Cả đoạn này", target={"page": 1, "paths": [stroke]}
+    )
+
+    ((_page, ink, popup, _kind, _text),) = [a for a in _annots(_annotated(api, document)) if a[3] == "Ink"]
+
+    assert not popup.intersects(ink)
+    assert abs(popup.y0 - ink.y1) < 10 or abs(popup.y1 - ink.y0) < 10  # right under it (or over it)
+
+
+def _annotated(api, document) -> bytes:
+    response = api("chutoa").get(f"/api/documents/{document.id}/annotated.pdf")
+    assert response.status_code == 200
+    return response.data

@@ -16,7 +16,6 @@ import pymupdf
 import pytest
 
 from annotations.exports.heading import HIDDEN_TEXT
-from core.config import load_config
 from core.extensions import db
 from documents.models import DocumentPage, Paragraph
 from tests.conftest import MEETING_PACK
@@ -133,7 +132,7 @@ def test_the_digest_pdf_is_a_vietnamese_administrative_report(api, meeting, disc
     assert "attachment" in response.headers["Content-Disposition"]
     text = _pdf_text(response.data)
     for expected in (
-        "HỘI ĐỒNG NHÂN DÂN HUYỆN VÕ NHAI",
+        "HỘI ĐỒNG NHÂN DÂN XÃ THẦN SA",
         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
         "Độc lập - Tự do - Hạnh phúc",
         f"BÁO CÁO Tổng hợp ý kiến đại biểu về tài liệu kỳ họp {meeting.title}",
@@ -142,7 +141,7 @@ def test_the_digest_pdf_is_a_vietnamese_administrative_report(api, meeting, disc
         "TỔNG HỢP SỐ LIỆU",
     ):
         assert expected in text, expected
-    assert re.search(r"Võ Nhai, ngày \d{2} tháng \d{1,2} năm \d{4}", text)
+    assert re.search(r"Thần Sa, ngày \d{2} tháng \d{1,2} năm \d{4}", text)
 
 
 def test_the_digest_pdf_quotes_each_paragraph_and_lists_who_said_what_and_when(api, meeting, discussion):
@@ -215,24 +214,26 @@ def test_another_pdf_reader_renders_the_digest(api, meeting, discussion, tmp_pat
     assert dark > 500
 
 
-def test_the_council_named_in_the_report_comes_from_the_configuration(
-    app, api, meeting, discussion, monkeypatch
-):
-    monkeypatch.setenv("COUNCIL_NAME", "HỘI ĐỒNG NHÂN DÂN XÃ LA HIÊN")
-    monkeypatch.setenv("COUNCIL_PLACE", "La Hiên")
-    app.config.update({key: load_config()[key] for key in ("COUNCIL_NAME", "COUNCIL_PLACE")})
+@pytest.mark.parametrize("paper", ["digest.pdf", "digest.docx"])
+def test_a_meeting_of_no_council_gets_no_made_up_header_but_a_clear_refusal(api, meeting, discussion, paper):
+    meeting.council = None
+    db.session.commit()
 
-    text = _pdf_text(api("chutoa").get(f"/api/meetings/{meeting.id}/digest.pdf").data)
+    response = api("thuky").get(f"/api/meetings/{meeting.id}/{paper}")
 
-    assert "HỘI ĐỒNG NHÂN DÂN XÃ LA HIÊN" in text
-    assert "La Hiên, ngày" in text
-    assert "VÕ NHAI" not in text
+    assert response.status_code == 409
+    assert response.get_json()["error"] == "council_required"
+    assert "chưa chọn hội đồng" in response.get_json()["message"]
+    assert "VÕ NHAI" not in response.get_data(as_text=True)
+    # the tables with no header to print still come
+    assert api("thuky").get(f"/api/meetings/{meeting.id}/digest.csv").status_code == 200
+    assert api("thuky").get(f"/api/meetings/{meeting.id}/digest.json").status_code == 200
 
 
 def test_a_councils_meeting_is_reported_under_that_councils_name_and_place(api, meeting, discussion, people):
     from councils.models import Council, CouncilMember
 
-    council = Council(name="Hội đồng nhân dân xã Thần Sa", place="Thần Sa", level="commune")
+    council = Council(name="Hội đồng nhân dân xã La Hiên", place="La Hiên", level="commune")
     council.roster = [CouncilMember(user_id=membership.user_id) for membership in meeting.memberships]
     meeting.council = council
     db.session.commit()
@@ -247,9 +248,9 @@ def test_a_councils_meeting_is_reported_under_that_councils_name_and_place(api, 
 
     for text in (pdf, word_text):
         assert "HỘI ĐỒNG NHÂN DÂN" in text
-        assert "XÃ THẦN SA" in text
-        assert "Thần Sa, ngày" in text
-        assert "VÕ NHAI" not in text
+        assert "XÃ LA HIÊN" in text
+        assert "La Hiên, ngày" in text
+        assert "THẦN SA" not in text
 
 
 def test_filters_narrow_every_export_format(api, meeting, document, discussion):
@@ -350,6 +351,7 @@ def test_the_csv_opens_in_excel_with_one_row_per_comment(api, meeting, document,
     response = api("chutoa").get(f"/api/meetings/{meeting.id}/digest.csv")
 
     assert response.status_code == 200
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"  # the charset named once
     assert response.data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.DictReader(io.StringIO(response.data.decode("utf-8-sig"))))
     bodies = [row["Ý kiến"] for row in rows]
@@ -426,7 +428,11 @@ def test_each_annotation_says_what_it_does_who_made_it_and_where_it_points(
         "format": "text/plain",
         "language": "vi",
     }
-    assert comment["target"]["source"] == f"http://localhost/api/documents/{document.id}/file"
+    assert comment["target"]["source"] == {
+        "id": f"http://localhost/api/documents/{document.id}/file",
+        "format": "application/pdf",
+        "language": "vi",
+    }
     assert comment["target"]["format"] == "application/pdf"
     fragment = comment["target"]["selector"]
     assert fragment["refinedBy"] == {"type": "TextQuoteSelector", "exact": first.text}
@@ -443,7 +449,13 @@ def test_each_annotation_says_what_it_does_who_made_it_and_where_it_points(
 
     highlight = items[discussion["highlight"].id]
     assert highlight["motivation"] == "highlighting"
-    assert "body" not in highlight
+    assert highlight["body"] == {  # a bare mark still says what it is
+        "type": "TextualBody",
+        "value": "Đánh dấu",
+        "purpose": "highlighting",
+        "format": "text/plain",
+        "language": "vi",
+    }
     quote = highlight["target"]["selector"]["refinedBy"]
     assert quote["exact"] == first.text[:30]
     assert quote["suffix"] == " ".join(first.text.split())[30:62]  # the paragraph's text after it
@@ -452,10 +464,14 @@ def test_each_annotation_says_what_it_does_who_made_it_and_where_it_points(
     overall = items[discussion["overall"].id]
     assert overall["target"] == {
         "type": "SpecificResource",
-        "source": f"http://localhost/api/documents/{document.id}/file",
+        "source": {
+            "id": f"http://localhost/api/documents/{document.id}/file",
+            "format": "application/pdf",
+            "language": "vi",
+        },
         "format": "application/pdf",
     }
-    pdf = api("daibieu1").get(overall["target"]["source"].removeprefix("http://localhost"))
+    pdf = api("daibieu1").get(overall["target"]["source"]["id"].removeprefix("http://localhost"))
     assert pdf.status_code == 200
     assert pdf.mimetype == "application/pdf"
     assert pdf.data == (MEETING_PACK / "du-thao-nghi-quyet-v1.pdf").read_bytes()

@@ -23,6 +23,8 @@ def test_published_meeting_appears_on_the_delegates_open_list(open_page):
 
     secretary = open_page(PHONE, "secretary")
     secretary.get_by_role("button", name="Tạo kỳ họp").click()
+    # the council the secretary runs is chosen already
+    expect(secretary.locator("select[name=council_id]")).to_have_value(re.compile(r"^\d+$"))
     secretary.fill("input[name=title]", "Phiên họp chuyên đề tháng Mười hai")
     secretary.fill("input[name=date]", "2026-12-15")
     secretary.fill("input[name=time]", "08:30")
@@ -30,6 +32,7 @@ def test_published_meeting_appears_on_the_delegates_open_list(open_page):
     secretary.locator("#new-meeting button[type=submit]").click()
     secretary.wait_for_url(re.compile(r"/meetings/\d+$"))
     expect(secretary.locator(".status-panel")).to_contain_text("Bản nháp")
+    expect(secretary.locator('[data-action="invite-roster"]')).to_be_visible()  # the council's roster
     assert secretary.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
 
     secretary.fill("#invite-username", "delegate2")

@@ -30,11 +30,23 @@ def second_node(app, tmp_path, monkeypatch, pdf_pool):
         db.engine.dispose()
 
 
+def seat_on_council(meeting) -> None:
+    """The meeting's council, whose name heads its digest."""
+    from core.extensions import db
+    from councils.models import Council, CouncilMember
+
+    council = Council(name="Hội đồng nhân dân xã Thần Sa", place="Thần Sa", level="commune")
+    council.roster = [CouncilMember(user_id=membership.user_id) for membership in meeting.memberships]
+    meeting.council = council
+    db.session.commit()
+
+
 @pytest.fixture
 def uploaded(app, api, create_user, create_meeting):
     """A document a secretary uploaded through the first node, with a shared comment on it."""
     secretary, chair = create_user("thuky"), create_user("chutoa")
     meeting = create_meeting(secretary, chair=chair, agenda=("Dự thảo nghị quyết",))
+    seat_on_council(meeting)
     response = api("thuky").post(
         f"/api/agenda/{meeting.agenda_items[0].id}/documents",
         data={"file": (io.BytesIO((MEETING_PACK / PDF).read_bytes()), PDF)},

@@ -124,3 +124,32 @@ def test_numbering_outside_any_dieu_is_not_a_khoan():
         ("1", {"dieu": "1"}),
         ("1", {"dieu": "1", "khoan": "1"}),
     ]
+
+
+def test_names_that_would_read_alike_are_told_apart():
+    from storage.pdf.labels import distinct_citations
+
+    names = distinct_citations(
+        [
+            (None, None, "BÁO CÁO TÌNH HÌNH KINH TẾ XÃ HỘI NĂM 2026", 1),
+            ("1", None, "1. Căn cứ Luật", 1),
+            ("I", None, "I. KẾT QUẢ", 1),
+            ("1", None, "1. Nông nghiệp", 1),
+            ("II", None, "II. NHIỆM VỤ", 2),
+            ("1", None, "1. Nông nghiệp", 2),
+            ("1", {"dieu": "1"}, "Điều 1. Phạm vi", 3),
+            (None, {"dieu": "1"}, "Nghị quyết này quy định về phòng họp không giấy.", 3),
+        ]
+    )
+
+    assert names == [
+        "Đoạn “BÁO CÁO TÌNH HÌNH KINH TẾ…”",
+        "Đoạn 1",
+        "Mục I",
+        "Mục I, đoạn 1",
+        "Mục II",
+        "Mục II, đoạn 1",
+        "Điều 1",
+        "Điều 1, đoạn “Nghị quyết này quy định về…”",
+    ]
+    assert len(set(names)) == len(names)
