@@ -47,6 +47,9 @@ class ComplexityLimits:
     max_form_invocations: int = 20_000  # per page, expanded
     max_content_bytes: int = 64 * 1024 * 1024  # per page, expanded, after decompression
     max_image_pixels: int = 150_000_000  # one image: an A3 scan at 600 dpi is 70 million
+    # Tiling-pattern cells drawn per page: a 2 pt hatch over a whole A4 page is 125,000; MuPDF
+    # draws about 25 million a second, so the limit keeps a page well under a second.
+    max_pattern_cells: int = 4_000_000
 
 
 @dataclass(frozen=True)

@@ -63,3 +63,69 @@ def test_modest_form_use_is_accepted():
 )
 def test_every_real_council_document_passes_the_complexity_check(path):
     assert ingest_pdf(path.read_bytes()).page_count >= 1
+
+
+@pytest.mark.parametrize("spelling", sorted(hostile.SPELLINGS), ids=str)
+def test_the_form_bomb_is_refused_however_its_do_is_written(spelling):
+    bomb = hostile.form_bomb(depth=9, fan_out=10, call=hostile.SPELLINGS[spelling])
+    assert len(bomb) < 4096
+
+    refused = refusal(bomb)
+
+    assert (refused.code, refused.params) == ("pdf_too_complex", {"reason": "invocations", "page": 1})
+
+
+@pytest.mark.parametrize("spelling", sorted(hostile.SPELLINGS), ids=str)
+def test_a_modest_form_is_accepted_however_its_do_is_written(spelling):
+    modest = hostile.form_bomb(depth=3, fan_out=10, call=hostile.SPELLINGS[spelling])
+    assert ingest_pdf(modest).page_count == 1
+
+
+def test_a_do_inside_a_string_or_a_comment_draws_nothing_and_counts_nothing():
+    harmless = b"BT /F1 1 Tf (/X1 Do /X1 Do) Tj ET % /X1 Do /X1 Do\n" * 5000
+    doc = hostile.plain_pdf()
+    hostile._append_content(doc, harmless)
+    limits = PdfLimits(complexity=ComplexityLimits(max_form_invocations=10))
+    assert ingest_pdf(doc.tobytes(), limits).page_count == 1
+
+
+def test_the_bomb_inside_a_type3_glyph_is_refused():
+    bomb = hostile.type3_glyph_bomb(depth=8, fan_out=10, glyphs=10)
+    assert len(bomb) < 4096
+
+    assert refusal(bomb).params == {"reason": "invocations", "page": 1}
+
+
+def test_the_bomb_inside_a_tiling_pattern_cell_is_refused():
+    bomb = hostile.pattern_cell_bomb(depth=8, fan_out=10)
+    assert len(bomb) < 4096
+
+    assert refusal(bomb).params["reason"] in ("invocations", "cells")
+
+
+def test_a_page_filled_with_a_hair_thin_tiling_pattern_is_refused():
+    bomb = hostile.fine_pattern(step=0.02)
+    assert len(bomb) < 1024  # the reported attack: 852 bytes
+
+    assert refusal(bomb).params == {"reason": "cells", "page": 1}
+
+
+@pytest.mark.parametrize("step", [2, 1])
+def test_an_ordinary_hatch_over_a_whole_page_is_accepted(step):
+    assert ingest_pdf(hostile.fine_pattern(step=step)).page_count == 1
+
+
+def test_a_fine_pattern_on_a_small_shape_is_accepted():
+    doc = hostile.plain_pdf()
+    pattern = hostile._tiling_pattern(doc, 0.2, b"0 0 0.1 0.1 re f", "/Resources<<>>")
+    hostile._resource(doc, "Pattern", "P1", pattern)
+    hostile._append_content(doc, b"q /Pattern cs /P1 scn 0.5 0 0 0.5 72 72 cm 0 0 100 100 re f Q")
+    assert ingest_pdf(doc.tobytes()).page_count == 1
+
+
+def test_a_fine_pattern_scaled_up_to_the_whole_page_is_counted_at_its_drawn_size():
+    doc = hostile.plain_pdf()
+    pattern = hostile._tiling_pattern(doc, 0.02, b"0 0 0.01 0.01 re f", "/Resources<<>>")
+    hostile._resource(doc, "Pattern", "P1", pattern)
+    hostile._append_content(doc, b"q /Pattern cs /P1 scn 100 0 0 100 0 0 cm 0 0 6 9 re f Q")
+    assert refusal(doc.tobytes()).params["reason"] == "cells"
