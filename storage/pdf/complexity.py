@@ -29,8 +29,6 @@ from storage.pdf.shared import ComplexityLimits
 __all__ = ["ComplexityLimits", "TooComplex", "check_complexity"]
 
 _REF = re.compile(r"/([^\s/\[\]()<>{}%]+)\s*(\d+) 0 R")
-# Operators that can draw something costly; a stream without any of them needs no tokenizing.
-_COSTLY = (b"Do", b"scn", b"SCN", b"Tj", b"TJ", b"'", b'"')
 _PAINT = {b"f", b"F", b"f*", b"B", b"B*", b"b", b"b*", b"S", b"s"}
 _SHOW = {b"Tj", b"TJ", b"'", b'"'}
 _PATH = {b"m", b"l", b"c", b"v", b"y", b"re"}
@@ -78,6 +76,7 @@ class _Counter:
         self.limits = limits
         self.costs: dict[tuple, _Cost] = {}
         self.images: set[int] = set()
+        self.kinds: dict[tuple[int, str], str] = {}
         self.number = 0
 
     def page(self, number: int) -> None:
@@ -132,7 +131,7 @@ class _Counter:
 
     def _glyphs(self, font: int, outer: _Resources, path: tuple) -> _Cost:
         """What one glyph of a Type 3 font may cost: its costliest glyph procedure."""
-        if self.doc.xref_get_key(font, "Subtype")[1] != "/Type3":
+        if self._kind(font, "Subtype") != "/Type3":
             return _Cost()
         box = _box(self.doc.xref_get_key(font, "FontBBox"))
 
@@ -154,7 +153,7 @@ class _Counter:
 
     def _cell(self, pattern: int, outer: _Resources, path: tuple) -> tuple[float, _Cost] | None:
         """A tiling pattern's cell area (in the space it is used in) and the cost of one cell."""
-        if not self.doc.xref_is_stream(pattern) or self.doc.xref_get_key(pattern, "PatternType")[1] != "1":
+        if self._kind(pattern, "PatternType") != "1" or not self.doc.xref_is_stream(pattern):
             return None
         steps = [abs(_float(self.doc.xref_get_key(pattern, key))) for key in ("XStep", "YStep")]
         matrix = _numbers(self.doc.xref_get_key(pattern, "Matrix"), 6) or _IDENTITY
@@ -171,7 +170,7 @@ class _Counter:
     def _body(self, body: bytes, resources: _Resources, box: tuple | None, path: tuple) -> _Cost:
         """What running one content stream costs, beyond its own bytes."""
         total = _Cost()
-        if not any(operator in body for operator in _COSTLY):
+        if not self._worth_reading(body, resources):
             return total
         clip = _MAX_AREA if box is None else (box[2] - box[0]) * (box[3] - box[1])
         matrix, font, fill, stroke = _IDENTITY, None, None, None
@@ -220,10 +219,33 @@ class _Counter:
             self._check(total)
         return total
 
+    def _worth_reading(self, body: bytes, resources: _Resources) -> bool:
+        """Whether running `body` could cost more than its bytes: it names a form, a Type 3 font
+        or a tiling pattern. Most pages name only fonts and images, and are not tokenized; an
+        image they name is checked whether drawn or not. Operators cannot be escaped, so a
+        stream without the bytes `Do` draws no XObject."""
+        costly = False
+        if b"Do" in body:
+            for xref in resources.xobjects.values():
+                subtype = self._kind(xref, "Subtype")
+                if subtype == "/Image":
+                    self._image(xref)
+                costly = costly or subtype == "/Form"
+        if resources.patterns and (b"scn" in body or b"SCN" in body):
+            tiling = (self._kind(xref, "PatternType") == "1" for xref in resources.patterns.values())
+            costly = costly or any(tiling)
+        return costly or any(self._kind(xref, "Subtype") == "/Type3" for xref in resources.fonts.values())
+
+    def _kind(self, xref: int, key: str) -> str:
+        """One name or number of an object, looked up once per check."""
+        if (xref, key) not in self.kinds:
+            self.kinds[xref, key] = self.doc.xref_get_key(xref, key)[1]
+        return self.kinds[xref, key]
+
     def _do(self, total: _Cost, xref: int | None, resources: _Resources, path: tuple) -> None:
         if xref is None:
             return
-        subtype = self.doc.xref_get_key(xref, "Subtype")[1]
+        subtype = self._kind(xref, "Subtype")
         if subtype == "/Image":
             self._image(xref)
         elif subtype == "/Form":
