@@ -113,6 +113,7 @@ class RenderedPage:
     body: bytes
     mimetype: str
     encoding: str | None = None
+    placeholder: bool = False  # stands in for a page that ran past the time bound; not kept long
 
 
 @dataclass(frozen=True)
