@@ -25,6 +25,14 @@ def create_council(actor: User, data: NewCouncil) -> Council:
     council = Council(name=data.name, place=data.place, level=data.level or _level_of(data.name))
     db.session.add(council)
     db.session.flush()
+    audit.record(
+        actor,
+        "council_created",
+        council_id=council.id,
+        name=council.name,
+        place=council.place,
+        level=str(council.level),
+    )
     return council
 
 
@@ -54,6 +62,10 @@ def add_officer(actor: User, council_id: int, data: NewOfficer) -> CouncilOffice
                     CouncilOfficer.council_id == council.id, CouncilOfficer.user_id == user.id
                 )
             )
+        else:
+            audit.record(
+                actor, "officer_added", council_id=council.id, user_id=user.id, username=user.username
+            )
         db.session.expire(council, ["officers"])
     return officer
 
@@ -79,6 +91,14 @@ def remove_officer(actor: User, council_id: int, user_id: int) -> None:
     )
     if officer is None:
         raise AppError("officer_not_found", 404)
+    removed = db.session.get(User, user_id)
+    audit.record(
+        actor,
+        "officer_removed",
+        council_id=council.id,
+        user_id=user_id,
+        username=removed.username if removed is not None else None,
+    )
     db.session.delete(officer)
     disconnect_user_after_commit(db.session, user_id)
     db.session.flush()

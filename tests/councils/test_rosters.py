@@ -275,3 +275,27 @@ def test_an_imported_roster_row_naming_another_councils_delegate_is_refused_with
     assert [(p["line"], p["error"]) for p in report["problems"]] == [(2, "username_taken")]
     assert "Ma Văn Dũng" not in response.get_data(as_text=True)
     assert sorted(report["added"]) == ["moi02"]
+
+
+def test_council_creation_and_officer_changes_are_on_the_admins_audit_trail(commune, api, app):
+    admin = api("admin")
+    council = commune["than_sa"]
+    assert admin.delete(f"/api/councils/{council}/officers/{_user_id(app, 'vanphong')}").status_code == 200
+
+    events = admin.get("/api/audit").get_json()
+
+    created = [e["detail"] for e in events if e["action"] == "council_created"]
+    assert sorted(d["name"] for d in created) == [
+        "Hội đồng nhân dân xã La Hiên",
+        "Hội đồng nhân dân xã Thần Sa",
+    ]
+    changes = [
+        (e["action"], e["detail"]["username"], e["detail"]["council_id"], e["actor"]["username"])
+        for e in reversed(events)
+        if e["action"] in ("officer_added", "officer_removed")
+    ]
+    assert changes == [
+        ("officer_added", "vanphong", council, "admin"),
+        ("officer_added", "vanphong2", commune["la_hien"], "admin"),
+        ("officer_removed", "vanphong", council, "admin"),
+    ]
