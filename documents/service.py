@@ -58,6 +58,7 @@ REMOVED_LABELS = {
     "RichMedia": _l("nội dung đa phương tiện"),
     "XFA": _l("biểu mẫu XFA"),
     "OpenAction": _l("lệnh tự chạy khi mở tệp hoặc trang"),
+    "UnsafeLink": _l("liên kết chạy mã hoặc mở tệp trên máy (javascript:, file:)"),
 }
 
 

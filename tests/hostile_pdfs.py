@@ -116,6 +116,20 @@ def _javascript(doc):
     doc.xref_set_key(doc.pdf_catalog(), "OpenAction", "<</S/JavaScript/JS(app.alert(1))>>")
 
 
+def _javascript_uri(doc):
+    _link(doc, "<</S/URI/URI(javascript:app.alert\\(1\\))>>")
+
+
+def _javascript_uri_disguised(doc):
+    """Mixed case, a tab inside the scheme and spaces before it: browsers still run it."""
+    action = _object(doc, "<</S/URI/URI(  JaVa\\tScript:alert\\(1\\))>>")
+    _link(doc, f"{action} 0 R")
+
+
+def _file_uri(doc):
+    _link(doc, "<</S/URI/URI(file:///C:/Windows/System32/calc.exe)>>")
+
+
 # name -> (how to build it, the element ingest reports)
 REFUSED = {
     "javascript": (_javascript, "JavaScript"),
@@ -134,6 +148,9 @@ STRIPPED = {
     "file-attachment": (_file_attachment, "EmbeddedFile"),
     "rich-media": (_rich_media, "RichMedia"),
     "xfa": (_xfa, "XFA"),
+    "javascript-uri": (_javascript_uri, "UnsafeLink"),
+    "javascript-uri-disguised": (_javascript_uri_disguised, "UnsafeLink"),
+    "file-uri": (_file_uri, "UnsafeLink"),
 }
 
 
@@ -154,10 +171,17 @@ def everything_strippable() -> bytes:
     return doc.tobytes()
 
 
-def with_web_link() -> bytes:
+def with_web_link(uri: str = EVIL) -> bytes:
     """A plain hyperlink the reader follows only when tapped: not active content."""
     doc = plain_pdf()
-    doc[0].insert_link({"kind": pymupdf.LINK_URI, "from": pymupdf.Rect(72, 80, 200, 100), "uri": EVIL})
+    doc[0].insert_link({"kind": pymupdf.LINK_URI, "from": pymupdf.Rect(72, 80, 200, 100), "uri": uri})
+    return doc.tobytes()
+
+
+def with_bookmark(title: str) -> bytes:
+    """A bookmark (outline entry) whose title is `title`: text, whatever it says."""
+    doc = plain_pdf(pages=2)
+    doc.set_toc([[1, title, 1], [1, "Phụ lục", 2]])
     return doc.tobytes()
 
 
