@@ -406,9 +406,11 @@ def original_file(user: User, document_id: int, runtime: DocumentRuntime) -> tup
 
 def changes(user: User, document_id: int) -> dict:
     """What changed from the version this one replaced: each paragraph's change (with a word diff
-    when edited) and the paragraphs removed. Empty lists for a first version."""
+    when edited) and the paragraphs removed. Empty lists for a first version, and for one whose
+    previous version was withdrawn: withdrawn text is shown to no one through a later version."""
     document = get_document(user, document_id)
-    if document.replaces_id is None:
+    previous = db.session.get(Document, document.replaces_id) if document.replaces_id else None
+    if previous is None or previous.status == DocumentStatus.WITHDRAWN:
         return {"previous_id": None, "paragraphs": [], "removed": []}
     current = paragraphs(user, document_id)
     earlier = {

@@ -2,6 +2,8 @@
 
 import io
 
+import pytest
+
 from documents.models import Paragraph
 from tests.annotations.payloads import comment, highlight, ink, note, op_id, received
 from tests.conftest import MEETING_PACK
@@ -231,3 +233,17 @@ def test_a_hidden_comment_stays_hidden_on_the_new_version(join, api, document, f
     assert theirs["body"] == ""
     (chairs,) = api("chutoa").get(f"/api/documents/{new_id}/annotations").get_json()["annotations"]
     assert chairs["body"] == "Đề nghị làm rõ nguồn kinh phí."
+
+
+@pytest.mark.parametrize("reader", ["daibieu1", "thuky"], ids=["delegate", "secretary"])
+def test_the_changes_of_a_new_version_never_show_the_text_of_a_withdrawn_earlier_one(api, document, reader):
+    new_id = _replace(api, document)["id"]
+    assert api("thuky").delete(f"/api/documents/{document.id}").status_code == 200
+
+    response = api(reader).get(f"/api/documents/{new_id}/changes")
+
+    assert response.status_code == 200
+    assert response.get_json() == {"previous_id": None, "paragraphs": [], "removed": []}
+    body = response.get_data(as_text=True)
+    assert "Là thành viên" not in body  # the paragraph only the withdrawn version had
+    assert "THẢO)" not in body
