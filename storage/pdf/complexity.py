@@ -170,8 +170,13 @@ class _Counter:
     def _body(self, body: bytes, resources: _Resources, box: tuple | None, path: tuple) -> _Cost:
         """What running one content stream costs, beyond its own bytes."""
         total = _Cost()
-        if not self._worth_reading(body, resources):
+        forms, costlier = self._costly_resources(body, resources)
+        if not forms and not costlier:
             return total
+        if not path and not costlier:
+            bound = self._bound(body, forms, resources)
+            if bound is not None:
+                return bound
         clip = _MAX_AREA if box is None else (box[2] - box[0]) * (box[3] - box[1])
         matrix, font, fill, stroke = _IDENTITY, None, None, None
         saved: list[tuple] = []
@@ -219,22 +224,46 @@ class _Counter:
             self._check(total)
         return total
 
-    def _worth_reading(self, body: bytes, resources: _Resources) -> bool:
-        """Whether running `body` could cost more than its bytes: it names a form, a Type 3 font
-        or a tiling pattern. Most pages name only fonts and images, and are not tokenized; an
-        image they name is checked whether drawn or not. Operators cannot be escaped, so a
-        stream without the bytes `Do` draws no XObject."""
-        costly = False
+    def _costly_resources(self, body: bytes, resources: _Resources) -> tuple[list[int], bool]:
+        """What running `body` could cost more than its bytes for: the forms it may draw, and
+        whether it names a Type 3 font or a tiling pattern. Most pages name only fonts and
+        images, and are not tokenized; an image they name is checked whether drawn or not.
+        Operators cannot be escaped, so a stream without the bytes `Do` draws no XObject."""
+        forms = []
         if b"Do" in body:
             for xref in resources.xobjects.values():
                 subtype = self._kind(xref, "Subtype")
                 if subtype == "/Image":
                     self._image(xref)
-                costly = costly or subtype == "/Form"
+                elif subtype == "/Form":
+                    forms.append(xref)
+        tiling = False
         if resources.patterns and (b"scn" in body or b"SCN" in body):
-            tiling = (self._kind(xref, "PatternType") == "1" for xref in resources.patterns.values())
-            costly = costly or any(tiling)
-        return costly or any(self._kind(xref, "Subtype") == "/Type3" for xref in resources.fonts.values())
+            tiling = any(self._kind(xref, "PatternType") == "1" for xref in resources.patterns.values())
+        type3 = any(self._kind(xref, "Subtype") == "/Type3" for xref in resources.fonts.values())
+        return forms, tiling or type3
+
+    def _bound(self, body: bytes, forms: list[int], resources: _Resources) -> _Cost | None:
+        """A page that only draws forms, costed without tokenizing it: at most one `Do` per
+        occurrence of those bytes, each drawing its costliest form. None when that bound is past
+        a limit, and the page must be read to count what it really draws. (Only for a page: a
+        form's cost is multiplied by its invokers, so a loose bound there would add up.)"""
+        times = body.count(b"Do")
+        costs = [self._form(xref, resources, ()) for xref in forms]
+        bound = _Cost(
+            times * max(1 + cost.invocations for cost in costs),
+            times * max(cost.content for cost in costs),
+            1 + max(cost.depth for cost in costs),
+            times * max(cost.cells for cost in costs),
+        )
+        limits = self.limits
+        if (
+            bound.invocations > limits.max_form_invocations
+            or len(body) + bound.content > limits.max_content_bytes
+            or bound.cells > limits.max_pattern_cells
+        ):
+            return None
+        return bound
 
     def _kind(self, xref: int, key: str) -> str:
         """One name or number of an object, looked up once per check."""

@@ -129,3 +129,12 @@ def test_a_fine_pattern_scaled_up_to_the_whole_page_is_counted_at_its_drawn_size
     hostile._resource(doc, "Pattern", "P1", pattern)
     hostile._append_content(doc, b"q /Pattern cs /P1 scn 100 0 0 100 0 0 cm 0 0 6 9 re f Q")
     assert refusal(doc.tobytes()).params["reason"] == "cells"
+
+
+def test_a_long_report_with_a_logo_form_on_every_page_is_checked_quickly():
+    """Pages that draw a small form are costed from the count of `Do` alone, not tokenized;
+    the check stays a small share of the ingest it guards (bench/pdf_input_bench.py measures)."""
+    doc = hostile.plain_pdf(pages=3, text="Do đó, Do ủy ban đề nghị " * 20)
+    logo = hostile._form(doc, b"0 0 1 rg 0 0 10 10 re f", None)
+    hostile._draw(doc, "Logo", logo, b"q /Logo Do Q")
+    assert ingest_pdf(doc.tobytes()).page_count == 3
