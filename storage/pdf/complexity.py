@@ -77,17 +77,27 @@ class _Counter:
         self.costs: dict[tuple, _Cost] = {}
         self.images: set[int] = set()
         self.kinds: dict[tuple[int, str], str] = {}
+        self.tokenized = 0  # content bytes read operator by operator, across the document
+        self.pages: dict[tuple, _Cost] = {}
         self.number = 0
 
     def page(self, number: int) -> None:
         self.number = number
         page_xref = self.doc.page_xref(number)
-        body = b"\n".join(self._stream(xref) for xref in self._contents(page_xref))
+        contents = tuple(self._contents(page_xref))
         resources = self._page_resources(page_xref)
         box = _box(self.doc.xref_get_key(page_xref, "MediaBox")) or _inherited_box(self.doc, page_xref)
-        cost = _Cost(content=len(body))
-        self._check(cost)
-        cost.add(self._body(body, resources, box, ()))
+        # Pages that share their content and resources cost the same: read them once (a file
+        # whose 500 pages all point at one large stream would otherwise be read 500 times).
+        key = (contents, resources.key, box)
+        if key not in self.pages:
+            body = b"\n".join(self._stream(xref) for xref in contents)
+            cost = _Cost(content=len(body))
+            self._check(cost)
+            cost.add(self._body(body, resources, box, ()))
+            self.pages[key] = cost
+        cost = _Cost()
+        cost.add(self.pages[key])
         # Annotations' appearances are forms the renderer draws too: each counts as one invocation.
         for xref in self._appearances(page_xref):
             cost.add(self._form(xref, resources, ()), invocation=1)
@@ -170,13 +180,16 @@ class _Counter:
     def _body(self, body: bytes, resources: _Resources, box: tuple | None, path: tuple) -> _Cost:
         """What running one content stream costs, beyond its own bytes."""
         total = _Cost()
-        forms, costlier = self._costly_resources(body, resources)
-        if not forms and not costlier:
+        forms, fonts, tiling = self._costly_resources(body, resources)
+        if not forms and not fonts and not tiling:
             return total
-        if not path and not costlier:
-            bound = self._bound(body, forms, resources)
+        if not path and not tiling:
+            bound = self._bound(body, forms, fonts, resources)
             if bound is not None:
                 return bound
+        self.tokenized += len(body)
+        if self.tokenized > self.limits.max_tokenized_bytes:
+            raise TooComplex("content", self.number + 1)
         clip = _MAX_AREA if box is None else (box[2] - box[0]) * (box[3] - box[1])
         matrix, font, fill, stroke = _IDENTITY, None, None, None
         saved: list[tuple] = []
@@ -224,9 +237,9 @@ class _Counter:
             self._check(total)
         return total
 
-    def _costly_resources(self, body: bytes, resources: _Resources) -> tuple[list[int], bool]:
-        """What running `body` could cost more than its bytes for: the forms it may draw, and
-        whether it names a Type 3 font or a tiling pattern. Most pages name only fonts and
+    def _costly_resources(self, body: bytes, resources: _Resources) -> tuple[list[int], list[int], bool]:
+        """What running `body` could cost more than its bytes for: the forms it may draw, its
+        Type 3 fonts, and whether it names a tiling pattern. Most pages name only fonts and
         images, and are not tokenized; an image they name is checked whether drawn or not.
         Operators cannot be escaped, so a stream without the bytes `Do` draws no XObject."""
         forms = []
@@ -240,22 +253,26 @@ class _Counter:
         tiling = False
         if resources.patterns and (b"scn" in body or b"SCN" in body):
             tiling = any(self._kind(xref, "PatternType") == "1" for xref in resources.patterns.values())
-        type3 = any(self._kind(xref, "Subtype") == "/Type3" for xref in resources.fonts.values())
-        return forms, tiling or type3
+        fonts = [xref for xref in resources.fonts.values() if self._kind(xref, "Subtype") == "/Type3"]
+        return forms, fonts, tiling
 
-    def _bound(self, body: bytes, forms: list[int], resources: _Resources) -> _Cost | None:
-        """A page that only draws forms, costed without tokenizing it: at most one `Do` per
-        occurrence of those bytes, each drawing its costliest form. None when that bound is past
-        a limit, and the page must be read to count what it really draws. (Only for a page: a
-        form's cost is multiplied by its invokers, so a loose bound there would add up.)"""
-        times = body.count(b"Do")
-        costs = [self._form(xref, resources, ()) for xref in forms]
-        bound = _Cost(
-            times * max(1 + cost.invocations for cost in costs),
-            times * max(cost.content for cost in costs),
-            1 + max(cost.depth for cost in costs),
-            times * max(cost.cells for cost in costs),
-        )
+    def _bound(self, body: bytes, forms: list[int], fonts: list[int], resources: _Resources) -> _Cost | None:
+        """A page costed without tokenizing it: at most one `Do` per occurrence of those bytes,
+        each drawing its costliest form, and at most one glyph per byte, each running its font's
+        costliest glyph procedure. None when that bound is past a limit, and the page must be
+        read to count what it really draws. (Only for a page: a form's cost is multiplied by its
+        invokers, so a loose bound there would add up.)"""
+        costs = [(body.count(b"Do"), self._form(xref, resources, ()), 1) for xref in forms]
+        costs += [(len(body), self._glyphs(xref, resources, ()), 0) for xref in fonts]
+        bound = _Cost()
+        for times, cost, invocation in costs:
+            bound.invocations = max(bound.invocations, times * (invocation + cost.invocations))
+            bound.content = max(bound.content, times * cost.content)
+            bound.depth = max(bound.depth, invocation + cost.depth)
+            bound.cells = max(bound.cells, times * cost.cells)
+        # Forms and glyphs may share the page: the two worst cases together bound it.
+        if forms and fonts:
+            bound = _Cost(2 * bound.invocations, 2 * bound.content, bound.depth, 2 * bound.cells)
         limits = self.limits
         if (
             bound.invocations > limits.max_form_invocations

@@ -50,6 +50,9 @@ class ComplexityLimits:
     # Tiling-pattern cells drawn per page: a 2 pt hatch over a whole A4 page is 125,000; MuPDF
     # draws about 25 million a second, so the limit keeps a page well under a second.
     max_pattern_cells: int = 4_000_000
+    # Content read operator by operator (pages whose cheap bound failed, forms, glyphs, cells),
+    # across the whole file: the tokenizer reads about a megabyte a second.
+    max_tokenized_bytes: int = 16 * 1024 * 1024
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,9 @@
 """PDF bombs: a few kilobytes that would tie a worker up for hours are refused before any page is read."""
 
+import pymupdf
 import pytest
 
-from storage.pdf.complexity import ComplexityLimits
+from storage.pdf.complexity import ComplexityLimits, TooComplex, check_complexity
 from storage.pdf.ingest import PdfLimits, PdfRejected, ingest_pdf
 from tests import hostile_pdfs as hostile
 from tests.storage.test_ingest import FIXTURES
@@ -138,3 +139,35 @@ def test_a_long_report_with_a_logo_form_on_every_page_is_checked_quickly():
     logo = hostile._form(doc, b"0 0 1 rg 0 0 10 10 re f", None)
     hostile._draw(doc, "Logo", logo, b"q /Logo Do Q")
     assert ingest_pdf(doc.tobytes()).page_count == 3
+
+
+def _shared_stream_file(pages: int) -> tuple[bytes, int]:
+    """Every page points at one stream that draws a small form 1,000 times; the page's resources
+    also name a form of 100 drawings it never uses, so the cheap bound fails and pages are read."""
+    doc = hostile.plain_pdf()
+    logo = hostile._form(doc, b"0 0 1 rg 0 0 10 10 re f", None)
+    heavy = hostile._nested_forms(doc, depth=2, fan_out=10)
+    body = b"/Logo Do\n" * 1000
+    hostile._draw(doc, "Logo", logo, body)
+    hostile._resource(doc, "XObject", "Unused", heavy)
+    contents = doc.xref_get_key(doc[0].xref, "Contents")[1]
+    resources = doc.xref_get_key(doc[0].xref, "Resources")
+    for _ in range(pages - 1):
+        page = doc.new_page()
+        doc.xref_set_key(page.xref, "Contents", contents)
+        doc.xref_set_key(page.xref, "Resources", resources[1])
+    return doc.tobytes(garbage=1, deflate=True), len(body)
+
+
+def test_pages_sharing_one_stream_are_read_once():
+    data, size = _shared_stream_file(pages=500)
+    budget = ComplexityLimits(max_tokenized_bytes=3 * size)  # room for the stream, once
+    with pymupdf.open(stream=data, filetype="pdf") as doc:
+        check_complexity(doc, budget)
+
+
+def test_a_file_asking_for_more_reading_than_the_budget_is_refused():
+    data, size = _shared_stream_file(pages=2)
+    with pymupdf.open(stream=data, filetype="pdf") as doc, pytest.raises(TooComplex) as refused:
+        check_complexity(doc, ComplexityLimits(max_tokenized_bytes=size // 2))
+    assert refused.value.what == "content"
