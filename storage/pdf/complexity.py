@@ -194,8 +194,10 @@ class _Counter:
         matrix, font, fill, stroke = _IDENTITY, None, None, None
         saved: list[tuple] = []
         bounds: list[float] | None = None
+        uncertain = False
         for operation in operations(body):
             operator = operation.operator
+            uncertain = uncertain or operation.uncertain
             if operator in _PATH:
                 bounds = _extend(bounds, operation.numbers, matrix, operator)
             elif operator in _PAINT:
@@ -235,6 +237,20 @@ class _Counter:
             elif operator == b"Q" and saved:
                 matrix, font, fill, stroke = saved.pop()
             self._check(total)
+        if uncertain:
+            # An inline image whose data we could not measure as MuPDF does: what we read after
+            # it may not be what it runs. Take the bound from the bytes, and refuse a tiling
+            # pattern outright (its cells cannot be bounded from bytes).
+            estimate = self._estimate(body, forms, fonts, resources, path)
+            total = _Cost(
+                max(total.invocations, estimate.invocations),
+                max(total.content, estimate.content),
+                max(total.depth, estimate.depth),
+                max(total.cells, estimate.cells),
+            )
+            if tiling:
+                raise TooComplex("cells", self.number + 1)
+            self._check(total)
         return total
 
     def _costly_resources(self, body: bytes, resources: _Resources) -> tuple[list[int], list[int], bool]:
@@ -262,8 +278,22 @@ class _Counter:
         costliest glyph procedure. None when that bound is past a limit, and the page must be
         read to count what it really draws. (Only for a page: a form's cost is multiplied by its
         invokers, so a loose bound there would add up.)"""
-        costs = [(body.count(b"Do"), self._form(xref, resources, ()), 1) for xref in forms]
-        costs += [(len(body), self._glyphs(xref, resources, ()), 0) for xref in fonts]
+        bound = self._estimate(body, forms, fonts, resources, ())
+        limits = self.limits
+        if (
+            bound.invocations > limits.max_form_invocations
+            or len(body) + bound.content > limits.max_content_bytes
+            or bound.cells > limits.max_pattern_cells
+        ):
+            return None
+        return bound
+
+    def _estimate(
+        self, body: bytes, forms: list[int], fonts: list[int], resources: _Resources, path: tuple
+    ) -> _Cost:
+        """At most what `body` draws through forms and Type 3 glyphs, counted from its bytes."""
+        costs = [(body.count(b"Do"), self._form(xref, resources, path), 1) for xref in forms]
+        costs += [(len(body), self._glyphs(xref, resources, path), 0) for xref in fonts]
         bound = _Cost()
         for times, cost, invocation in costs:
             bound.invocations = max(bound.invocations, times * (invocation + cost.invocations))
@@ -273,13 +303,6 @@ class _Counter:
         # Forms and glyphs may share the page: the two worst cases together bound it.
         if forms and fonts:
             bound = _Cost(2 * bound.invocations, 2 * bound.content, bound.depth, 2 * bound.cells)
-        limits = self.limits
-        if (
-            bound.invocations > limits.max_form_invocations
-            or len(body) + bound.content > limits.max_content_bytes
-            or bound.cells > limits.max_pattern_cells
-        ):
-            return None
         return bound
 
     def _kind(self, xref: int, key: str) -> str:

@@ -171,3 +171,19 @@ def test_a_file_asking_for_more_reading_than_the_budget_is_refused():
     with pymupdf.open(stream=data, filetype="pdf") as doc, pytest.raises(TooComplex) as refused:
         check_complexity(doc, ComplexityLimits(max_tokenized_bytes=size // 2))
     assert refused.value.what == "content"
+
+
+def test_draws_hidden_behind_an_inline_images_fake_end_are_still_counted():
+    bomb = hostile.inline_image_hiding_bomb(depth=9, fan_out=10)
+    assert len(bomb) < 4096
+
+    assert refusal(bomb).params == {"reason": "invocations", "page": 1}
+
+
+def test_after_an_inline_image_of_unmeasurable_data_the_draws_are_bounded_from_the_bytes():
+    bomb = hostile.inline_image_hiding_bomb(depth=9, fan_out=10, image_filter=" /F /DCT")
+    assert refusal(bomb).params["reason"] == "invocations"
+
+
+def test_a_page_with_a_small_inline_image_and_a_modest_form_is_accepted():
+    assert ingest_pdf(hostile.inline_image_hiding_bomb(depth=3, fan_out=10)).page_count == 1
