@@ -23,6 +23,7 @@ from functools import cached_property
 
 import pymupdf
 
+from storage.pdf import geometry
 from storage.pdf.content_tokens import decode_name, operations
 from storage.pdf.shared import ComplexityLimits
 
@@ -32,8 +33,6 @@ _REF = re.compile(r"/([^\s/\[\]()<>{}%]+)\s*(\d+) 0 R")
 _PAINT = {b"f", b"F", b"f*", b"B", b"B*", b"b", b"b*", b"S", b"s"}
 _SHOW = {b"Tj", b"TJ", b"'", b'"'}
 _PATH = {b"m", b"l", b"c", b"v", b"y", b"re"}
-_MAX_AREA = 1e12  # a box that says nothing usable counts as this much
-_IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 
 
 class TooComplex(Exception):  # noqa: N818 - a refusal reason, raised and caught inside ingest
@@ -86,7 +85,9 @@ class _Counter:
         page_xref = self.doc.page_xref(number)
         contents = tuple(self._contents(page_xref))
         resources = self._page_resources(page_xref)
-        box = _box(self.doc.xref_get_key(page_xref, "MediaBox")) or _inherited_box(self.doc, page_xref)
+        box = geometry.read_box(self.doc.xref_get_key(page_xref, "MediaBox")) or geometry.inherited_box(
+            self.doc, page_xref
+        )
         # Pages that share their content and resources cost the same: read them once (a file
         # whose 500 pages all point at one large stream would otherwise be read 500 times).
         key = (contents, resources.key, box)
@@ -132,7 +133,7 @@ class _Counter:
         # A form without resources of its own draws with those of whoever invoked it.
         def work(resources: _Resources, inner: tuple) -> _Cost:
             body = self._stream(xref)
-            box = _box(self.doc.xref_get_key(xref, "BBox"))
+            box = geometry.read_box(self.doc.xref_get_key(xref, "BBox"))
             cost = _Cost(content=len(body))
             cost.add(self._body(body, resources, box, inner))
             return cost
@@ -143,7 +144,7 @@ class _Counter:
         """What one glyph of a Type 3 font may cost: its costliest glyph procedure."""
         if self._kind(font, "Subtype") != "/Type3":
             return _Cost()
-        box = _box(self.doc.xref_get_key(font, "FontBBox"))
+        box = geometry.read_box(self.doc.xref_get_key(font, "FontBBox"))
 
         def work(resources: _Resources, inner: tuple) -> _Cost:
             worst = _Cost()
@@ -165,14 +166,16 @@ class _Counter:
         """A tiling pattern's cell area (in the space it is used in) and the cost of one cell."""
         if self._kind(pattern, "PatternType") != "1" or not self.doc.xref_is_stream(pattern):
             return None
-        steps = [abs(_float(self.doc.xref_get_key(pattern, key))) for key in ("XStep", "YStep")]
-        matrix = _numbers(self.doc.xref_get_key(pattern, "Matrix"), 6) or _IDENTITY
+        steps = [abs(geometry.read_number(self.doc.xref_get_key(pattern, key))) for key in ("XStep", "YStep")]
+        matrix = geometry.read_numbers(self.doc.xref_get_key(pattern, "Matrix"), 6) or geometry.IDENTITY
         area = steps[0] * steps[1] * abs(matrix[0] * matrix[3] - matrix[1] * matrix[2])
 
         def work(resources: _Resources, inner: tuple) -> _Cost:
             body = self._stream(pattern)
             cost = _Cost(content=len(body))
-            cost.add(self._body(body, resources, _box(self.doc.xref_get_key(pattern, "BBox")), inner))
+            cost.add(
+                self._body(body, resources, geometry.read_box(self.doc.xref_get_key(pattern, "BBox")), inner)
+            )
             return cost
 
         return area, self._cached(pattern, outer, path, work)
@@ -190,8 +193,8 @@ class _Counter:
         self.tokenized += len(body)
         if self.tokenized > self.limits.max_tokenized_bytes:
             raise TooComplex("content", self.number + 1)
-        clip = _MAX_AREA if box is None else (box[2] - box[0]) * (box[3] - box[1])
-        matrix, font, fill, stroke = _IDENTITY, None, None, None
+        clip = geometry.MAX_AREA if box is None else (box[2] - box[0]) * (box[3] - box[1])
+        matrix, font, fill, stroke = geometry.IDENTITY, None, None, None
         saved: list[tuple] = []
         bounds: list[float] | None = None
         uncertain = False
@@ -199,9 +202,9 @@ class _Counter:
             operator = operation.operator
             uncertain = uncertain or operation.uncertain
             if operator in _PATH:
-                bounds = _extend(bounds, operation.numbers, matrix, operator)
+                bounds = geometry.extend(bounds, operation.numbers, matrix, operator)
             elif operator in _PAINT:
-                area = clip if bounds is None else _clipped_area(bounds, box)
+                area = clip if bounds is None else geometry.clipped_area(bounds, box)
                 stroked = operator in (b"S", b"s", b"B", b"B*", b"b", b"b*")
                 for pattern in (None if operator in (b"S", b"s") else fill, stroke if stroked else None):
                     if pattern is not None:
@@ -231,7 +234,7 @@ class _Counter:
             elif operator in (b"RG", b"G", b"K", b"SC", b"CS"):
                 stroke = None
             elif operator == b"cm" and len(operation.numbers) >= 6:
-                matrix = _multiply(tuple(operation.numbers[-6:]), matrix)
+                matrix = geometry.multiply(tuple(operation.numbers[-6:]), matrix)
             elif operator == b"q" and len(saved) < 256:
                 saved.append((matrix, font, fill, stroke))
             elif operator == b"Q" and saved:
@@ -334,7 +337,9 @@ class _Counter:
         if xref in self.images:
             return
         self.images.add(xref)
-        width, height = (int(_float(self.doc.xref_get_key(xref, key))) for key in ("Width", "Height"))
+        width, height = (
+            int(geometry.read_number(self.doc.xref_get_key(xref, key))) for key in ("Width", "Height")
+        )
         if width * height > self.limits.max_image_pixels:
             raise TooComplex("image", self.number + 1)
 
@@ -409,78 +414,6 @@ class _Counter:
             except zlib.error:
                 return b""  # MuPDF's own reading decides what a damaged stream is
         return (self.doc.xref_stream(xref) or b"")[:cap]
-
-
-def _float(value: tuple[str, str]) -> float:
-    try:
-        number = float(value[1]) if value[0] in ("int", "float") else 0.0
-    except ValueError:
-        return 0.0
-    return number if math.isfinite(number) else 0.0
-
-
-def _numbers(value: tuple[str, str], count: int) -> tuple[float, ...] | None:
-    if value[0] != "array":
-        return None
-    try:
-        numbers = tuple(float(part) for part in value[1].strip("[] ").split())
-    except ValueError:
-        return None
-    if len(numbers) != count or not all(math.isfinite(number) for number in numbers):
-        return None
-    return numbers
-
-
-def _box(value: tuple[str, str]) -> tuple[float, float, float, float] | None:
-    numbers = _numbers(value, 4)
-    if numbers is None:
-        return None
-    x0, y0, x1, y1 = numbers
-    return (min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
-
-
-def _inherited_box(doc: pymupdf.Document, xref: int) -> tuple | None:
-    for _ in range(64):
-        kind, parent = doc.xref_get_key(xref, "Parent")
-        if kind != "xref":
-            return None
-        xref = int(parent.split()[0])
-        box = _box(doc.xref_get_key(xref, "MediaBox"))
-        if box is not None:
-            return box
-    return None
-
-
-def _multiply(first: tuple, second: tuple) -> tuple:
-    a, b, c, d, e, f = first
-    A, B, C, D, E, F = second  # noqa: N806 - the usual names of a matrix's entries
-    return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F)
-
-
-def _extend(bounds: list[float] | None, numbers: list[float], matrix: tuple, operator: bytes) -> list[float]:
-    """The bounds of the path so far, with this segment's points under the current matrix."""
-    if operator == b"re" and len(numbers) >= 4:
-        x, y, width, height = numbers[-4:]
-        points = [(x, y), (x + width, y), (x, y + height), (x + width, y + height)]
-    else:
-        points = list(zip(numbers[0::2], numbers[1::2], strict=False))
-    a, b, c, d, e, f = matrix
-    for x, y in points:
-        px, py = a * x + c * y + e, b * x + d * y + f
-        if not (math.isfinite(px) and math.isfinite(py)):
-            return [-_MAX_AREA, -_MAX_AREA, _MAX_AREA, _MAX_AREA]
-        if bounds is None:
-            bounds = [px, py, px, py]
-        else:
-            bounds = [min(bounds[0], px), min(bounds[1], py), max(bounds[2], px), max(bounds[3], py)]
-    return bounds if bounds is not None else [0.0, 0.0, 0.0, 0.0]
-
-
-def _clipped_area(bounds: list[float], box: tuple | None) -> float:
-    x0, y0, x1, y1 = bounds
-    if box is not None:
-        x0, y0, x1, y1 = max(x0, box[0]), max(y0, box[1]), min(x1, box[2]), min(y1, box[3])
-    return min(max(0.0, x1 - x0) * max(0.0, y1 - y0), _MAX_AREA)
 
 
 def check_complexity(doc: pymupdf.Document, limits: ComplexityLimits) -> None:
