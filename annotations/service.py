@@ -28,7 +28,7 @@ from core.broadcast import after_commit
 from core.clock import utcnow
 from core.errors import AppError
 from core.extensions import db
-from documents.models import Document, DocumentPage, Paragraph
+from documents.models import Document, DocumentPage, DocumentStatus, Paragraph
 
 # Half a point of slack: clients round coordinates they derived from CSS pixels.
 EDGE_TOLERANCE_PT = 0.5
@@ -178,6 +178,21 @@ def _paragraph(document: Document, paragraph_id: int) -> Paragraph:
     return paragraph
 
 
+def _require_current(document: Document) -> None:
+    """Called once the document's seq row is taken (the first write): a replace commits with
+    that row taken too, so from here the status read is the last word. Until the switch a
+    write to the old version is carried onto the new one (annotations.versions); after it, it
+    is refused with the new version named, so nothing is written where no one will read it."""
+    status = db.session.scalar(select(Document.status).where(Document.id == document.id))
+    if status != DocumentStatus.REPLACED:
+        return
+    newer = db.session.execute(
+        select(Document.id, Document.version).where(Document.replaces_id == document.id)
+    ).first()
+    if newer is not None:
+        raise AppError("document_replaced", 409, replaced_by=newer.id, version=newer.version)
+
+
 def _placement(document: Document, kind: str, target: dict) -> tuple[int | None, int | None]:
     """Check the target against the document; return its (paragraph_id, page) for indexing."""
     if kind == Kind.COMMENT:
@@ -258,6 +273,7 @@ def create_annotation(user: User, data: NewAnnotation) -> dict:
         created_at=now,
         updated_at=now,
     )
+    _require_current(document)
     db.session.add(annotation)
     return _commit(user, data, annotation, "annotation:created", document)
 
@@ -290,6 +306,7 @@ def update_annotation(user: User, data: AnnotationChanges) -> dict:
         if not permissions.reply_visibility_allowed(parent, data.visibility):
             raise AppError("reply_stays_private", 409)
     annotation.seq = _next_seq(document.id)
+    _require_current(document)
     annotation.target = target
     annotation.body = body
     annotation.visibility = data.visibility or annotation.visibility
@@ -304,6 +321,7 @@ def delete_annotation(user: User, data: AnnotationRef) -> dict:
     if annotation.is_deleted:
         return _stored_ack(user, data) or {"ok": True, "id": annotation.id, "seq": annotation.seq}
     annotation.seq = _next_seq(document.id)
+    _require_current(document)
     annotation.deleted_at = annotation.updated_at = utcnow()
     return _commit(user, data, annotation, "annotation:deleted", document)
 

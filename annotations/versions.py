@@ -6,6 +6,12 @@ worker) and marked `anchor: {"status": "unchanged" | "edited" | "orphaned", "pre
 The copies are ordinary annotations of the new version: they take its seq numbers, so catch-up
 (`?since=`) and every export see them. Nothing is dropped: an annotation whose paragraph is gone
 is kept as "orphaned" (a comment with `paragraph_id: null`).
+
+Delegates keep writing while the new version is matched (seconds, in a worker): at the switch
+the old version's seq row is taken, so a write to it either committed before (and is carried:
+edits and deletions as they stand, new annotations placed by the paragraph links the worker
+found) or waits and is then refused as `document_replaced`, naming the new version
+(annotations.service).
 """
 
 from collections.abc import Callable
@@ -87,9 +93,48 @@ def _carry(old: Document, result: IngestResult, runtime) -> Callable[[Document],
         )
         ids = [ids_by_number[number] for number in numbers]
         _write_paragraph_links(plan["paragraphs"], ids)
-        _write_copies(new, annotations, plan["annotations"], ids)
+        reserve_seqs(old.id, 1)  # the switch: writes to the old version now wait, then are refused
+        current, placed = _as_they_stand(old, plan, result)
+        _write_copies(new, current, placed, ids)
 
     return write
+
+
+def _as_they_stand(old: Document, plan: dict, result: IngestResult) -> tuple[list[Annotation], dict]:
+    """The old version's annotations at the switch, with where each goes: edits and deletions
+    made while the worker matched are taken as they are now, and annotations added meanwhile are
+    placed by the paragraph links (an old paragraph's text is in the new one that lists it)."""
+    rows = db.session.scalars(
+        select(Annotation).where(Annotation.document_id == old.id).execution_options(populate_existing=True)
+    ).all()
+    current = sorted(
+        (a for a in rows if a.deleted_at is None), key=lambda a: (a.reply_to_id is not None, a.id)
+    )
+    placed = dict(plan["annotations"])
+    late = [a for a in current if a.id not in placed]
+    if late:
+        links = {}
+        for index, (sources, change) in sorted(plan["paragraphs"].items()):
+            for source in sources:
+                links.setdefault(source, (index, change))
+        for annotation in late:
+            placed[annotation.id] = _late_place(annotation, links, result)
+    return current, placed
+
+
+def _late_place(annotation: Annotation, links: dict, result: IngestResult) -> dict:
+    place = {"paragraph": None, "target": dict(annotation.target), "page": None, "similarity": None}
+    if annotation.kind == Kind.COMMENT:
+        if annotation.paragraph_id is None:  # on the document as a whole
+            return {**place, "status": "unchanged"}
+        if annotation.paragraph_id not in links:
+            return {**place, "status": "orphaned"}
+        index, change = links[annotation.paragraph_id]
+        status = "unchanged" if change == "unchanged" else "edited"
+        return {**place, "paragraph": index, "page": result.paragraphs[index].page, "status": status}
+    page = annotation.target.get("page")
+    status = "edited" if isinstance(page, int) and 1 <= page <= len(result.pages) else "orphaned"
+    return {**place, "page": page, "status": status}
 
 
 def _write_paragraph_links(links: dict, ids: list[int]) -> None:

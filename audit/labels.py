@@ -25,6 +25,9 @@ ACTION_LABELS = {
     "exported": _l("Xuất tệp"),
     "roster_added": _l("Thêm vào danh sách đại biểu hội đồng"),
     "roster_removed": _l("Đưa ra khỏi danh sách đại biểu hội đồng"),
+    "council_created": _l("Tạo hội đồng"),
+    "officer_added": _l("Giao cán bộ văn phòng cho hội đồng"),
+    "officer_removed": _l("Thôi giao cán bộ văn phòng cho hội đồng"),
 }
 
 

@@ -105,6 +105,8 @@ def load_config() -> dict:
         "OFFLOAD_THREADS": _env_int("OFFLOAD_THREADS", 0),
         # A client must send its whole request body within this many seconds of going quiet.
         "BODY_READ_TIMEOUT_S": _env_float("BODY_READ_TIMEOUT_S", 20.0),
+        # The request line and all headers must arrive within this, however they are dripped.
+        "HEADER_READ_TIMEOUT_S": _env_float("HEADER_READ_TIMEOUT_S", 30.0),
         # After SIGTERM, requests in flight get this long to finish (core/serving.py).
         "SHUTDOWN_GRACE_S": _env_float("SHUTDOWN_GRACE_S", 25.0),
         # This process's name among several (deploy/: the port); nginx routes by it (core/node.py).

@@ -83,6 +83,10 @@ MESSAGES = {
     "render_timeout": _l("Trang này cần quá nhiều thời gian để hiển thị. Vui lòng thử lại sau."),
     "worker_crashed": _l("Không xử lý được tệp PDF này."),
     "document_withdrawn": _l("Tài liệu đã được rút khỏi kỳ họp."),
+    "document_replaced": _l(
+        "Tài liệu này đã được thay bằng phiên bản mới (bản %(version)s). Ý kiến, ghi chú của bạn "
+        "chưa được lưu: hãy mở bản %(version)s để tiếp tục góp ý."
+    ),
     "too_many_uploads": _l(
         "Bạn đang có %(limit)s tệp đang được xử lý. Hãy đợi các tệp đó xong rồi tải lên tiếp."
     ),
@@ -107,6 +111,10 @@ MESSAGES = {
 }
 
 
+# Parameters a client acts on, sent beside the message (e.g. which version to open instead).
+EXPOSED_PARAMS = {"document_replaced": ("replaced_by", "version")}
+
+
 class AppError(Exception):
     """A refusal the client caused; `code` is stable, `params` fill the message."""
 
@@ -123,7 +131,8 @@ class AppError(Exception):
         return str(template) % self.params if self.params else str(template)
 
     def as_dict(self) -> dict:
-        return {"error": self.code, "message": self.message()}
+        shown = {key: self.params[key] for key in EXPOSED_PARAMS.get(self.code, ()) if key in self.params}
+        return {"error": self.code, "message": self.message(), **shown}
 
 
 def not_found(code: str = "not_found") -> AppError:

@@ -10,6 +10,9 @@ We build gevent's WSGI server ourselves rather than through `socketio.run`:
   stalls must not hold anything for long, so a stalled body ends in a 408 (`core.bodies`) and an
   idle keep-alive connection is closed. Once a connection becomes a WebSocket the timeout is
   lifted: Socket.IO's own ping/pong decides when a quiet socket is dead.
+- A deadline for the whole request line and headers (`HEADER_READ_TIMEOUT_S`): the read timeout
+  bounds one silence, so a client dripping a header line every 15 s would otherwise hold its
+  connection for ever. Past the deadline the connection is answered 408 and closed.
 
 Shutting down (SIGTERM from systemd, a deploy) is graceful in both servers, `python wsgi.py` and
 gunicorn's worker: stop accepting, close live sockets so clients reconnect to another process,
@@ -20,15 +23,27 @@ import contextlib
 import logging
 import socket
 
+import gevent
 from gevent import pywsgi
 from gevent.pool import Pool
 from geventwebsocket.handler import WebSocketHandler
 
+_HEADERS_TOO_SLOW = (
+    b"HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Type: text/plain\r\n"
+    b"Content-Length: 0\r\n\r\n"
+)
+
+
+class _HeadersTooSlow(socket.timeout):
+    """The request line and headers took longer than the handler's header deadline."""
+
 
 class LowLatencyHandler(WebSocketHandler):
-    """gevent-websocket's handler with Nagle's algorithm off and a read timeout."""
+    """gevent-websocket's handler with Nagle's algorithm off, a read timeout and a header deadline."""
 
     read_timeout_s: float = 20.0
+    header_timeout_s: float = 30.0
+    _header_deadline = None
 
     def __init__(self, sock, address, server, rfile=None):
         with contextlib.suppress(OSError):  # not a TCP socket (a Unix socket, a socketpair)
@@ -43,12 +58,48 @@ class LowLatencyHandler(WebSocketHandler):
         self.socket.settimeout(None)
         return super().run_websocket()
 
+    def handle_one_request(self):
+        try:
+            return super().handle_one_request()
+        finally:
+            self._end_header_deadline()
+
+    def read_requestline(self):
+        """The header deadline starts with the request line (an idle keep-alive counts too)."""
+        self._end_header_deadline()
+        self._header_deadline = gevent.Timeout(self.header_timeout_s, _HeadersTooSlow())
+        self._header_deadline.start()
+        return super().read_requestline()
+
+    def read_request(self, raw_requestline):
+        try:
+            return super().read_request(raw_requestline)
+        finally:
+            self._end_header_deadline()
+
+    def _end_header_deadline(self) -> None:
+        if self._header_deadline is not None:
+            self._header_deadline.close()
+            self._header_deadline = None
+
+    def _handle_client_error(self, ex):
+        if isinstance(ex, _HeadersTooSlow):
+            return ("408", _HEADERS_TOO_SLOW)
+        return super()._handle_client_error(ex)
+
 
 def gevent_server(app, host: str, port: int) -> pywsgi.WSGIServer:
     """What `socketio.run` builds under gevent, with our handler."""
-    handler = type("Handler", (LowLatencyHandler,), {"read_timeout_s": app.config["BODY_READ_TIMEOUT_S"]})
+    handler = type("Handler", (LowLatencyHandler,), _handler_settings(app.config))
     # A pool, so a graceful shutdown can wait for the requests in flight (`drain`).
     return pywsgi.WSGIServer((host, port), app, handler_class=handler, log=None, spawn=Pool())
+
+
+def _handler_settings(config) -> dict:
+    return {
+        "read_timeout_s": config["BODY_READ_TIMEOUT_S"],
+        "header_timeout_s": config["HEADER_READ_TIMEOUT_S"],
+    }
 
 
 CLOSE_SOCKETS_TIMEOUT_S = 5.0
@@ -152,7 +203,7 @@ if GeventPyWSGIWorker is not None:
             self.wsgi_handler = type(
                 "Handler",
                 (LowLatencyHandler, PyWSGIHandler),
-                {"read_timeout_s": self.wsgi.config["BODY_READ_TIMEOUT_S"]},
+                _handler_settings(self.wsgi.config),
             )
 
         def run(self):

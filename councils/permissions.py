@@ -48,3 +48,16 @@ def roster_councils(user: User):
         .where(CouncilMember.user_id == user.id)
         .union(select(CouncilOfficer.council_id).where(CouncilOfficer.user_id == user.id))
     )
+
+
+def belongs_elsewhere(user: User, council_id: int) -> bool:
+    """On another council's roster or among its officers: not an account this council's officers
+    may take onto their roster, or off it (an admin may)."""
+    on_roster = exists().where(CouncilMember.council_id != council_id, CouncilMember.user_id == user.id)
+    officer = exists().where(CouncilOfficer.council_id != council_id, CouncilOfficer.user_id == user.id)
+    return bool(db.session.scalar(select(on_roster | officer)))
+
+
+def may_enrol(actor: User, council_id: int, user: User) -> bool:
+    """Officers put on their roster only their own council's people or accounts of no council."""
+    return actor.is_admin or not belongs_elsewhere(user, council_id)

@@ -12,7 +12,7 @@ from core.broadcast import after_commit, disconnect_user_after_commit, user_room
 from core.errors import AppError
 from core.extensions import db
 from councils.models import Council, CouncilLevel, CouncilMember, CouncilOfficer
-from councils.permissions import is_officer, runs_council
+from councils.permissions import is_officer, may_enrol, runs_council
 from councils.schemas import NewCouncil, NewOfficer, NewRosterMember
 
 PROVINCE_WORDS = ("tỉnh", "thành phố")
@@ -25,6 +25,14 @@ def create_council(actor: User, data: NewCouncil) -> Council:
     council = Council(name=data.name, place=data.place, level=data.level or _level_of(data.name))
     db.session.add(council)
     db.session.flush()
+    audit.record(
+        actor,
+        "council_created",
+        council_id=council.id,
+        name=council.name,
+        place=council.place,
+        level=str(council.level),
+    )
     return council
 
 
@@ -54,6 +62,10 @@ def add_officer(actor: User, council_id: int, data: NewOfficer) -> CouncilOffice
                     CouncilOfficer.council_id == council.id, CouncilOfficer.user_id == user.id
                 )
             )
+        else:
+            audit.record(
+                actor, "officer_added", council_id=council.id, user_id=user.id, username=user.username
+            )
         db.session.expire(council, ["officers"])
     return officer
 
@@ -79,6 +91,14 @@ def remove_officer(actor: User, council_id: int, user_id: int) -> None:
     )
     if officer is None:
         raise AppError("officer_not_found", 404)
+    removed = db.session.get(User, user_id)
+    audit.record(
+        actor,
+        "officer_removed",
+        council_id=council.id,
+        user_id=user_id,
+        username=removed.username if removed is not None else None,
+    )
     db.session.delete(officer)
     disconnect_user_after_commit(db.session, user_id)
     db.session.flush()
@@ -119,6 +139,9 @@ def add_to_roster(actor: User, council_id: int, data: NewRosterMember) -> tuple[
     """Put an existing account on the roster; (user, whether it was added just now)."""
     council = get_council(actor, council_id)
     user = require_user(data.username)
+    if not may_enrol(actor, council.id, user):
+        # Told as an unknown account: another council's people are not this officer's to look up.
+        raise AppError("user_not_found", 404, username=data.username)
     added = _enrol(actor, council, user)
     db.session.flush()
     return user, added
@@ -143,7 +166,9 @@ def remove_from_roster(actor: User, council_id: int, user_id: int) -> None:
 
     council = get_council(actor, council_id)
     member = next((m for m in council.roster if m.user_id == user_id), None)
-    if member is None:
+    if member is None or not may_enrol(actor, council.id, member.user):
+        # Someone another council also counts stays: taking them off would cut their live
+        # connection in that council's meetings too. An admin may.
         raise AppError("roster_member_not_found", 404)
     if not is_officer(member.user, council.id):
         memberships = db.session.scalars(
@@ -174,6 +199,7 @@ def import_roster(actor: User, council_id: int, data: bytes) -> dict:
     admin's import makes them), existing ones are put on the roster as they are."""
     council = get_council(actor, council_id)
     report = roster_import.import_roster(data, actor=actor, keep_existing=True)
+    _refuse_others(actor, council, report)
     added = []
     for row in report.created + report.existing:
         user = get_user(row["id"])
@@ -181,6 +207,20 @@ def import_roster(actor: User, council_id: int, data: bytes) -> dict:
             added.append(row["username"])
     db.session.flush()
     return {**report.to_dict(), "added": added}
+
+
+def _refuse_others(actor: User, council: Council, report) -> None:
+    """Rows naming another council's people are refused as a taken username, nothing more said."""
+    kept = []
+    for row in report.existing:
+        user = get_user(row["id"])
+        if user is not None and not may_enrol(actor, council.id, user):
+            error = AppError("username_taken", 409, username=row["username"])
+            report.problems.append({"line": row["line"], "field": "username", **error.as_dict()})
+        else:
+            kept.append(row)
+    report.existing = kept
+    report.problems.sort(key=lambda problem: problem["line"])
 
 
 def council_for_new_meeting(user: User, council_id: int | None) -> Council | None:

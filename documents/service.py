@@ -20,6 +20,7 @@ from core.transactions import release_connection
 from documents.models import Document, DocumentPage, DocumentStatus, Paragraph
 from meetings.permissions import can_manage, require_manager, require_visible
 from meetings.service import get_agenda_item_for_manager, notify_members
+from storage import placeholders
 from storage.blobstore import BlobStore
 from storage.page_cache import WIDTH_BUCKETS, PageCache, snap_width
 from storage.pdf.shared import FORMATS as IMAGE_FORMATS
@@ -32,7 +33,7 @@ from storage.pdf.shared import (
     RenderedPage,
 )
 from storage.reanchor import word_diff
-from storage.workers import PdfWorkerPool
+from storage.workers import PdfWorkerPool, RenderTimeout
 
 log = logging.getLogger(__name__)
 # Widths the reader asks for most: a tablet at DPR 2 and a phone at DPR 3, after snapping.
@@ -57,6 +58,7 @@ REMOVED_LABELS = {
     "RichMedia": _l("nội dung đa phương tiện"),
     "XFA": _l("biểu mẫu XFA"),
     "OpenAction": _l("lệnh tự chạy khi mở tệp hoặc trang"),
+    "UnsafeLink": _l("liên kết chạy mã hoặc mở tệp trên máy (javascript:, file:)"),
 }
 
 
@@ -404,9 +406,11 @@ def original_file(user: User, document_id: int, runtime: DocumentRuntime) -> tup
 
 def changes(user: User, document_id: int) -> dict:
     """What changed from the version this one replaced: each paragraph's change (with a word diff
-    when edited) and the paragraphs removed. Empty lists for a first version."""
+    when edited) and the paragraphs removed. Empty lists for a first version, and for one whose
+    previous version was withdrawn: withdrawn text is shown to no one through a later version."""
     document = get_document(user, document_id)
-    if document.replaces_id is None:
+    previous = db.session.get(Document, document.replaces_id) if document.replaces_id else None
+    if previous is None or previous.status == DocumentStatus.WITHDRAWN:
         return {"previous_id": None, "paragraphs": [], "removed": []}
     current = paragraphs(user, document_id)
     earlier = {
@@ -463,13 +467,23 @@ def glyph_sheet(user: User, document_id: int, block: int, runtime: DocumentRunti
     return glyphs_cached(runtime, document.sha256, block)
 
 
-def _cached(runtime: DocumentRuntime, key: tuple, make: Callable[[str], RenderedPage]) -> RenderedPage:
-    """From the disk cache, or made once in a worker (`make` gets the PDF's path) with a time bound."""
+def _cached(
+    runtime: DocumentRuntime, key: tuple, make: Callable[[str], RenderedPage], words_json=None
+) -> RenderedPage:
+    """From the disk cache, or made once in a worker (`make` gets the PDF's path) with a time bound.
+    A page that ran past the bound is remembered and answered with a placeholder (storage/placeholders.py)."""
     cached = runtime.cache.get(key)
     if cached is not None:
         return cached
+    late = placeholders.marker_key(key)
+    if placeholders.still_remembered(runtime.cache.get(late)):
+        return placeholders.placeholder(key, words_json() if words_json else None)
     try:
         made = make(str(runtime.store.local_path(key[0])))
+    except RenderTimeout:
+        log.warning("Page %s of %s ran past the render bound; a placeholder stands in", key[1], key[0][:12])
+        runtime.cache.put(late, placeholders.marker())
+        return placeholders.placeholder(key, words_json() if words_json else None)
     except PdfRejected as failure:
         busy = failure.params if failure.code == "server_busy" else {}
         raise AppError(failure.code, 503, **busy) from None
@@ -528,6 +542,7 @@ def view_cached(
         runtime,
         (digest, number, "view", 0),
         lambda path: runtime.pool.reader_page(path, number, words_json()),
+        words_json,
     )
 
 

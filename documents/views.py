@@ -17,6 +17,8 @@ bp = Blueprint("documents", __name__)
 
 DEFAULT_IMAGE_WIDTH = 1024
 READER_VIEWS = ("text", "pages")  # reading mode, the page view
+# A placeholder for a page that timed out is kept by the browser this long, then asked for again.
+PLACEHOLDER_MAX_AGE_S = 300
 
 
 def _runtime() -> service.DocumentRuntime:
@@ -178,6 +180,8 @@ def _stored_response(rendered) -> Response:
         response.headers["Content-Encoding"] = encoding
     response.headers["Vary"] = "Accept-Encoding"
     response.headers["Cache-Control"] = "private, max-age=31536000, immutable"
+    if rendered.placeholder:  # the page is tried again once the server forgets its time-out
+        response.headers["Cache-Control"] = f"private, max-age={PLACEHOLDER_MAX_AGE_S}"
     if rendered.mimetype == "image/svg+xml":
         response.headers["Content-Security-Policy"] = (
             "default-src 'none'; img-src data:; style-src 'unsafe-inline'"

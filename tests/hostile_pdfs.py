@@ -116,6 +116,20 @@ def _javascript(doc):
     doc.xref_set_key(doc.pdf_catalog(), "OpenAction", "<</S/JavaScript/JS(app.alert(1))>>")
 
 
+def _javascript_uri(doc):
+    _link(doc, "<</S/URI/URI(javascript:app.alert\\(1\\))>>")
+
+
+def _javascript_uri_disguised(doc):
+    """Mixed case, a tab inside the scheme and spaces before it: browsers still run it."""
+    action = _object(doc, "<</S/URI/URI(  JaVa\\tScript:alert\\(1\\))>>")
+    _link(doc, f"{action} 0 R")
+
+
+def _file_uri(doc):
+    _link(doc, "<</S/URI/URI(file:///C:/Windows/System32/calc.exe)>>")
+
+
 # name -> (how to build it, the element ingest reports)
 REFUSED = {
     "javascript": (_javascript, "JavaScript"),
@@ -134,6 +148,9 @@ STRIPPED = {
     "file-attachment": (_file_attachment, "EmbeddedFile"),
     "rich-media": (_rich_media, "RichMedia"),
     "xfa": (_xfa, "XFA"),
+    "javascript-uri": (_javascript_uri, "UnsafeLink"),
+    "javascript-uri-disguised": (_javascript_uri_disguised, "UnsafeLink"),
+    "file-uri": (_file_uri, "UnsafeLink"),
 }
 
 
@@ -154,10 +171,17 @@ def everything_strippable() -> bytes:
     return doc.tobytes()
 
 
-def with_web_link() -> bytes:
+def with_web_link(uri: str = EVIL) -> bytes:
     """A plain hyperlink the reader follows only when tapped: not active content."""
     doc = plain_pdf()
-    doc[0].insert_link({"kind": pymupdf.LINK_URI, "from": pymupdf.Rect(72, 80, 200, 100), "uri": EVIL})
+    doc[0].insert_link({"kind": pymupdf.LINK_URI, "from": pymupdf.Rect(72, 80, 200, 100), "uri": uri})
+    return doc.tobytes()
+
+
+def with_bookmark(title: str) -> bytes:
+    """A bookmark (outline entry) whose title is `title`: text, whatever it says."""
+    doc = plain_pdf(pages=2)
+    doc.set_toc([[1, title, 1], [1, "Phụ lục", 2]])
     return doc.tobytes()
 
 
@@ -217,15 +241,116 @@ def active_names_pypdf(data: bytes) -> set[str]:
 # Bombs
 
 
-def form_bomb(depth: int = 9, fan_out: int = 10) -> bytes:
+# The same `Do` of the form named X1, spelled the ways PDF syntax allows (what a byte pattern misses).
+SPELLINGS = {
+    "plain": b"/X1 Do ",
+    "escaped-name": b"/X#31 Do ",
+    "comment-before-do": b"/X1%drawn below\nDo ",
+    "nul-before-do": b"/X1\x00Do ",
+    "no-space": b"/X1\nDo\n",
+}
+
+
+def form_bomb(depth: int = 9, fan_out: int = 10, call: bytes = b"/X1 Do ") -> bytes:
     """Form XObjects nested `depth` deep, each drawing the one below `fan_out` times: a few KB
-    that ask for fan_out ** depth drawings of one small square."""
+    that ask for fan_out ** depth drawings of one small square. `call` is how each `Do` is written."""
     doc = plain_pdf()
-    below = _form(doc, b"0 0 1 rg 0 0 2 2 re f", None)
-    for _ in range(depth - 1):
-        below = _form(doc, b"/X Do " * fan_out, below)
-    _draw(doc, "X", below, b"q " + b"/X Do " * fan_out + b" Q")
+    below = _nested_forms(doc, depth - 1, fan_out, call)
+    _draw(doc, "X1", below, b"q " + call * fan_out + b" Q")
     return doc.tobytes(garbage=1, deflate=True)
+
+
+def inline_image_hiding_bomb(depth: int = 9, fan_out: int = 10, image_filter: str = "") -> bytes:
+    """The form bomb's `Do`s placed after an inline image whose data holds a fake `EI` and an
+    open parenthesis: a reader that ends the image at the first `EI` then reads the `Do`s as
+    one string; MuPDF measures the data (20 × 1 RGB pixels) and runs them."""
+    doc = plain_pdf()
+    below = _nested_forms(doc, depth - 1, fan_out)
+    data = b"\nEI (" * 12  # 60 bytes: 20 pixels of 3 bytes
+    image = b"q BI /W 20 /H 1 /CS /RGB /BPC 8" + image_filter.encode() + b" ID " + data + b" EI Q\n"
+    _draw(doc, "X1", below, image + b"q " + b"/X1 Do " * fan_out + b" Q (closing)")
+    return doc.tobytes(garbage=1, deflate=True)
+
+
+def _nested_forms(doc: pymupdf.Document, depth: int, fan_out: int, call: bytes = b"/X1 Do ") -> int:
+    below = _form(doc, b"0 0 1 rg 0 0 2 2 re f", None)
+    for _ in range(depth):
+        below = _form(doc, call * fan_out, below)
+    return below
+
+
+def type3_glyph_bomb(depth: int = 8, fan_out: int = 10, glyphs: int = 10) -> bytes:
+    """A Type 3 font whose one glyph draws the nested forms; the page shows it `glyphs` times."""
+    doc = plain_pdf()
+    forms = _nested_forms(doc, depth, fan_out)
+    glyph = _object(doc, "<<>>")
+    doc.update_stream(glyph, b"1000 0 0 0 1000 1000 d1 /X1 Do")
+    font = _object(
+        doc,
+        "<</Type/Font/Subtype/Type3/FontBBox[0 0 1000 1000]/FontMatrix[0.001 0 0 0.001 0 0]"
+        f"/CharProcs<</a {glyph} 0 R>>/Encoding<</Differences[97/a]>>/FirstChar 97/LastChar 97"
+        f"/Widths[1000]/Resources<</XObject<</X1 {forms} 0 R>>>>>>",
+    )
+    _resource(doc, "Font", "T3", font)
+    _append_content(doc, b"BT /T3 12 Tf 72 400 Td (" + b"a" * glyphs + b") Tj ET")
+    return doc.tobytes(garbage=1, deflate=True)
+
+
+def pattern_cell_bomb(depth: int = 8, fan_out: int = 10) -> bytes:
+    """A tiling pattern whose cell draws the nested forms, filling a small square once."""
+    doc = plain_pdf()
+    forms = _nested_forms(doc, depth, fan_out)
+    pattern = _tiling_pattern(doc, 100, b"/X1 Do", f"/Resources<</XObject<</X1 {forms} 0 R>>>>")
+    _resource(doc, "Pattern", "P1", pattern)
+    _append_content(doc, b"/Pattern cs /P1 scn 0 0 100 100 re f")
+    return doc.tobytes(garbage=1, deflate=True)
+
+
+def fine_pattern(step: float = 0.02) -> bytes:
+    """An 852-byte page filled with a tiling pattern whose cell is `step` points: at 0.02 pt, a
+    billion cells, which every render of the page would draw."""
+    doc = pymupdf.open()
+    page = doc.new_page()
+    cell = f"0 0 1 rg 0 0 {step / 2} {step / 2} re f".encode()
+    pattern = _tiling_pattern(doc, step, cell, "/Resources<<>>")
+    doc.xref_set_key(page.xref, "Resources", f"<</Pattern<</P {pattern} 0 R>>>>")
+    content = _object(doc, "<<>>")
+    doc.update_stream(content, b"/Pattern cs /P scn 0 0 595 842 re f")
+    doc.xref_set_key(page.xref, "Contents", f"{content} 0 R")
+    return doc.tobytes(garbage=1, deflate=True)
+
+
+def _tiling_pattern(doc: pymupdf.Document, step: float, cell: bytes, resources: str) -> int:
+    pattern = _object(
+        doc,
+        f"<</Type/Pattern/PatternType 1/PaintType 1/TilingType 1/BBox[0 0 {step} {step}]"
+        f"/XStep {step}/YStep {step}{resources}>>",
+    )
+    doc.update_stream(pattern, cell)
+    return pattern
+
+
+def _resource(doc: pymupdf.Document, kind: str, name: str, xref: int) -> None:
+    """Page 1's resources get `name` → `xref` in their `kind` dictionary (Font, Pattern, XObject)."""
+    page = doc[0]
+    kind_of, value = doc.xref_get_key(page.xref, "Resources")
+    holder = int(value.split()[0]) if kind_of == "xref" else page.xref
+    path = kind if kind_of == "xref" else f"Resources/{kind}"
+    have, names = doc.xref_get_key(holder, path)
+    if have == "xref":
+        doc.xref_set_key(int(names.split()[0]), name, f"{xref} 0 R")
+    elif have == "dict":
+        doc.xref_set_key(holder, path, names[:-2] + f"/{name} {xref} 0 R>>")
+    else:
+        doc.xref_set_key(holder, path, f"<</{name} {xref} 0 R>>")
+
+
+def _append_content(doc: pymupdf.Document, content: bytes) -> None:
+    page = doc[0]
+    extra = _object(doc, "<<>>")
+    doc.update_stream(extra, content)
+    contents = doc.xref_get_key(page.xref, "Contents")[1].strip("[]")
+    doc.xref_set_key(page.xref, "Contents", f"[{contents} {extra} 0 R]")
 
 
 def appearance_bomb(depth: int = 9, fan_out: int = 10) -> bytes:
@@ -233,14 +358,14 @@ def appearance_bomb(depth: int = 9, fan_out: int = 10) -> bytes:
     doc = plain_pdf()
     below = _form(doc, b"0 0 1 rg 0 0 2 2 re f", None)
     for _ in range(depth):
-        below = _form(doc, b"/X Do " * fan_out, below)
+        below = _form(doc, b"/X1 Do " * fan_out, below)
     _annot(doc, _object(doc, f"<</Type/Annot/Subtype/Square/Rect[72 300 272 500]/AP<</N {below} 0 R>>>>"))
     return doc.tobytes(garbage=1, deflate=True)
 
 
 def _form(doc: pymupdf.Document, content: bytes, child: int | None) -> int:
     xref = doc.get_new_xref()
-    resources = f"/Resources<</XObject<</X {child} 0 R>>>>" if child else ""
+    resources = f"/Resources<</XObject<</X1 {child} 0 R>>>>" if child else ""
     doc.update_object(xref, f"<</Type/XObject/Subtype/Form/BBox[0 0 200 200]{resources}>>")
     doc.update_stream(xref, content)
     return xref

@@ -402,12 +402,21 @@ const live = createLive({
   onChange: render,
   onStatus: renderStatus,
   onPresence: renderPresence,
-  onRefused: (operation, ack) => window.PH.toast(t("refused", { message: ack.message || ack.error || "" }), "error"),
-  // The secretary uploaded a new version: the comments went with it; offer to follow them there.
-  onReplaced: async ({ replaced_by: next, version }) => {
-    if (await window.PH.confirm(t("replaced", { version }), t("open_new_version"))) window.location.assign(`/documents/${next}`);
+  onRefused: (operation, ack) => {
+    // Written to a version replaced meanwhile: say so, and offer the new one, as the live event does.
+    if (ack.error === "document_replaced" && ack.replaced_by) {
+      window.PH.toast(ack.message, "error");
+      offerNewVersion(ack);
+      return;
+    }
+    window.PH.toast(t("refused", { message: ack.message || ack.error || "" }), "error");
   },
+  // The secretary uploaded a new version: the comments went with it; offer to follow them there.
+  onReplaced: (message) => offerNewVersion(message),
 });
+async function offerNewVersion({ replaced_by: next, version }) {
+  if (await window.PH.confirm(t("replaced", { version }), t("open_new_version"))) window.location.assign(`/documents/${next}`);
+}
 loadPrefs();
 attachDrafts({ userId: me.id, documentId: reader.documentId, t, openThread: (paragraphId) => ctx.openThread(paragraphId) });
 

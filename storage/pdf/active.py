@@ -7,8 +7,13 @@ embedded files, rich media, XFA forms) is removed: a sanitized copy is stored an
 is told what was removed. `annotate` strips again, so an export never carries any of it.
 
 Detection reads every object's dictionary (MuPDF prints names with `#xx` escapes decoded), so
-an element is found wherever it hides; stripping works on the structure and is then checked by
-detection again.
+an element is found wherever it hides, and judges names, never text: the strings are taken out
+before names are looked for, so a link to `.../JS` or a bookmark titled "/AA" is plain text.
+Stripping works on the structure and is then checked by detection again.
+
+A link is followed only when tapped, so a web link stays. A link whose URI has another scheme
+(`javascript:`, `file:`, `data:`, `smb:`...) is taken out ("UnsafeLink"): only http, https,
+mailto and tel links, and links with no scheme (a relative address), are kept.
 """
 
 import re
@@ -29,6 +34,7 @@ _PATTERNS = {
     "RichMedia": r"/(?:RichMedia\w*|Movie|Sound|Screen|Rendition)",
     "XFA": r"/XFA",
     "OpenAction": r"/(?:OpenAction|AA)",
+    "UnsafeLink": r"/URI",  # found only where the URI's scheme is not one a reader may follow
 }
 _FOUND = {name: re.compile(pattern + r"(?![A-Za-z0-9#])") for name, pattern in _PATTERNS.items()}
 REFUSED = ("JavaScript", "Launch")
@@ -48,6 +54,10 @@ _MEDIA_ANNOTS = {"/RichMedia", "/Screen", "/Movie", "/Sound", "/FileAttachment",
 # Keys that hold an action; an action's /Next chains more of them.
 _ACTION_KEYS = ("A", "Next", "PA")
 _REF = re.compile(r"(\d+) 0 R")
+_SAFE_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
+_SCHEME = re.compile(r"([a-z][a-z0-9+.\-]*):")
+_STRING_PART = re.compile(r"[()\\]")
+_HEX_STRING = re.compile(r"(?<!<)<[0-9A-Fa-f\s]*>")
 _NULLED = re.compile(
     r"/(?:AA|A|Next|PA|OpenAction|JS|JavaScript|EF|EmbeddedFiles|XFA|Collection|RichMedia\w*) null"
     r"(?=[/>\]\s])"
@@ -62,13 +72,59 @@ def find_active(doc: pymupdf.Document) -> list[str]:
     """
     found: set[str] = set()
     for xref in range(1, doc.xref_length()):
-        text = doc.xref_object(xref, compressed=True)
+        text = names_only(doc.xref_object(xref, compressed=True))
         for name, pattern in _FOUND.items():
-            if name not in found and pattern.search(text):
+            if name not in found and name != "UnsafeLink" and pattern.search(text):
                 found.add(name)
+        if "UnsafeLink" not in found and _FOUND["UnsafeLink"].search(text) and _unsafe_uris(doc, xref):
+            found.add("UnsafeLink")
     if "OpenAction" in found and not _acts_on_open(doc):
         found.discard("OpenAction")
     return [name for name in _PATTERNS if name in found]
+
+
+def names_only(text: str) -> str:
+    """An object as MuPDF prints it, its literal and hex strings emptied: text is not structure."""
+    parts = []
+    position = 0
+    while True:
+        start = text.find("(", position)
+        if start < 0:
+            parts.append(text[position:])
+            break
+        parts.append(text[position:start] + "()")
+        depth, cursor = 1, start + 1
+        while depth:
+            match = _STRING_PART.search(text, cursor)
+            if match is None:
+                cursor = len(text)
+                break
+            cursor = match.end()
+            if match.group() == "\\":
+                cursor += 1
+            else:
+                depth += 1 if match.group() == "(" else -1
+        position = cursor
+    return _HEX_STRING.sub("<>", "".join(parts))
+
+
+def unsafe_uri(uri: str) -> bool:
+    """A link a tap should not follow: any scheme but the web's, mail and telephone. Browsers
+    drop spaces and control characters inside a scheme (`java\tscript:`), so they are dropped here."""
+    plain = "".join(char for char in uri if char > " ").lower()
+    scheme = _SCHEME.match(plain)
+    return scheme is not None and scheme.group(1) not in _SAFE_SCHEMES
+
+
+def _unsafe_uris(doc: pymupdf.Document, xref: int) -> list[str]:
+    """Where in object `xref` a URI action with an unsafe scheme sits: "" (the object is the
+    action) or the key of an inline action (A, PA, Next)."""
+    places = []
+    for place in ("", *_ACTION_KEYS):
+        kind, value = doc.xref_get_key(xref, f"{place}/URI" if place else "URI")
+        if kind == "string" and unsafe_uri(value):
+            places.append(place)
+    return places
 
 
 def _acts_on_open(doc: pymupdf.Document) -> bool:
@@ -122,10 +178,13 @@ def _strip_object(doc: pymupdf.Document, xref: int) -> None:
     keys = doc.xref_get_keys(xref)
     if not keys:
         return
-    if doc.xref_get_key(xref, "S")[1] in _ACTIONS:
+    unsafe = _unsafe_uris(doc, xref)
+    if doc.xref_get_key(xref, "S")[1] in _ACTIONS or "" in unsafe:
         # An action object of its own: emptied, whoever points at it (annotation, outline, /Next).
         doc.update_object(xref, "<<>>")
         return
+    for key in unsafe:
+        doc.xref_set_key(xref, key, "null")
     for key in ("AA", "EF", "RichMediaContent", "RichMediaSettings", "JS"):
         if key in keys:
             doc.xref_set_key(xref, key, "null")
@@ -138,7 +197,10 @@ def _bad_inline_action(doc: pymupdf.Document, xref: int, key: str) -> bool:
     kind, value = doc.xref_get_key(xref, key)
     if kind != "dict":
         return False  # a reference: the object it points at is checked on its own
-    return any(pattern.search(value) for name, pattern in _FOUND.items() if name != "OpenAction")
+    text = names_only(value)
+    return any(
+        pattern.search(text) for name, pattern in _FOUND.items() if name not in ("OpenAction", "UnsafeLink")
+    )
 
 
 def _drop_media_annotations(doc: pymupdf.Document, page_xref: int) -> None:

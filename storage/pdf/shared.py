@@ -47,6 +47,12 @@ class ComplexityLimits:
     max_form_invocations: int = 20_000  # per page, expanded
     max_content_bytes: int = 64 * 1024 * 1024  # per page, expanded, after decompression
     max_image_pixels: int = 150_000_000  # one image: an A3 scan at 600 dpi is 70 million
+    # Tiling-pattern cells drawn per page: a 2 pt hatch over a whole A4 page is 125,000; MuPDF
+    # draws about 25 million a second, so the limit keeps a page well under a second.
+    max_pattern_cells: int = 4_000_000
+    # Content read operator by operator (pages whose cheap bound failed, forms, glyphs, cells),
+    # across the whole file: the tokenizer reads about a megabyte a second.
+    max_tokenized_bytes: int = 16 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -110,6 +116,7 @@ class RenderedPage:
     body: bytes
     mimetype: str
     encoding: str | None = None
+    placeholder: bool = False  # stands in for a page that ran past the time bound; not kept long
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,9 @@
 """A new version of a document carries every comment, highlight and note of the old one."""
 
 import io
+import threading
+
+import pytest
 
 from documents.models import Paragraph
 from tests.annotations.payloads import comment, highlight, ink, note, op_id, received
@@ -231,3 +234,111 @@ def test_a_hidden_comment_stays_hidden_on_the_new_version(join, api, document, f
     assert theirs["body"] == ""
     (chairs,) = api("chutoa").get(f"/api/documents/{new_id}/annotations").get_json()["annotations"]
     assert chairs["body"] == "Đề nghị làm rõ nguồn kinh phí."
+
+
+@pytest.mark.parametrize("reader", ["daibieu1", "thuky"], ids=["delegate", "secretary"])
+def test_the_changes_of_a_new_version_never_show_the_text_of_a_withdrawn_earlier_one(api, document, reader):
+    new_id = _replace(api, document)["id"]
+    assert api("thuky").delete(f"/api/documents/{document.id}").status_code == 200
+
+    response = api(reader).get(f"/api/documents/{new_id}/changes")
+
+    assert response.status_code == 200
+    assert response.get_json() == {"previous_id": None, "paragraphs": [], "removed": []}
+    body = response.get_data(as_text=True)
+    assert "Là thành viên" not in body  # the paragraph only the withdrawn version had
+    assert "THẢO)" not in body
+
+
+def _replace_in_background(app, api, document):
+    """The secretary's replace as a second request would run it: on a thread of its own."""
+    outcome = {}
+    caller = api("thuky")
+
+    def run():
+        with app.app_context():
+            outcome["response"] = _replace(api=lambda _name: caller, document=document)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread, outcome
+
+
+@pytest.fixture
+def held_matching(app, monkeypatch):
+    """Holds the replace while the worker matches paragraphs, until the test lets it go."""
+    pool = app.extensions["documents"].pool
+    reached, gate = threading.Event(), threading.Event()
+    matching = pool.reanchor
+
+    def reanchor(*args, **kwargs):
+        reached.set()
+        assert gate.wait(60)
+        return matching(*args, **kwargs)
+
+    monkeypatch.setattr(pool, "reanchor", reanchor)
+    yield reached, gate
+    gate.set()
+
+
+def test_comments_posted_while_a_replace_is_matched_are_carried_and_later_ones_refused_naming_it(
+    app, join, api, document, held_matching
+):
+    reached, gate = held_matching
+    author = join("daibieu1")
+    old = _paragraphs(document.id)
+    edited = author.emit("annotation:create", comment(document, old[0], "Bản nháp ý kiến"), callback=True)
+    dropped = author.emit("annotation:create", comment(document, old[1], "Sẽ xóa"), callback=True)
+    thread, outcome = _replace_in_background(app, api, document)
+    assert reached.wait(60)
+
+    during = [
+        author.emit(
+            "annotation:create", comment(document, paragraph, f"Gửi trong lúc thay {n}"), callback=True
+        )
+        for n, paragraph in enumerate(old[2:6])
+    ]
+    change = {"op_id": op_id(), "document_id": document.id, "id": edited["id"], "body": "Ý kiến đã sửa"}
+    assert author.emit("annotation:update", change, callback=True)["ok"]
+    gone = {"op_id": op_id(), "document_id": document.id, "id": dropped["id"]}
+    assert author.emit("annotation:delete", gone, callback=True)["ok"]
+    gate.set()
+    thread.join(60)
+    new = outcome["response"]
+    after = author.emit("annotation:create", comment(document, old[2], "Gửi sau khi thay"), callback=True)
+
+    assert all(ack["ok"] for ack in during)
+    carried = api("daibieu1").get(f"/api/documents/{new['id']}/annotations").get_json()["annotations"]
+    by_previous = {a["anchor"]["previous_id"]: a for a in carried}
+    assert {ack["id"] for ack in during} <= set(by_previous)
+    assert by_previous[edited["id"]]["body"] == "Ý kiến đã sửa"
+    assert dropped["id"] not in by_previous
+    assert after["ok"] is False
+    assert (after["error"], after["replaced_by"], after["version"]) == ("document_replaced", new["id"], 2)
+    assert "bản 2" in after["message"]
+
+
+def test_a_delegate_posting_throughout_a_replace_loses_no_comment(app, join, api, document):
+    """The reported case: 32 comments sent one after another while the secretary replaced the
+    document; each is either carried to the new version or refused with it named, never lost."""
+    author = join("daibieu1")
+    old = _paragraphs(document.id)
+    acks = []
+
+    def post():
+        with app.app_context():
+            for n in range(32):
+                payload = comment(document, old[n % len(old)], f"Ý kiến số {n}")
+                acks.append(author.emit("annotation:create", payload, callback=True))
+
+    writer = threading.Thread(target=post)
+    writer.start()
+    new_id = _replace(api, document)["id"]
+    writer.join(120)
+
+    stored = [ack["id"] for ack in acks if ack["ok"]]
+    refused = [ack for ack in acks if not ack["ok"]]
+    assert len(stored) + len(refused) == 32
+    assert all((ack["error"], ack["replaced_by"]) == ("document_replaced", new_id) for ack in refused)
+    carried = api("daibieu1").get(f"/api/documents/{new_id}/annotations").get_json()["annotations"]
+    assert set(stored) <= {a["anchor"]["previous_id"] for a in carried}

@@ -222,3 +222,112 @@ def test_members_following_a_meeting_hear_its_room(commune, api, app):
     refused = client.emit("meeting:join", {"meeting_id": 10**6}, callback=True)
     assert refused["error"] == "meeting_not_found"
     client.disconnect()
+
+
+@pytest.fixture
+def la_hien_delegate(commune, api):
+    """Ma Văn Dũng (daibieu2) sits on Xã La Hiên's roster."""
+    _enrol(api("vanphong2"), commune["la_hien"], "daibieu2")
+    return "daibieu2"
+
+
+@pytest.mark.parametrize(
+    "username",
+    ["daibieu2", "vanphong2"],
+    ids=["another councils delegate", "another councils officer"],
+)
+def test_an_officer_cannot_put_another_councils_people_on_the_roster_nor_learn_who_they_are(
+    commune, api, la_hien_delegate, username
+):
+    office = api("vanphong")
+    response = office.post(f"/api/councils/{commune['than_sa']}/members", json={"username": username})
+
+    assert response.status_code == 404
+    assert response.get_json()["error"] == "user_not_found"  # as an account that does not exist
+    assert "Ma Văn Dũng" not in response.get_data(as_text=True)
+    assert "Lò Văn Tám" not in response.get_data(as_text=True)
+    assert "user_id" not in response.get_json()
+    assert office.get(f"/api/councils/{commune['than_sa']}/members").get_json() == []
+
+
+@pytest.mark.parametrize(
+    ("username", "status"),
+    [("ngoai", 201), ("daibieu1", 201)],
+    ids=["an account of no council", "a new account"],
+)
+def test_an_officer_still_adds_accounts_of_no_council(commune, api, username, status):
+    response = api("vanphong").post(
+        f"/api/councils/{commune['than_sa']}/members", json={"username": username}
+    )
+    assert response.status_code == status
+
+
+def test_an_admin_may_seat_one_delegate_on_two_councils(commune, api, la_hien_delegate):
+    response = api("admin").post(f"/api/councils/{commune['than_sa']}/members", json={"username": "daibieu2"})
+    assert response.status_code == 201
+
+
+def test_an_officer_cannot_take_off_a_delegate_another_council_counts_nor_cut_them_off_there(
+    commune, api, app, token_for, la_hien_delegate
+):
+    api("admin").post(f"/api/councils/{commune['than_sa']}/members", json={"username": "daibieu2"})
+    other_office = api("vanphong2")
+    meeting = _meeting(other_office, commune["la_hien"])
+    other_office.post(f"/api/meetings/{meeting}/members", json={"username": "daibieu2", "role": "delegate"})
+    other_office.post(f"/api/meetings/{meeting}/publish")
+    live = socketio.test_client(app, auth={"token": token_for("daibieu2")})
+    assert live.is_connected()
+
+    removal = api("vanphong").delete(
+        f"/api/councils/{commune['than_sa']}/members/{_user_id(app, 'daibieu2')}"
+    )
+
+    assert removal.status_code == 404
+    assert live.is_connected()  # still in La Hiên's meeting
+    assert [m["id"] for m in api("daibieu2").get("/api/meetings").get_json()] == [meeting]
+    assert (
+        api("admin")
+        .delete(f"/api/councils/{commune['than_sa']}/members/{_user_id(app, 'daibieu2')}")
+        .status_code
+        == 200
+    )
+
+
+def test_an_imported_roster_row_naming_another_councils_delegate_is_refused_without_a_name(
+    commune, api, la_hien_delegate
+):
+    sheet = "Tên đăng nhập,Họ và tên\ndaibieu2,Ai Đó\nmoi02,Hà Văn Hai\n"
+    response = api("vanphong").post(
+        f"/api/councils/{commune['than_sa']}/members/import",
+        data={"file": (io.BytesIO(sheet.encode()), "ds.csv")},
+    )
+
+    report = response.get_json()
+    assert report["existing"] == []
+    assert [(p["line"], p["error"]) for p in report["problems"]] == [(2, "username_taken")]
+    assert "Ma Văn Dũng" not in response.get_data(as_text=True)
+    assert sorted(report["added"]) == ["moi02"]
+
+
+def test_council_creation_and_officer_changes_are_on_the_admins_audit_trail(commune, api, app):
+    admin = api("admin")
+    council = commune["than_sa"]
+    assert admin.delete(f"/api/councils/{council}/officers/{_user_id(app, 'vanphong')}").status_code == 200
+
+    events = admin.get("/api/audit").get_json()
+
+    created = [e["detail"] for e in events if e["action"] == "council_created"]
+    assert sorted(d["name"] for d in created) == [
+        "Hội đồng nhân dân xã La Hiên",
+        "Hội đồng nhân dân xã Thần Sa",
+    ]
+    changes = [
+        (e["action"], e["detail"]["username"], e["detail"]["council_id"], e["actor"]["username"])
+        for e in reversed(events)
+        if e["action"] in ("officer_added", "officer_removed")
+    ]
+    assert changes == [
+        ("officer_added", "vanphong", council, "admin"),
+        ("officer_added", "vanphong2", commune["la_hien"], "admin"),
+        ("officer_removed", "vanphong", council, "admin"),
+    ]

@@ -52,6 +52,37 @@ def test_a_plain_web_link_is_not_active_content_and_the_file_is_stored_as_sent()
     assert (result.removed, result.sanitized) == ([], None)
 
 
+@pytest.mark.parametrize(
+    "uri",
+    [
+        "https://thuvienphapluat.vn/van-ban/JS",
+        "https://vbpl.vn/tw/Pages/vbpq-toanvan.aspx?ItemID=1/AA",
+        "http://example.vn/JavaScript/Launch",
+        "mailto:vanphong@thansa.gov.vn",
+        "www.thansa.gov.vn",
+    ],
+)
+def test_a_link_whose_address_merely_mentions_an_action_name_is_kept(uri):
+    result = ingest_pdf(hostile.with_web_link(uri))
+    assert (result.removed, result.sanitized) == ([], None)
+
+
+@pytest.mark.parametrize("title", ["Mục /AA và /JS của quy chế", "Điều 5 (/JavaScript) /Launch /OpenAction"])
+def test_a_bookmark_that_mentions_an_action_name_is_accepted_untouched(title):
+    result = ingest_pdf(hostile.with_bookmark(title))
+    assert (result.removed, result.sanitized) == ([], None)
+
+
+def test_a_bookmark_that_really_runs_javascript_is_still_refused():
+    doc = hostile.plain_pdf(pages=2)
+    doc.set_toc([[1, "Mục lục", 1]])
+    outline = next(x for x in range(1, doc.xref_length()) if doc.xref_get_key(x, "Title")[0] == "string")
+    doc.xref_set_key(outline, "A", "<</S/JavaScript/JS(app.alert\\(1\\))>>")
+    with pytest.raises(PdfRejected) as refused:
+        ingest_pdf(doc.tobytes())
+    assert refused.value.params == {"element": "JavaScript"}
+
+
 def test_opening_at_a_page_is_not_active_content():
     doc = hostile.plain_pdf(pages=2)
     doc.xref_set_key(doc.pdf_catalog(), "OpenAction", f"[{doc[1].xref} 0 R/Fit]")
@@ -87,6 +118,7 @@ def test_an_annotated_export_of_a_hostile_stored_file_carries_none_of_it(tmp_pat
         "RichMedia",
         "XFA",
         "OpenAction",
+        "UnsafeLink",
     }
     assert set(find_active(pymupdf.open(path))) == everything
 
