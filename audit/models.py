@@ -1,13 +1,16 @@
 """One row per thing worth answering for later: logins, uploads, membership, moderation, exports."""
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from accounts.models import User
 from core.clock import utcnow
 from core.extensions import db
+
+if TYPE_CHECKING:  # audit is a leaf below accounts: the user is named, never imported
+    from accounts.models import User
 
 
 class AuditEvent(db.Model):
@@ -23,7 +26,7 @@ class AuditEvent(db.Model):
     address: Mapped[str] = mapped_column(String(64), default="")
     detail: Mapped[dict] = mapped_column(JSON, default=dict)
 
-    actor: Mapped[User | None] = relationship()
+    actor: Mapped["User | None"] = relationship("User")
 
     def to_dict(self) -> dict:
         return {

@@ -75,11 +75,7 @@ def api_add_to_roster(council_id: int):
     return jsonify(_person(user)), 201 if added else 200
 
 
-@bp.delete("/api/councils/<int:council_id>/members/<int:user_id>")
-@login_required
-def api_remove_from_roster(council_id: int, user_id: int):
-    service.remove_from_roster(current_user, council_id, user_id)
-    return jsonify({"ok": True})
+# DELETE /api/councils/<id>/members/<user_id> is meetings.views': off the roster is out of the meetings.
 
 
 @bp.post("/api/councils/<int:council_id>/members/import")

@@ -1,6 +1,7 @@
 """Who may do what in a meeting: the one place both HTTP and Socket.IO adapters ask.
 
-Who may read, moderate, export and receive annotations is annotations.permissions.
+The meeting roles' rules: who sees it, manages it, moderates its comments and exports it.
+What an annotation's own visibility adds on top is annotations.permissions.
 """
 
 from sqlalchemy import select
@@ -49,3 +50,29 @@ def require_manager(meeting: Meeting | None, user: User, code: str = "meeting_no
     if not can_manage(meeting, user):
         raise forbidden()
     return meeting
+
+
+# The chair and the secretaries moderate and export; admins too.
+MODERATORS = (Role.CHAIR, Role.SECRETARY)
+
+
+def can_moderate(user: User, meeting: Meeting) -> bool:
+    """Hide and unhide shared comments; read hidden comments' text."""
+    return user.is_admin or role_of(meeting, user) in MODERATORS
+
+
+def can_export(user: User, meeting: Meeting) -> bool:
+    """The digest and every export; today the same people who moderate, decided separately."""
+    return user.is_admin or role_of(meeting, user) in MODERATORS
+
+
+def require_exporter(meeting: Meeting | None, user: User, code: str = "meeting_not_found") -> Meeting:
+    require_visible(meeting, user, code)
+    if not can_export(user, meeting):
+        raise forbidden()
+    return meeting
+
+
+def require_moderator(user: User, meeting: Meeting) -> None:
+    if not can_moderate(user, meeting):
+        raise forbidden()
