@@ -28,6 +28,7 @@ from meetings.permissions import (  # noqa: F401
     MODERATORS,
     can_export,
     can_moderate,
+    moderator_ids,
     require_exporter,
     require_moderator,
 )
@@ -79,12 +80,13 @@ def recipients(annotation: Annotation, meeting: Meeting) -> list[tuple[str, bool
     """The rooms a change goes to, each with whether the text must be redacted there.
 
     A private annotation reaches its author's devices only; a shared one the document's room,
-    redacted if hidden, and unredacted to the moderators and the author.
+    redacted if hidden, and unredacted to the author and the meeting's moderators: the same set
+    `can_moderate` shows the text to when they read it later (meetings.access.moderator_ids).
     """
     if annotation.visibility == Visibility.PRIVATE:
         return [(user_room(annotation.author_id), False)]
     rooms = [(document_room(annotation.document_id), True)]
     if annotation.is_hidden and not annotation.is_deleted:
-        moderators = {m.user_id for m in meeting.memberships if m.role in MODERATORS}
+        moderators = moderator_ids(meeting)
         rooms += [(user_room(user_id), False) for user_id in sorted(moderators | {annotation.author_id})]
     return rooms
