@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from annotations import queries, versions
 from annotations.schemas import HIGHLIGHT_COLORS, INK_COLORS, MAX_BODY, Since
 from core.validation import parse
-from documents.service import upload_summary
+from documents.presenters import upload_summary
 from documents.views import runtime, uploaded_file
 
 bp = Blueprint("annotations", __name__)

@@ -29,15 +29,7 @@ class AuditEvent(db.Model):
     actor: Mapped["User | None"] = relationship("User")
 
     def to_dict(self) -> dict:
-        return {
-            "id": self.id,
-            "at": self.created_at.isoformat(),
-            "actor": None
-            if self.actor is None
-            else {"id": self.actor.id, "username": self.actor.username, "full_name": self.actor.full_name},
-            "action": self.action,
-            "meeting_id": self.meeting_id,
-            "document_id": self.document_id,
-            "address": self.address,
-            "detail": self.detail or {},
-        }
+        """Kept for callers of the method; the shape is audit.presenters'."""
+        from audit.presenters import event_json
+
+        return event_json(self)

@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 from accounts.auth import admin_required
 from audit import service
 from audit.labels import action_label
+from audit.presenters import event_json
 from meetings.service import audit_events, get_meeting
 
 bp = Blueprint("audit", __name__)
@@ -29,14 +30,14 @@ def audit_action(action: str) -> str:
 @login_required
 def api_meeting_audit(meeting_id: int):
     events = audit_events(current_user, meeting_id, _before())
-    return jsonify([event.to_dict() for event in events])
+    return jsonify([event_json(event) for event in events])
 
 
 @bp.get("/api/audit")
 @admin_required
 def api_audit():
     events = service.all_events(current_user, _before(), request.args.get("action") or None)
-    return jsonify([event.to_dict() for event in events])
+    return jsonify([event_json(event) for event in events])
 
 
 @bp.get("/meetings/<int:meeting_id>/audit")

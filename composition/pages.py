@@ -7,11 +7,13 @@ annotations); each handler still makes one service call and presents the result.
 from flask import Blueprint, jsonify, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from composition.presenters import meeting_detail
 from core.http import json_body
 from core.validation import parse
 from documents import service as documents
+from documents.presenters import document_detail
 from meetings import service as meetings
-from meetings.permissions import can_export, can_manage, can_moderate, role_of
+from meetings.permissions import can_moderate, role_of
 from meetings.schemas import AgendaOrder, MeetingChanges
 
 bp = Blueprint("pages", __name__)
@@ -23,31 +25,6 @@ OLD_ENDPOINTS = {
     "meetings.meeting_page": "pages.meeting_page",
     "documents.reader_page": "pages.reader_page",
 }
-
-
-def meeting_detail(meeting, user) -> dict:
-    """The meeting with its agenda; secretaries also see members and replaced versions."""
-    manager = can_manage(meeting, user)
-    detail = {
-        **meetings.meeting_summary(meeting, user),
-        "can_manage": manager,
-        "can_export": can_export(user, meeting),
-        "agenda": [
-            {
-                "id": item.id,
-                "position": item.position,
-                "title": item.title,
-                "documents": [doc.to_summary() for doc in documents.active_documents(item)],
-            }
-            for item in meeting.agenda_items
-        ],
-    }
-    if manager:
-        detail["members"] = [
-            {"user_id": m.user_id, "username": m.user.username, "full_name": m.user.full_name, "role": m.role}
-            for m in meeting.memberships
-        ]
-    return detail
 
 
 @bp.get("/api/meetings/<int:meeting_id>")
@@ -96,7 +73,7 @@ def reader_page(document_id: int):
     return render_template(
         "documents/reader.html",
         view_choice=chosen if chosen in READER_VIEWS else None,
-        document=documents.document_detail(document),
+        document=document_detail(document),
         reader_constants=documents.READER_CONSTANTS,
         meeting=document.meeting,
         agenda_item=document.agenda_item,

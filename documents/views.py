@@ -13,7 +13,7 @@ from flask import Blueprint, Response, current_app, jsonify, request, send_file
 from flask_login import current_user, login_required
 
 from core.errors import AppError
-from documents import service
+from documents import presenters, service
 
 bp = Blueprint("documents", __name__)
 
@@ -42,19 +42,19 @@ def api_upload(item_id: int):
     document = service.upload_document(
         current_user, item_id, filename, data, request.form.get("title"), runtime()
     )
-    return jsonify(service.upload_summary(document)), 201
+    return jsonify(presenters.upload_summary(document)), 201
 
 
 @bp.delete("/api/documents/<int:document_id>")
 @login_required
 def api_withdraw(document_id: int):
-    return jsonify(service.withdraw_document(current_user, document_id).to_summary())
+    return jsonify(presenters.document_summary(service.withdraw_document(current_user, document_id)))
 
 
 @bp.get("/api/documents/<int:document_id>")
 @login_required
 def api_document(document_id: int):
-    return jsonify(service.document_detail(service.get_document(current_user, document_id)))
+    return jsonify(presenters.document_detail(service.get_document(current_user, document_id)))
 
 
 @bp.get("/api/documents/<int:document_id>/paragraphs")
@@ -65,7 +65,9 @@ def api_paragraphs(document_id: int):
     page = _int_arg("page")
     ids = _id_list(request.args.get("ids"))
     found = service.paragraphs(current_user, document_id, page=page, ids=ids)
-    response = jsonify([p.to_layout() if page is not None else p.to_dict() for p in found])
+    response = jsonify(
+        [presenters.paragraph_layout(p) if page is not None else presenters.paragraph_json(p) for p in found]
+    )
     if page is not None or ids is not None:
         response.headers["Cache-Control"] = "private, max-age=3600"
     return response

@@ -13,7 +13,8 @@ from councils import service as councils_service
 from councils.permissions import belongs_to, is_officer, officer_councils, roster_councils
 from councils.service import council_for_new_meeting, roster_users
 from meetings.models import AgendaItem, Meeting, MeetingStatus, Membership, Role
-from meetings.permissions import require_manager, require_visible, role_of
+from meetings.permissions import require_manager, require_visible
+from meetings.presenters import meeting_summary
 from meetings.schemas import AgendaOrder, MeetingChanges, NewAgendaItem, NewMeeting, NewMember
 
 
@@ -233,18 +234,3 @@ def notify_members(meeting: Meeting, event_name: str) -> None:
     for membership in meeting.memberships:
         if meeting.is_published or membership.role == Role.SECRETARY:
             after_commit(db.session, event_name, {"id": meeting.id}, user_room(membership.user_id))
-
-
-def meeting_summary(meeting: Meeting, user: User, role: Role | None = None) -> dict:
-    role = role or role_of(meeting, user)
-    chairs = meeting.members_with_role(Role.CHAIR)
-    return {
-        "id": meeting.id,
-        "title": meeting.title,
-        "starts_at": meeting.starts_at.isoformat(),
-        "location": meeting.location,
-        "status": meeting.status,
-        "role": role.value if role else None,
-        "chair": chairs[0].display_name if chairs else None,
-        "council": meeting.council.to_dict() if meeting.council else None,
-    }

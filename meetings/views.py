@@ -13,6 +13,7 @@ from core.clock import in_vietnam
 from core.http import json_body
 from core.validation import parse
 from meetings import service
+from meetings.presenters import agenda_item_json, invited_json, meeting_summary, seat_json
 from meetings.schemas import NewAgendaItem, NewMeeting, NewMember
 
 bp = Blueprint("meetings", __name__)
@@ -35,21 +36,21 @@ def api_create_meeting():
 @bp.get("/api/meetings")
 @login_required
 def api_list_meetings():
-    return jsonify([service.meeting_summary(m, current_user) for m in service.visible_meetings(current_user)])
+    return jsonify([meeting_summary(m, current_user) for m in service.visible_meetings(current_user)])
 
 
 @bp.post("/api/meetings/<int:meeting_id>/members")
 @login_required
 def api_add_member(meeting_id: int):
     membership = service.add_member(current_user, meeting_id, parse(NewMember, json_body()))
-    return jsonify({"user_id": membership.user_id, "role": membership.role}), 201
+    return jsonify(seat_json(membership)), 201
 
 
 @bp.post("/api/meetings/<int:meeting_id>/members/roster")
 @login_required
 def api_invite_council_roster(meeting_id: int):
     added = service.invite_council_roster(current_user, meeting_id)
-    return jsonify({"added": [membership.user_id for membership in added]})
+    return jsonify(invited_json(added))
 
 
 @bp.delete("/api/meetings/<int:meeting_id>/members/<int:user_id>")
@@ -71,14 +72,14 @@ def api_remove_from_roster(council_id: int, user_id: int):
 @login_required
 def api_add_agenda_item(meeting_id: int):
     item = service.add_agenda_item(current_user, meeting_id, parse(NewAgendaItem, json_body()))
-    return jsonify({"id": item.id, "position": item.position, "title": item.title}), 201
+    return jsonify(agenda_item_json(item)), 201
 
 
 @bp.patch("/api/agenda/<int:item_id>")
 @login_required
 def api_rename_agenda_item(item_id: int):
     item = service.rename_agenda_item(current_user, item_id, parse(NewAgendaItem, json_body()))
-    return jsonify({"id": item.id, "position": item.position, "title": item.title})
+    return jsonify(agenda_item_json(item))
 
 
 @bp.delete("/api/agenda/<int:item_id>")
@@ -91,5 +92,5 @@ def api_delete_agenda_item(item_id: int):
 @bp.get("/")
 @login_required
 def index():
-    meetings = [service.meeting_summary(m, current_user) for m in service.visible_meetings(current_user)]
+    meetings = [meeting_summary(m, current_user) for m in service.visible_meetings(current_user)]
     return render_template("meetings/index.html", meetings=meetings)
