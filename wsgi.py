@@ -15,7 +15,7 @@ elif "gevent.monkey" in sys.modules:  # gunicorn's gevent worker patched before 
     if monkey.is_module_patched("socket"):
         os.environ.setdefault("SOCKETIO_ASYNC_MODE", "gevent")
 
-from core.app import create_app
+from composition.app import create_app
 from core.extensions import socketio
 
 app = create_app()

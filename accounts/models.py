@@ -51,16 +51,10 @@ class User(UserMixin, db.Model):
         return self.full_name or self.username
 
     def to_dict(self) -> dict:
-        return {
-            "id": self.id,
-            "username": self.username,
-            "full_name": self.full_name,
-            "position": self.position,
-            "unit": self.unit,
-            "is_admin": self.is_admin,
-            "is_active": self.is_active_account,
-            "can_convene": self.may_convene,
-        }
+        """Kept for callers of the method; the shape is accounts.presenters'."""
+        from accounts.presenters import user_json
+
+        return user_json(self)
 
 
 class LoginSession(db.Model):

@@ -38,7 +38,10 @@ class RosterReport:
     existing: list[dict] = field(default_factory=list)
 
     def to_dict(self) -> dict:
-        return {"created": self.created, "existing": self.existing, "problems": self.problems}
+        """Kept for callers of the method; the shape is accounts.presenters'."""
+        from accounts.presenters import roster_report_json
+
+        return roster_report_json(self)
 
 
 def _header_key(text: str) -> str:

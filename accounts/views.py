@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from accounts import roster, service
+from accounts import presenters, roster, service
 from accounts.auth import admin_required, bearer_token, login_key_of_token
 from accounts.limits import login_limited
 from accounts.schemas import AccountChanges, Credentials, NewUser, PasswordChange
@@ -51,7 +51,7 @@ def api_logout():
 @bp.get("/api/me")
 @login_required
 def api_me():
-    return jsonify(current_user.to_dict())
+    return jsonify(presenters.user_json(current_user))
 
 
 @bp.post("/api/me/password")
@@ -86,20 +86,20 @@ def password_page():
 @admin_required
 def api_create_user():
     user = service.create_user(parse(NewUser, json_body()), actor=current_user)
-    return jsonify({"id": user.id, "username": user.username}), 201
+    return jsonify(presenters.created_user_json(user)), 201
 
 
 @bp.get("/api/users")
 @admin_required
 def api_list_users():
-    return jsonify([user.to_dict() for user in service.list_users()])
+    return jsonify([presenters.user_json(user) for user in service.list_users()])
 
 
 @bp.patch("/api/users/<int:user_id>")
 @admin_required
 def api_change_user(user_id: int):
     user = service.change_account(current_user, user_id, parse(AccountChanges, json_body()))
-    return jsonify(user.to_dict())
+    return jsonify(presenters.user_json(user))
 
 
 @bp.post("/api/users/import")
@@ -110,7 +110,7 @@ def api_import_roster():
         raise AppError("file_missing")
     with upload.stream:
         report = roster.import_roster(upload.read(), actor=current_user)
-    return jsonify(report.to_dict()), 201 if report.created else 200
+    return jsonify(presenters.roster_report_json(report)), 201 if report.created else 200
 
 
 @bp.route("/login", methods=["GET", "POST"])

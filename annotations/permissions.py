@@ -9,8 +9,9 @@ The rules:
 * shared annotations are read by everyone who may read the document; private ones only by
   their author (for anyone else they do not exist: `annotation_not_found`, like unknown ids);
 * only the author edits or deletes their own annotation;
-* the chair, the secretaries and admins moderate (hide a shared comment) and export; a hidden
-  comment's text reaches only them and its author, everyone else gets it redacted;
+* the chair, the secretaries and admins moderate (hide a shared comment) and export
+  (meetings.permissions: a meeting role's rule); a hidden comment's text reaches only them and
+  its author, everyone else gets it redacted;
 * exports carry shared annotations only, never private ones.
 """
 
@@ -19,33 +20,18 @@ from sqlalchemy import ColumnElement, or_
 from accounts.models import User
 from annotations.models import Annotation, Visibility
 from core.broadcast import document_room, user_room
-from core.errors import AppError, forbidden
-from meetings.models import Meeting, Role
-from meetings.permissions import require_visible, role_of
+from core.errors import AppError
+from meetings.models import Meeting
 
-MODERATORS = (Role.CHAIR, Role.SECRETARY)
-
-
-def can_moderate(user: User, meeting: Meeting) -> bool:
-    """Hide and unhide shared comments; read hidden comments' text."""
-    return user.is_admin or role_of(meeting, user) in MODERATORS
-
-
-def can_export(user: User, meeting: Meeting) -> bool:
-    """The digest and every export; today the same people who moderate, decided separately."""
-    return user.is_admin or role_of(meeting, user) in MODERATORS
-
-
-def require_exporter(meeting: Meeting | None, user: User, code: str = "meeting_not_found") -> Meeting:
-    require_visible(meeting, user, code)
-    if not can_export(user, meeting):
-        raise forbidden()
-    return meeting
-
-
-def require_moderator(user: User, meeting: Meeting) -> None:
-    if not can_moderate(user, meeting):
-        raise forbidden()
+# The meeting roles' rules live in meetings.permissions; named here too, where callers ask.
+from meetings.permissions import (  # noqa: F401
+    MODERATORS,
+    can_export,
+    can_moderate,
+    moderator_ids,
+    require_exporter,
+    require_moderator,
+)
 
 
 def can_read(user: User, annotation: Annotation) -> bool:
@@ -94,12 +80,13 @@ def recipients(annotation: Annotation, meeting: Meeting) -> list[tuple[str, bool
     """The rooms a change goes to, each with whether the text must be redacted there.
 
     A private annotation reaches its author's devices only; a shared one the document's room,
-    redacted if hidden, and unredacted to the moderators and the author.
+    redacted if hidden, and unredacted to the author and the meeting's moderators: the same set
+    `can_moderate` shows the text to when they read it later (meetings.access.moderator_ids).
     """
     if annotation.visibility == Visibility.PRIVATE:
         return [(user_room(annotation.author_id), False)]
     rooms = [(document_room(annotation.document_id), True)]
     if annotation.is_hidden and not annotation.is_deleted:
-        moderators = {m.user_id for m in meeting.memberships if m.role in MODERATORS}
+        moderators = moderator_ids(meeting)
         rooms += [(user_room(user_id), False) for user_id in sorted(moderators | {annotation.author_id})]
     return rooms

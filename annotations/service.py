@@ -15,7 +15,8 @@ from sqlalchemy.exc import IntegrityError
 from accounts.models import User
 from annotations import permissions
 from annotations.models import Annotation, DocumentSequence, Kind, ProcessedOperation, Visibility
-from annotations.queries import annotation_payload, latest_seq, tombstone, visible_document
+from annotations.presenters import annotation_payload, tombstone
+from annotations.queries import latest_seq, visible_document
 from annotations.schemas import (
     AnnotationChanges,
     AnnotationRef,

@@ -1,13 +1,16 @@
 """One row per thing worth answering for later: logins, uploads, membership, moderation, exports."""
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from accounts.models import User
 from core.clock import utcnow
 from core.extensions import db
+
+if TYPE_CHECKING:  # audit is a leaf below accounts: the user is named, never imported
+    from accounts.models import User
 
 
 class AuditEvent(db.Model):
@@ -23,18 +26,10 @@ class AuditEvent(db.Model):
     address: Mapped[str] = mapped_column(String(64), default="")
     detail: Mapped[dict] = mapped_column(JSON, default=dict)
 
-    actor: Mapped[User | None] = relationship()
+    actor: Mapped["User | None"] = relationship("User")
 
     def to_dict(self) -> dict:
-        return {
-            "id": self.id,
-            "at": self.created_at.isoformat(),
-            "actor": None
-            if self.actor is None
-            else {"id": self.actor.id, "username": self.actor.username, "full_name": self.actor.full_name},
-            "action": self.action,
-            "meeting_id": self.meeting_id,
-            "document_id": self.document_id,
-            "address": self.address,
-            "detail": self.detail or {},
-        }
+        """Kept for callers of the method; the shape is audit.presenters'."""
+        from audit.presenters import event_json
+
+        return event_json(self)

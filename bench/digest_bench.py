@@ -215,7 +215,7 @@ def generate(data_dir: str) -> None:
 
     from accounts.models import User
     from annotations.models import Annotation, DocumentSequence
-    from core.app import create_app
+    from composition.app import create_app
     from core.extensions import db
     from documents.models import Document, Paragraph
     from meetings.models import AgendaItem, Meeting, Membership
@@ -290,7 +290,7 @@ def measure(data_dir: str) -> int:
     os.environ["DATA_DIR"] = data_dir
     import pymupdf
 
-    from core.app import create_app
+    from composition.app import create_app
 
     app = create_app({"PREWARM_PAGES": False, "AUTO_MIGRATE": False})
     client = app.test_client()

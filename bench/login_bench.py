@@ -40,11 +40,11 @@ def prepare(data_dir: Path, live: int, hall: int) -> dict:
     from accounts.models import User
     from accounts.schemas import NewUser
     from accounts.service import create_user, issue_token, start_login
-    from core.app import create_app
+    from composition.app import create_app
+    from composition.demo_pack import demo_pack
     from core.extensions import db
     from documents.models import Paragraph
     from documents.service import upload_document
-    from meetings.demo_pack import demo_pack
     from meetings.schemas import NewAgendaItem, NewMeeting, NewMember
     from meetings.service import add_agenda_item, add_member, create_meeting, publish
 

@@ -27,7 +27,7 @@ def main() -> int:
     sys.path.insert(0, str(ROOT))
     from accounts.schemas import NewUser
     from accounts.service import create_user
-    from core.app import create_app
+    from composition.app import create_app
     from core.extensions import db
 
     app = create_app()

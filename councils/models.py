@@ -38,7 +38,10 @@ class Council(db.Model):
     )
 
     def to_dict(self) -> dict:
-        return {"id": self.id, "name": self.name, "place": self.place, "level": self.level}
+        """Kept for callers of the method; the shape is councils.presenters'."""
+        from councils.presenters import council_json
+
+        return council_json(self)
 
 
 class CouncilOfficer(db.Model):

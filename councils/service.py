@@ -8,11 +8,11 @@ from accounts import roster as roster_import
 from accounts.models import User
 from accounts.service import get_user, require_user
 from audit import service as audit
-from core.broadcast import after_commit, disconnect_user_after_commit, user_room
+from core.broadcast import disconnect_user_after_commit
 from core.errors import AppError
 from core.extensions import db
 from councils.models import Council, CouncilLevel, CouncilMember, CouncilOfficer
-from councils.permissions import is_officer, may_enrol, runs_council
+from councils.permissions import may_enrol, runs_council
 from councils.schemas import NewCouncil, NewOfficer, NewRosterMember
 
 PROVINCE_WORDS = ("tỉnh", "thành phố")
@@ -157,41 +157,20 @@ def _enrol(actor: User, council: Council, user: User) -> bool:
     return added
 
 
-def remove_from_roster(actor: User, council_id: int, user_id: int) -> None:
-    """Off the roster, a delegate is taken out of the council's meetings at once (as a secretary
-    removing a member does): their open pages are told, their live connections dropped, and no
-    event of those meetings reaches them any more. Their comments stay in the meetings' records.
-    An officer keeps the meetings: they run the council whether on its roster or not."""
-    from meetings.models import Meeting, Membership  # meetings depends on councils, not the reverse
-
+def remove_from_roster(actor: User, council_id: int, user_id: int) -> User:
+    """Take a delegate off the roster; returns who it was. Taking them out of the council's
+    meetings too is the meetings' part (meetings.service.remove_from_council_roster)."""
     council = get_council(actor, council_id)
     member = next((m for m in council.roster if m.user_id == user_id), None)
     if member is None or not may_enrol(actor, council.id, member.user):
         # Someone another council also counts stays: taking them off would cut their live
         # connection in that council's meetings too. An admin may.
         raise AppError("roster_member_not_found", 404)
-    if not is_officer(member.user, council.id):
-        memberships = db.session.scalars(
-            select(Membership)
-            .join(Meeting, Meeting.id == Membership.meeting_id)
-            .where(Meeting.council_id == council.id, Membership.user_id == user_id)
-        )
-        for membership in memberships:
-            after_commit(db.session, "meeting:removed", {"id": membership.meeting_id}, user_room(user_id))
-            audit.record(
-                actor,
-                "member_removed",
-                meeting_id=membership.meeting_id,
-                user_id=user_id,
-                role=membership.role,
-            )
-            db.session.delete(membership)
-        disconnect_user_after_commit(db.session, user_id)
-    audit.record(
-        actor, "roster_removed", council_id=council.id, user_id=user_id, username=member.user.username
-    )
+    user = member.user
+    audit.record(actor, "roster_removed", council_id=council.id, user_id=user_id, username=user.username)
     council.roster.remove(member)
     db.session.flush()
+    return user
 
 
 def import_roster(actor: User, council_id: int, data: bytes) -> dict:

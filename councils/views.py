@@ -7,6 +7,7 @@ from core.errors import AppError
 from core.http import json_body
 from core.validation import parse
 from councils import service
+from councils.presenters import council_json, officer_json, person_json
 from councils.schemas import NewCouncil, NewOfficer, NewRosterMember
 
 bp = Blueprint("councils", __name__)
@@ -24,17 +25,6 @@ def council_navigation() -> dict:
     return {"shows_councils": shows_councils}
 
 
-def _person(user) -> dict:
-    return {
-        "user_id": user.id,
-        "username": user.username,
-        "full_name": user.full_name,
-        "position": user.position,
-        "unit": user.unit,
-        "active": user.is_active,
-    }
-
-
 @bp.post("/api/councils")
 @login_required
 def api_create_council():
@@ -45,14 +35,14 @@ def api_create_council():
 @bp.get("/api/councils")
 @login_required
 def api_list_councils():
-    return jsonify([council.to_dict() for council in service.visible_councils(current_user)])
+    return jsonify([council_json(council) for council in service.visible_councils(current_user)])
 
 
 @bp.post("/api/councils/<int:council_id>/officers")
 @login_required
 def api_add_officer(council_id: int):
     officer = service.add_officer(current_user, council_id, parse(NewOfficer, json_body()))
-    return jsonify({"council_id": officer.council_id, "user_id": officer.user_id}), 201
+    return jsonify(officer_json(officer)), 201
 
 
 @bp.delete("/api/councils/<int:council_id>/officers/<int:user_id>")
@@ -65,21 +55,17 @@ def api_remove_officer(council_id: int, user_id: int):
 @bp.get("/api/councils/<int:council_id>/members")
 @login_required
 def api_roster(council_id: int):
-    return jsonify([_person(user) for user in service.roster(current_user, council_id)])
+    return jsonify([person_json(user) for user in service.roster(current_user, council_id)])
 
 
 @bp.post("/api/councils/<int:council_id>/members")
 @login_required
 def api_add_to_roster(council_id: int):
     user, added = service.add_to_roster(current_user, council_id, parse(NewRosterMember, json_body()))
-    return jsonify(_person(user)), 201 if added else 200
+    return jsonify(person_json(user)), 201 if added else 200
 
 
-@bp.delete("/api/councils/<int:council_id>/members/<int:user_id>")
-@login_required
-def api_remove_from_roster(council_id: int, user_id: int):
-    service.remove_from_roster(current_user, council_id, user_id)
-    return jsonify({"ok": True})
+# DELETE /api/councils/<id>/members/<user_id> is meetings.views': off the roster is out of the meetings.
 
 
 @bp.post("/api/councils/<int:council_id>/members/import")
@@ -111,5 +97,5 @@ def council_page(council_id: int):
         "councils/council.html",
         council=council,
         officers=sorted((o.user for o in council.officers), key=lambda u: u.full_name or u.username),
-        roster=[_person(user) for user in service.roster_users(council)],
+        roster=[person_json(user) for user in service.roster_users(council)],
     )

@@ -51,15 +51,10 @@ class Document(db.Model):
         return self.agenda_item.meeting
 
     def to_summary(self) -> dict:
-        return {
-            "id": self.id,
-            "title": self.title,
-            "page_count": self.page_count,
-            "version": self.version,
-            "status": self.status,
-            "filename": self.original_filename,
-            "size_bytes": self.size_bytes,
-        }
+        """Kept for callers of the method; the shape is documents.presenters'."""
+        from documents.presenters import document_summary
+
+        return document_summary(self)
 
 
 class DocumentPage(db.Model):
@@ -77,13 +72,10 @@ class DocumentPage(db.Model):
     words_json: Mapped[str] = mapped_column(Text, default="[]", deferred=True)
 
     def to_dict(self) -> dict:
-        return {
-            "number": self.number,
-            "width": round(self.width, 2),
-            "height": round(self.height, 2),
-            "rotation": self.rotation,
-            "scanned": self.is_scanned,
-        }
+        """Kept for callers of the method; the shape is documents.presenters'."""
+        from documents.presenters import page_json
+
+        return page_json(self)
 
     @property
     def words(self) -> list:
@@ -123,11 +115,10 @@ class Paragraph(db.Model):
         return [round(v, 2) for v in (self.x0, self.y0, self.x1, self.y1)]
 
     def to_layout(self) -> dict:
-        """Where it is and what it is called, without its words: what the reader's margin needs
-        for every page it shows (the words are already in the page's text layer)."""
-        layout = self.to_dict()
-        del layout["text"]
-        return layout
+        """Kept for callers of the method; the shape is documents.presenters'."""
+        from documents.presenters import paragraph_layout
+
+        return paragraph_layout(self)
 
     @property
     def pages(self) -> set[int]:
@@ -135,19 +126,10 @@ class Paragraph(db.Model):
         return {self.page, *(page for page, _ in self.parts)}
 
     def to_dict(self) -> dict:
-        return {
-            "id": self.id,
-            "number": self.number,
-            "page": self.page,
-            "bbox": self.bbox,
-            "kind": self.kind,
-            "text": self.text,
-            "parts": [{"page": page, "bbox": [round(v, 2) for v in box]} for page, box in self.parts],
-            "label": self.label,
-            "path": self.path,
-            "citation": self.citation,
-            "change": self.change,
-        }
+        """Kept for callers of the method; the shape is documents.presenters'."""
+        from documents.presenters import paragraph_json
+
+        return paragraph_json(self)
 
 
 class StoredFile(db.Model):

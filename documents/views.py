@@ -1,17 +1,19 @@
-"""HTTP adapters for documents: upload and versions, page images, text layer, paragraphs, reader."""
+"""HTTP adapters for documents: upload, page images, text layer, paragraphs.
+
+A new version (annotations carried across: annotations.views) and the reader page (composition.pages)
+join features and live above documents.
+"""
 
 import gzip
 import unicodedata
 from urllib.parse import quote
 
 import brotli
-from flask import Blueprint, Response, current_app, jsonify, render_template, request, send_file
+from flask import Blueprint, Response, current_app, jsonify, request, send_file
 from flask_login import current_user, login_required
 
-from annotations import versions
-from annotations.permissions import can_moderate
 from core.errors import AppError
-from documents import service
+from documents import presenters, service
 
 bp = Blueprint("documents", __name__)
 
@@ -21,11 +23,13 @@ READER_VIEWS = ("text", "pages")  # reading mode, the page view
 PLACEHOLDER_MAX_AGE_S = 300
 
 
-def _runtime() -> service.DocumentRuntime:
+def runtime() -> service.DocumentRuntime:
+    """The app's PDF workers, page cache and blob store (composition.app attaches them)."""
     return current_app.extensions["documents"]
 
 
-def _uploaded_file() -> tuple[str, bytes]:
+def uploaded_file() -> tuple[str, bytes]:
+    """The multipart `file` field as (name, bytes); a request without one is refused."""
     upload = request.files.get("file")
     if upload is None:
         raise AppError("file_missing")
@@ -36,33 +40,23 @@ def _uploaded_file() -> tuple[str, bytes]:
 @bp.post("/api/agenda/<int:item_id>/documents")
 @login_required
 def api_upload(item_id: int):
-    filename, data = _uploaded_file()
+    filename, data = uploaded_file()
     document = service.upload_document(
-        current_user, item_id, filename, data, request.form.get("title"), _runtime()
+        current_user, item_id, filename, data, request.form.get("title"), runtime()
     )
-    return jsonify(service.upload_summary(document)), 201
-
-
-@bp.post("/api/documents/<int:document_id>/replace")
-@login_required
-def api_replace(document_id: int):
-    filename, data = _uploaded_file()
-    document = versions.replace_document(
-        current_user, document_id, filename, data, request.form.get("title"), _runtime()
-    )
-    return jsonify(service.upload_summary(document)), 201
+    return jsonify(presenters.upload_summary(document)), 201
 
 
 @bp.delete("/api/documents/<int:document_id>")
 @login_required
 def api_withdraw(document_id: int):
-    return jsonify(service.withdraw_document(current_user, document_id).to_summary())
+    return jsonify(presenters.document_summary(service.withdraw_document(current_user, document_id)))
 
 
 @bp.get("/api/documents/<int:document_id>")
 @login_required
 def api_document(document_id: int):
-    return jsonify(service.document_detail(service.get_document(current_user, document_id)))
+    return jsonify(presenters.document_detail(service.get_document(current_user, document_id)))
 
 
 @bp.get("/api/documents/<int:document_id>/paragraphs")
@@ -73,7 +67,9 @@ def api_paragraphs(document_id: int):
     page = _int_arg("page")
     ids = _id_list(request.args.get("ids"))
     found = service.paragraphs(current_user, document_id, page=page, ids=ids)
-    response = jsonify([p.to_layout() if page is not None else p.to_dict() for p in found])
+    response = jsonify(
+        [presenters.paragraph_layout(p) if page is not None else presenters.paragraph_json(p) for p in found]
+    )
     if page is not None or ids is not None:
         response.headers["Cache-Control"] = "private, max-age=3600"
     return response
@@ -114,13 +110,13 @@ def _id_list(value: str | None) -> list[int] | None:
 @login_required
 def api_page_view(document_id: int, number: int):
     """The reader's page in one response: vector markup (glyphs from a sheet) and the text layer."""
-    return _stored_response(service.page_view(current_user, document_id, number, _runtime()))
+    return _stored_response(service.page_view(current_user, document_id, number, runtime()))
 
 
 @bp.get("/api/documents/<int:document_id>/glyphs/<int:block>")
 @login_required
 def api_glyph_sheet(document_id: int, block: int):
-    return _stored_response(service.glyph_sheet(current_user, document_id, block, _runtime()))
+    return _stored_response(service.glyph_sheet(current_user, document_id, block, runtime()))
 
 
 def content_disposition(filename: str) -> str:
@@ -133,7 +129,7 @@ def content_disposition(filename: str) -> str:
 @bp.get("/api/documents/<int:document_id>/file")
 @login_required
 def api_file(document_id: int):
-    path, filename = service.original_file(current_user, document_id, _runtime())
+    path, filename = service.original_file(current_user, document_id, runtime())
     response = send_file(path, mimetype="application/pdf", conditional=False, etag=False)
     response.headers["Content-Disposition"] = content_disposition(filename)
     response.headers["Cache-Control"] = "private, max-age=31536000, immutable"
@@ -161,7 +157,7 @@ def api_page_text(document_id: int, number: int):
 def api_page_image(document_id: int, number: int):
     width = request.args.get("width", DEFAULT_IMAGE_WIDTH, type=int) or DEFAULT_IMAGE_WIDTH
     fmt = request.args.get("format", "auto")
-    rendered = service.page_image(current_user, document_id, number, width, fmt, _runtime())
+    rendered = service.page_image(current_user, document_id, number, width, fmt, runtime())
     return _stored_response(rendered)
 
 
@@ -187,19 +183,3 @@ def _stored_response(rendered) -> Response:
             "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
         )
     return response
-
-
-@bp.get("/documents/<int:document_id>")
-@login_required
-def reader_page(document_id: int):
-    document = service.get_document(current_user, document_id)
-    chosen = request.args.get("view") or request.cookies.get("reader_view")
-    return render_template(
-        "documents/reader.html",
-        view_choice=chosen if chosen in READER_VIEWS else None,
-        document=service.document_detail(document),
-        reader_constants=service.READER_CONSTANTS,
-        meeting=document.meeting,
-        agenda_item=document.agenda_item,
-        can_moderate=can_moderate(current_user, document.meeting),
-    )

@@ -1,43 +1,42 @@
 """Who may do what in a meeting: the one place both HTTP and Socket.IO adapters ask.
 
-Who may read, moderate, export and receive annotations is annotations.permissions.
+The meeting roles' rules: who sees it, manages it, moderates its comments and exports it. Each
+reads the caller's standing, worked out once per request or event (meetings.access). What an
+annotation's own visibility adds on top is annotations.permissions.
 """
-
-from sqlalchemy import select
 
 from accounts.models import User
 from core.errors import AppError, forbidden
-from core.extensions import db
-from councils.permissions import belongs_to, runs_council
-from meetings.models import Meeting, Membership, Role
+from meetings.access import MODERATORS, MeetingAccess, access_to, moderator_ids
+from meetings.models import Meeting, Role
+
+__all__ = [
+    "MODERATORS",
+    "MeetingAccess",
+    "access_to",
+    "can_export",
+    "can_manage",
+    "can_moderate",
+    "can_see",
+    "moderator_ids",
+    "require_exporter",
+    "require_manager",
+    "require_moderator",
+    "require_visible",
+    "role_of",
+]
 
 
 def role_of(meeting: Meeting, user: User) -> Role | None:
-    role = db.session.scalar(
-        select(Membership.role).where(Membership.meeting_id == meeting.id, Membership.user_id == user.id)
-    )
-    return Role(role) if role else None
+    return access_to(meeting, user).role
 
 
 def can_see(meeting: Meeting, user: User) -> bool:
-    """Members see a meeting once published; its secretaries, its council's officers (and
-    admins) see the draft too. A council's meeting is only for those who belong to the council:
-    taken off its roster, a delegate no longer sees its meetings. A guest is invited from outside
-    the council and sees the published meeting only."""
-    if user.is_admin or runs_council(user, meeting.council_id):
-        return True
-    role = role_of(meeting, user)
-    if role == Role.GUEST:  # invited by name, from outside the council
-        return meeting.is_published
-    if role is None or not belongs_to(user, meeting.council_id):
-        return False
-    return meeting.is_published or role == Role.SECRETARY
+    return access_to(meeting, user).sees
 
 
 def can_manage(meeting: Meeting, user: User) -> bool:
-    if user.is_admin or runs_council(user, meeting.council_id):
-        return True
-    return role_of(meeting, user) == Role.SECRETARY and belongs_to(user, meeting.council_id)
+    return access_to(meeting, user).manages
 
 
 def require_visible(meeting: Meeting | None, user: User, code: str = "meeting_not_found") -> Meeting:
@@ -52,3 +51,25 @@ def require_manager(meeting: Meeting | None, user: User, code: str = "meeting_no
     if not can_manage(meeting, user):
         raise forbidden()
     return meeting
+
+
+def can_moderate(user: User, meeting: Meeting) -> bool:
+    """Hide and unhide shared comments; read hidden comments' text."""
+    return access_to(meeting, user).moderates
+
+
+def can_export(user: User, meeting: Meeting) -> bool:
+    """The digest and every export."""
+    return access_to(meeting, user).exports
+
+
+def require_exporter(meeting: Meeting | None, user: User, code: str = "meeting_not_found") -> Meeting:
+    require_visible(meeting, user, code)
+    if not can_export(user, meeting):
+        raise forbidden()
+    return meeting
+
+
+def require_moderator(user: User, meeting: Meeting) -> None:
+    if not can_moderate(user, meeting):
+        raise forbidden()

@@ -9,10 +9,12 @@ from core.broadcast import after_commit, disconnect_user_after_commit, user_room
 from core.clock import utcnow
 from core.errors import AppError
 from core.extensions import db
-from councils.permissions import belongs_to, officer_councils, roster_councils
+from councils import service as councils_service
+from councils.permissions import belongs_to, is_officer, officer_councils, roster_councils
 from councils.service import council_for_new_meeting, roster_users
 from meetings.models import AgendaItem, Meeting, MeetingStatus, Membership, Role
-from meetings.permissions import require_manager, require_visible, role_of
+from meetings.permissions import require_manager, require_visible
+from meetings.presenters import meeting_summary
 from meetings.schemas import AgendaOrder, MeetingChanges, NewAgendaItem, NewMeeting, NewMember
 
 
@@ -88,6 +90,12 @@ def get_meeting(user: User, meeting_id: int) -> Meeting:
     return require_visible(db.session.get(Meeting, meeting_id), user)
 
 
+def audit_events(actor: User, meeting_id: int, before: int | None = None) -> list:
+    """What happened in one meeting, for those who manage it (its secretaries, officers, admins)."""
+    meeting = require_manager(db.session.get(Meeting, meeting_id), actor)
+    return audit.events_of_meeting(meeting.id, before)
+
+
 def add_member(actor: User, meeting_id: int, data: NewMember) -> Membership:
     """Invite someone, or change their role if they are already a member. Guests (khách mời) come
     from outside the council; every other role needs a seat on its roster or office."""
@@ -147,6 +155,29 @@ def remove_member(actor: User, meeting_id: int, user_id: int) -> None:
     disconnect_user_after_commit(db.session, user_id)
     audit.record(actor, "member_removed", meeting_id=meeting.id, user_id=user_id, role=membership.role)
     db.session.delete(membership)
+    db.session.flush()
+
+
+def remove_from_council_roster(actor: User, council_id: int, user_id: int) -> None:
+    """Off the roster, a delegate is taken out of the council's meetings at once (as a secretary
+    removing a member does): their open pages are told, their live connections dropped, and no
+    event of those meetings reaches them any more. Their comments stay in the meetings' records.
+    An officer keeps the meetings: they run the council whether on its roster or not."""
+    user = councils_service.remove_from_roster(actor, council_id, user_id)
+    if is_officer(user, council_id):
+        return
+    memberships = db.session.scalars(
+        select(Membership)
+        .join(Meeting, Meeting.id == Membership.meeting_id)
+        .where(Meeting.council_id == council_id, Membership.user_id == user_id)
+    )
+    for membership in memberships:
+        after_commit(db.session, "meeting:removed", {"id": membership.meeting_id}, user_room(user_id))
+        audit.record(
+            actor, "member_removed", meeting_id=membership.meeting_id, user_id=user_id, role=membership.role
+        )
+        db.session.delete(membership)
+    disconnect_user_after_commit(db.session, user_id)
     db.session.flush()
 
 
@@ -222,18 +253,3 @@ def notify_members(meeting: Meeting, event_name: str) -> None:
     for membership in meeting.memberships:
         if meeting.is_published or membership.role == Role.SECRETARY:
             after_commit(db.session, event_name, {"id": meeting.id}, user_room(membership.user_id))
-
-
-def meeting_summary(meeting: Meeting, user: User, role: Role | None = None) -> dict:
-    role = role or role_of(meeting, user)
-    chairs = meeting.members_with_role(Role.CHAIR)
-    return {
-        "id": meeting.id,
-        "title": meeting.title,
-        "starts_at": meeting.starts_at.isoformat(),
-        "location": meeting.location,
-        "status": meeting.status,
-        "role": role.value if role else None,
-        "chair": chairs[0].display_name if chairs else None,
-        "council": meeting.council.to_dict() if meeting.council else None,
-    }

@@ -10,6 +10,7 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh dev
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
+.venv/bin/lint-imports --no-logo  # the layers: pyproject.toml's [tool.importlinter]
 
 postgresql_log=$(mktemp --suffix=-postgresql-pass.log)
 TEST_DATABASE=postgresql .venv/bin/python -m pytest -q --ignore=tests/storage --ignore=tests/browser "$@" \

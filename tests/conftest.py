@@ -9,7 +9,7 @@ import pytest
 from flask import g
 from flask.testing import FlaskClient
 
-from core.app import create_app
+from composition.app import create_app
 from core.extensions import db
 from core.transactions import unit_of_work
 from tests.databases import ON_POSTGRESQL, cluster, copy_data_dir, data_env

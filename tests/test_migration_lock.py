@@ -16,7 +16,7 @@ NODES = 4
 # Each node imports everything first, says it is ready, and boots when the test says go.
 BOOT = (
     "import logging, pathlib, sys, time; logging.basicConfig(level=logging.INFO, stream=sys.stdout); "
-    "from core.app import create_app; go = pathlib.Path(sys.argv[1]); "
+    "from composition.app import create_app; go = pathlib.Path(sys.argv[1]); "
     "pathlib.Path(sys.argv[2]).touch(); "
     "[time.sleep(0.005) for _ in iter(lambda: go.exists(), True)]; create_app()"
 )

@@ -17,7 +17,7 @@ def test_documents_stored_before_labels_existed_get_them_on_upgrade(tmp_path, mo
     import sqlalchemy as sa
     from flask_migrate import upgrade
 
-    from core.app import MIGRATIONS_DIR, create_app
+    from composition.app import MIGRATIONS_DIR, create_app
 
     monkeypatch.setenv("DATA_DIR", str(tmp_path))
     app = create_app({"TESTING": True, "AUTO_MIGRATE": False, "PREWARM_PAGES": False})

@@ -2,7 +2,8 @@
 
 The routes come from the Flask URL map and the events from the Socket.IO handlers, so a new
 route or event without a line in ROUTES or EVENTS fails here. Each is tried by every role
-(anonymous, outsider, delegate, chair, secretary, admin) on a draft and a published meeting;
+(anonymous, outsider, delegate, chair, secretary, an officer of the meeting's council, admin) on a
+draft and a published meeting of a council;
 annotation events also on a shared comment, the caller's own private one and someone else's
 private one. Every answer that succeeds is also searched for the text of private annotations
 the caller does not own: none may ever appear.
@@ -20,20 +21,23 @@ from core.extensions import db, socketio
 from core.transactions import unit_of_work
 from tests.conftest import MEETING_PACK, PASSWORD
 
-ROLES = ("anonymous", "outsider", "delegate", "chair", "secretary", "admin")
+ROLES = ("anonymous", "outsider", "delegate", "chair", "secretary", "officer", "admin")
 STATES = ("draft", "published")
 USERNAMES = {
     "outsider": "nguoingoai",
     "delegate": "daibieu1",
     "chair": "chutoa",
     "secretary": "thuky",
+    "officer": "canbovanphong",
     "admin": "quantri",
 }
 SMALL_PDF = (MEETING_PACK / "chuong-trinh-ky-hop.pdf").read_bytes()
 
 
 # The rules, as statuses per role. "member" roles read a published meeting; a draft only its
-# secretaries and admins. Anonymous callers get 401 from the API and the login page otherwise.
+# secretaries, its council's officers and admins. Anonymous callers get 401 from the API and the
+# login page otherwise. Officers (office staff) run their council's meetings: they manage,
+# moderate and export as a secretary does, and are not delegates.
 def _rule(ok: int, *, allowed: set[str], denied: int = 403, draft_allowed: set[str] | None = None):
     """`allowed` succeed with `ok`; other members get `denied`; outsiders, and members who
     cannot see a draft, get 404 (unknown and invisible look the same)."""
@@ -41,7 +45,7 @@ def _rule(ok: int, *, allowed: set[str], denied: int = 403, draft_allowed: set[s
     def expected(role: str, state: str, html: bool) -> int:
         if role == "anonymous":
             return 302 if html else 401
-        sees = role == "admin" or role in {"secretary"} or (state == "published" and role in MEMBERS)
+        sees = role in RUNS or (state == "published" and role in MEMBERS)
         if not sees:
             return 404
         return ok if role in allowed else denied
@@ -50,11 +54,10 @@ def _rule(ok: int, *, allowed: set[str], denied: int = 403, draft_allowed: set[s
 
 
 MEMBERS = {"delegate", "chair", "secretary"}
-READ = _rule(200, allowed=MEMBERS | {"admin"})
-MANAGE = _rule(200, allowed={"secretary", "admin"})
-EXPORT = _rule(200, allowed={"chair", "secretary", "admin"})
-# The world's meeting belongs to no council: its report papers have no one to issue them.
-EXPORT_PAPER = _rule(409, allowed={"chair", "secretary", "admin"})
+RUNS = {"secretary", "officer", "admin"}  # see the draft and manage the meeting
+READ = _rule(200, allowed=MEMBERS | RUNS)
+MANAGE = _rule(200, allowed=RUNS)
+EXPORT = _rule(200, allowed={"chair"} | RUNS)
 
 
 def _flat(statuses: dict[str, int]):
@@ -194,14 +197,18 @@ ROUTES = {
         _flat({"anonymous": 401, **dict.fromkeys(USERNAMES, 404), "admin": 201}),
         lambda w, m: Call("POST", f"/api/councils/{_council().id}/members/import", form={"file": _roster()}),
     ),
-    ("GET", "/councils"): (ADMIN_PAGE, lambda w, m: Call("GET", "/councils")),
+    # Officers reach their councils' rosters from here (the world's officer runs its council).
+    ("GET", "/councils"): (
+        _flat({"anonymous": 302, **dict.fromkeys(USERNAMES, 403), "officer": 200, "admin": 200}),
+        lambda w, m: Call("GET", "/councils"),
+    ),
     ("GET", "/councils/<int:council_id>"): (
         _flat({"anonymous": 302, **dict.fromkeys(USERNAMES, 404), "admin": 200}),
         lambda w, m: Call("GET", f"/councils/{_council().id}"),
     ),
-    # The world's meeting belongs to no council: its managers are told there is no roster.
+    # Everyone on the world's council's roster is a member already: nobody new is invited.
     ("POST", "/api/meetings/<int:meeting_id>/members/roster"): (
-        _rule(409, allowed={"secretary", "admin"}),
+        _rule(200, allowed=RUNS),
         lambda w, m: Call("POST", f"/api/meetings/{w.meeting.id}/members/roster"),
     ),
     ("POST", "/api/login"): (
@@ -240,7 +247,7 @@ ROUTES = {
         lambda w, m: Call("POST", f"/api/meetings/{w.meeting.id}/publish"),
     ),
     ("POST", "/api/meetings/<int:meeting_id>/agenda"): (
-        _rule(201, allowed={"secretary", "admin"}),
+        _rule(201, allowed=RUNS),
         lambda w, m: Call("POST", f"/api/meetings/{w.meeting.id}/agenda", json={"title": "Nội dung mới"}),
     ),
     ("PUT", "/api/meetings/<int:meeting_id>/agenda/order"): (
@@ -252,7 +259,7 @@ ROUTES = {
         ),
     ),
     ("POST", "/api/meetings/<int:meeting_id>/members"): (
-        _rule(201, allowed={"secretary", "admin"}),
+        _rule(201, allowed=RUNS),
         lambda w, m: Call(
             "POST",
             f"/api/meetings/{w.meeting.id}/members",
@@ -272,7 +279,7 @@ ROUTES = {
         lambda w, m: Call("DELETE", f"/api/agenda/{_fresh_item(w, m).id}"),
     ),
     ("POST", "/api/agenda/<int:item_id>/documents"): (
-        _rule(201, allowed={"secretary", "admin"}),
+        _rule(201, allowed=RUNS),
         lambda w, m: Call("POST", f"/api/agenda/{w.item.id}/documents", upload=SMALL_PDF),
     ),
     ("GET", "/api/documents/<int:document_id>"): (
@@ -284,7 +291,7 @@ ROUTES = {
         lambda w, m: Call("DELETE", f"/api/documents/{_fresh_document(w, m).id}"),
     ),
     ("POST", "/api/documents/<int:document_id>/replace"): (
-        _rule(201, allowed={"secretary", "admin"}),
+        _rule(201, allowed=RUNS),
         lambda w, m: Call("POST", f"/api/documents/{_fresh_document(w, m).id}/replace", upload=SMALL_PDF),
     ),
     ("GET", "/api/documents/<int:document_id>/paragraphs"): (
@@ -336,11 +343,11 @@ ROUTES = {
         lambda w, m: Call("GET", f"/api/meetings/{w.meeting.id}/digest.csv"),
     ),
     ("GET", "/api/meetings/<int:meeting_id>/digest.docx"): (
-        EXPORT_PAPER,
+        EXPORT,
         lambda w, m: Call("GET", f"/api/meetings/{w.meeting.id}/digest.docx"),
     ),
     ("GET", "/api/meetings/<int:meeting_id>/digest.pdf"): (
-        EXPORT_PAPER,
+        EXPORT,
         lambda w, m: Call("GET", f"/api/meetings/{w.meeting.id}/digest.pdf"),
     ),
     ("GET", "/api/meetings/<int:meeting_id>/annotations.jsonld"): (
@@ -348,7 +355,7 @@ ROUTES = {
         lambda w, m: Call("GET", f"/api/meetings/{w.meeting.id}/annotations.jsonld"),
     ),
     ("GET", "/meetings/<int:meeting_id>"): (
-        _rule(200, allowed=MEMBERS | {"admin"}, denied=200),
+        _rule(200, allowed=MEMBERS | RUNS, denied=200),
         lambda w, m: Call("GET", f"/meetings/{w.meeting.id}"),
     ),
     ("GET", "/meetings/<int:meeting_id>/digest"): (
@@ -429,8 +436,9 @@ def world_for(app, create_user, create_meeting, create_document):
             published=state == "published",
         )
         document = create_document(users["secretary"], meeting.agenda_items[0], "chuong-trinh-ky-hop.pdf")
+        _hold_in_a_council(meeting, officer=users["officer"], roster=[*meeting.memberships])
         world = World(meeting, meeting.agenda_items[0], document, {**users, "author": author})
-        for role in ("author", "delegate", "chair", "secretary", "admin"):
+        for role in ("author", "delegate", "chair", "secretary", "officer", "admin"):
             for visibility in ("shared", "private"):
                 body = f"y-kien-{visibility}-{role}-{uuid.uuid4().hex[:8]}"  # ASCII: JSON escapes the rest
                 world.annotations[role, visibility] = _annotate(world.users[role], document, visibility, body)
@@ -439,6 +447,16 @@ def world_for(app, create_user, create_meeting, create_document):
         return world
 
     return build
+
+
+def _hold_in_a_council(meeting, officer, roster):
+    """The world's meeting is a council's: its members on the roster, `officer` one of its staff."""
+    from councils.models import CouncilMember
+
+    council = _council(officer=officer)
+    council.roster.extend(CouncilMember(user_id=m.user_id) for m in roster)
+    meeting.council_id = council.id
+    db.session.commit()
 
 
 def _annotate(user, document, visibility, body):
@@ -479,7 +497,13 @@ def makers(app, create_user, create_document):
         return create_document(w.users["secretary"], w.meeting.agenda_items[1], "chuong-trinh-ky-hop.pdf")
 
     def user(w):
-        return create_user(f"u{uuid.uuid4().hex[:10]}")
+        """Someone new, on the council's roster: only its delegates may be invited to its meetings."""
+        from councils.models import CouncilMember
+
+        fresh = create_user(f"u{uuid.uuid4().hex[:10]}")
+        db.session.add(CouncilMember(council_id=w.meeting.council_id, user_id=fresh.id))
+        db.session.commit()
+        return fresh
 
     @unit_of_work
     def member(w):
@@ -559,7 +583,7 @@ def _connect(app, tokens, role):
 # Expected acks: "ok" or the error code. Annotation events depend on whose annotation it is:
 # "shared" (someone else's shared comment), "own-private", "other-private".
 def _reader(role, state):
-    return role in ("secretary", "admin") or (state == "published" and role in MEMBERS)
+    return role in RUNS or (state == "published" and role in MEMBERS)
 
 
 def _on_document(role, state):
@@ -575,7 +599,7 @@ def _edit(role, state, whose):
 def _hide(role, state, whose):
     if not _reader(role, state) or whose == "other-private":
         return "annotation_not_found"
-    if role not in ("chair", "secretary", "admin"):
+    if role not in {"chair"} | RUNS:
         return "forbidden"
     return "ok" if whose == "shared" else "only_comments_hidden"
 

@@ -7,7 +7,7 @@ import sys
 def test_creating_the_app_does_not_import_pymupdf(tmp_path):
     probe = (
         "import os, sys; os.environ['DATA_DIR'] = sys.argv[1]; "
-        "from core.app import create_app; create_app(); "
+        "from composition.app import create_app; create_app(); "
         "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('pymupdf', 'fitz')); "
         "print(','.join(heavy))"
     )

@@ -9,6 +9,7 @@ SOURCE_DIRS = (
     "accounts",
     "annotations",
     "audit",
+    "composition",
     "core",
     "councils",
     "documents",

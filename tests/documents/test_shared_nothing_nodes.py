@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from core.app import create_app
+from composition.app import create_app
 from tests.conftest import MEETING_PACK, FreshLoginClient
 
 PDF = "du-thao-nghi-quyet-v1.pdf"

@@ -7,7 +7,7 @@ import shutil
 import pytest
 from sqlalchemy import func, select
 
-from core.app import create_app
+from composition.app import create_app
 from core.extensions import db
 from documents.models import StoredFile, StoredFileChunk
 from storage.blobstore import LocalBlobStore

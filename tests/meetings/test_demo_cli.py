@@ -4,9 +4,9 @@ from sqlalchemy import func, select
 
 from accounts.models import User
 from accounts.service import find_user
+from composition.demo import DEMO_COUNCIL
 from core.extensions import db
 from councils.models import Council, CouncilLevel
-from meetings.cli import DEMO_COUNCIL
 from meetings.models import Meeting
 from meetings.service import visible_meetings
 from tests.conftest import MEETING_PACK

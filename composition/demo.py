@@ -72,7 +72,7 @@ def demo_command(pack: Path | None) -> None:
     runtime = replace(current_app.extensions["documents"], schedule=lambda task, *args: task(*args))
     if pack is None:
         # Typesetting imports PyMuPDF: only this command pays for it, never the server process.
-        from meetings.demo_pack import demo_pack
+        from composition.demo_pack import demo_pack
 
     files = _pack_from_dir(pack) if pack else demo_pack()
     _check_pack(files, runtime)

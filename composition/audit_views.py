@@ -1,4 +1,8 @@
-"""The audit trail for a meeting's secretaries and for admins: JSON and one page each."""
+"""The audit trail for a meeting's managers and for admins: JSON and one page each.
+
+Here, above the features: audit itself is a leaf, and who may read a meeting's trail is the
+meeting's rule (meetings.service.audit_events).
+"""
 
 from flask import Blueprint, jsonify, render_template, request
 from flask_login import current_user, login_required
@@ -6,7 +10,8 @@ from flask_login import current_user, login_required
 from accounts.auth import admin_required
 from audit import service
 from audit.labels import action_label
-from meetings.service import get_meeting
+from audit.presenters import event_json
+from meetings.service import audit_events, get_meeting
 
 bp = Blueprint("audit", __name__)
 
@@ -24,21 +29,21 @@ def audit_action(action: str) -> str:
 @bp.get("/api/meetings/<int:meeting_id>/audit")
 @login_required
 def api_meeting_audit(meeting_id: int):
-    events = service.meeting_events(current_user, meeting_id, _before())
-    return jsonify([event.to_dict() for event in events])
+    events = audit_events(current_user, meeting_id, _before())
+    return jsonify([event_json(event) for event in events])
 
 
 @bp.get("/api/audit")
 @admin_required
 def api_audit():
     events = service.all_events(current_user, _before(), request.args.get("action") or None)
-    return jsonify([event.to_dict() for event in events])
+    return jsonify([event_json(event) for event in events])
 
 
 @bp.get("/meetings/<int:meeting_id>/audit")
 @login_required
 def meeting_audit_page(meeting_id: int):
-    events = service.meeting_events(current_user, meeting_id, _before())
+    events = audit_events(current_user, meeting_id, _before())
     meeting = get_meeting(current_user, meeting_id)
     return render_template("audit/events.html", events=events, meeting=meeting)
 
