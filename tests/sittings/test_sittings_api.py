@@ -102,12 +102,8 @@ def test_the_secretary_marks_absences_with_reasons_late_arrivals_and_undoes_a_mi
     people = {
         p["user_id"]: p for p in thuky.get(f"/api/sittings/{sitting_id}/attendance").get_json()["people"]
     }
-    assert (
-        people[users["daibieu02"]]["status"] == "absent"
-    )
-    assert (
-        people[users["daibieu02"]]["reason"] == "co_ly_do"
-    )
+    assert people[users["daibieu02"]]["status"] == "absent"
+    assert people[users["daibieu02"]]["reason"] == "co_ly_do"
     assert people[users["daibieu03"]]["status"] == "late"
     assert people[users["daibieu01"]]["status"] == "unmarked"
     refused = api("chutoa").put(
