@@ -53,6 +53,10 @@ MEMBERS = {"delegate", "chair", "secretary"}
 READ = _rule(200, allowed=MEMBERS | {"admin"})
 MANAGE = _rule(200, allowed={"secretary", "admin"})
 EXPORT = _rule(200, allowed={"chair", "secretary", "admin"})
+RUN = {"chair", "secretary", "admin"}  # who runs a sitting
+RUN_RULE = _rule(200, allowed=RUN)
+# Counted and voting: the council's delegates (here a meeting of no council: its delegates and chair).
+VOTE = _rule(200, allowed={"delegate", "chair"})
 
 
 def _flat(statuses: dict[str, int]):
@@ -354,7 +358,148 @@ ROUTES = {
         lambda w, m: Call("GET", f"/meetings/{w.meeting.id}/digest"),
     ),
     ("GET", "/documents/<int:document_id>"): (READ, lambda w, m: Call("GET", f"/documents/{w.document.id}")),
+    # The sitting: the chair and the secretary run it; the entitled (delegates, the chair) take part.
+    ("POST", "/api/meetings/<int:meeting_id>/sittings"): (
+        _rule(201, allowed=RUN),
+        lambda w, m: (_no_open_sitting(w), Call("POST", f"/api/meetings/{w.meeting.id}/sittings"))[1],
+    ),
+    ("POST", "/api/sittings/<int:sitting_id>/close"): (
+        RUN_RULE,
+        lambda w, m: Call("POST", f"/api/sittings/{_sitting(w).id}/close"),
+    ),
+    ("GET", "/api/meetings/<int:meeting_id>/sitting"): (
+        READ,
+        lambda w, m: Call("GET", f"/api/meetings/{w.meeting.id}/sitting"),
+    ),
+    ("GET", "/api/sittings/<int:sitting_id>/checkin-code"): (
+        RUN_RULE,
+        lambda w, m: Call("GET", f"/api/sittings/{_sitting(w).id}/checkin-code"),
+    ),
+    ("POST", "/api/sittings/<int:sitting_id>/checkin"): (
+        VOTE,
+        lambda w, m: _checkin_call(_sitting(w)),
+    ),
+    ("GET", "/api/sittings/<int:sitting_id>/attendance"): (
+        READ,
+        lambda w, m: Call("GET", f"/api/sittings/{_sitting(w).id}/attendance"),
+    ),
+    ("PUT", "/api/sittings/<int:sitting_id>/attendance/<int:user_id>"): (
+        MANAGE,
+        lambda w, m: Call(
+            "PUT",
+            f"/api/sittings/{_sitting(w).id}/attendance/{w.users['delegate'].id}",
+            json={"status": "absent", "reason": "co_ly_do"},
+        ),
+    ),
+    ("DELETE", "/api/sittings/<int:sitting_id>/attendance/<int:user_id>"): (
+        MANAGE,
+        lambda w, m: Call("DELETE", f"/api/sittings/{_sitting(w).id}/attendance/{w.users['delegate'].id}"),
+    ),
+    ("POST", "/api/meetings/<int:meeting_id>/polls"): (
+        _rule(201, allowed={"secretary", "admin"}),
+        lambda w, m: Call(
+            "POST", f"/api/meetings/{w.meeting.id}/polls", json={"title": "Dự thảo nghị quyết"}
+        ),
+    ),
+    ("GET", "/api/polls/<int:poll_id>"): (READ, lambda w, m: Call("GET", f"/api/polls/{_poll(w).id}")),
+    ("POST", "/api/polls/<int:poll_id>/open"): (
+        RUN_RULE,
+        lambda w, m: Call("POST", f"/api/polls/{_poll(w, sitting=True).id}/open"),
+    ),
+    ("POST", "/api/polls/<int:poll_id>/close"): (
+        RUN_RULE,
+        lambda w, m: Call("POST", f"/api/polls/{_poll(w, 'open').id}/close"),
+    ),
+    ("POST", "/api/polls/<int:poll_id>/ballots"): (
+        VOTE,
+        lambda w, m: Call(
+            "POST",
+            f"/api/polls/{_poll(w, 'open').id}/ballots",
+            json={"ballot_id": uuid.uuid4().hex, "choice": "for"},
+        ),
+    ),
+    ("POST", "/api/polls/<int:poll_id>/hands"): (
+        MANAGE,
+        lambda w, m: Call(
+            "POST",
+            f"/api/polls/{_poll(w, 'open').id}/hands",
+            json={"user_id": w.users["delegate"].id, "ballot_id": uuid.uuid4().hex, "choice": "against"},
+        ),
+    ),
+    ("POST", "/api/polls/<int:poll_id>/result"): (
+        MANAGE,
+        lambda w, m: Call(
+            "POST",
+            f"/api/polls/{_poll(w, kind='manual').id}/result",
+            json={"for": 2, "against": 0, "abstain": 1},
+        ),
+    ),
+    ("GET", "/meetings/<int:meeting_id>/sitting"): (
+        RUN_RULE,
+        lambda w, m: Call("GET", f"/meetings/{w.meeting.id}/sitting"),
+    ),
+    ("GET", "/meetings/<int:meeting_id>/vote"): (
+        READ,
+        lambda w, m: Call("GET", f"/meetings/{w.meeting.id}/vote"),
+    ),
 }
+
+
+# The sitting's targets, fresh for every call: written directly, so each role finds the same state.
+def _no_open_sitting(w):
+    from sqlalchemy import update
+
+    from core.clock import utcnow
+    from sittings.models import Poll, Sitting
+
+    db.session.execute(
+        update(Poll).where(Poll.meeting_id == w.meeting.id, Poll.state == "open").values(state="closed")
+    )
+    db.session.execute(
+        update(Sitting)
+        .where(Sitting.meeting_id == w.meeting.id, Sitting.closed_at.is_(None))
+        .values(closed_at=utcnow())
+    )
+    db.session.commit()
+
+
+def _sitting(w):
+    """A fresh open sitting where the delegates and the chair are present."""
+    from sittings.models import Attendance, Sitting
+
+    _no_open_sitting(w)
+    sitting = Sitting(meeting_id=w.meeting.id, opened_by_id=w.users["secretary"].id)
+    db.session.add(sitting)
+    db.session.flush()
+    for role in ("delegate", "chair", "author"):
+        db.session.add(
+            Attendance(sitting_id=sitting.id, user_id=w.users[role].id, status="present", source="secretary")
+        )
+    db.session.commit()
+    return sitting
+
+
+def _poll(w, state="draft", kind="electronic", sitting=False):
+    from sittings.models import Poll
+
+    open_sitting = _sitting(w) if state == "open" or sitting else None
+    poll = Poll(
+        meeting_id=w.meeting.id,
+        sitting_id=open_sitting.id if state == "open" else None,
+        title="Dự thảo nghị quyết",
+        rule="majority_of_total",
+        kind=kind,
+        state=state,
+    )
+    db.session.add(poll)
+    db.session.commit()
+    return poll
+
+
+def _checkin_call(sitting):
+    from sittings import checkin
+
+    return Call("POST", f"/api/sittings/{sitting.id}/checkin", json={"code": checkin.current(sitting.id)[0]})
 
 
 def _council_name() -> str:
@@ -570,6 +715,12 @@ def _edit(role, state, whose):
     return "ok" if whose == "own-private" else "not_your_annotation"
 
 
+def _ballot(role, state):
+    if not _reader(role, state):
+        return "poll_not_found"
+    return "ok" if role in ("delegate", "chair") else "not_entitled"
+
+
 def _hide(role, state, whose):
     if not _reader(role, state) or whose == "other-private":
         return "annotation_not_found"
@@ -590,6 +741,7 @@ EVENTS = {
     "annotation:update": _edit,
     "annotation:delete": _edit,
     "annotation:hide": _hide,
+    "ballot:cast": lambda role, state, whose: _ballot(role, state),
 }
 WHOSE = {
     "annotation:update": ("shared", "own-private", "other-private"),
@@ -607,6 +759,8 @@ def _payload(event: str, world: World, role: str, whose: str | None) -> dict:
         return {"meeting_id": world.meeting.id}
     if event == "presence:update":
         return {"document_id": document_id, "page": 1}
+    if event == "ballot:cast":
+        return {**op, "poll_id": _poll(world, "open").id, "choice": "for"}
     if event == "annotation:create":
         return {
             **op,

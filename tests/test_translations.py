@@ -13,6 +13,7 @@ SOURCE_DIRS = (
     "councils",
     "documents",
     "meetings",
+    "sittings",
     "storage",
     "templates",
 )
