@@ -1,6 +1,7 @@
 """The sitting as one JSON object: for a page that loads or a screen that reconnects."""
 
 from accounts.models import User
+from meetings.permissions import can_manage
 from meetings.service import get_meeting
 from sittings import polls, service
 from sittings.permissions import can_run, is_entitled
@@ -14,6 +15,7 @@ def sitting_state(user: User, meeting_id: int) -> dict:
     state = {
         "meeting_id": meeting.id,
         "can_run": runner,
+        "can_manage": can_manage(meeting, user),
         "entitled": is_entitled(meeting, user),
         "sitting": None,
         "attendance": None,

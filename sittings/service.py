@@ -76,7 +76,7 @@ def checkin_code(actor: User, sitting_id: int) -> dict:
     if not sitting.is_open:
         raise AppError("sitting_closed", 409)
     code, expires_in = checkin.current(sitting.id)
-    return {"code": code, "expires_in": expires_in}
+    return {"code": code, "expires_in": expires_in, "meeting_id": meeting.id}
 
 
 def check_in(actor: User, sitting_id: int, code: str) -> Attendance:

@@ -1,12 +1,12 @@
 """HTTP adapters for the sitting: the contract's JSON routes and the sitting pages."""
 
-from flask import Blueprint, jsonify, render_template
+from flask import Blueprint, jsonify, render_template, url_for
 from flask_login import current_user, login_required
 
 from core.http import json_body
 from core.validation import parse
 from meetings.service import get_meeting
-from sittings import polls, service
+from sittings import polls, qr, service
 from sittings.permissions import require_runner
 from sittings.presenter import sitting_state
 from sittings.schemas import AttendanceMark, BoardResult, CheckIn, HandsBallot, NewBallot, NewPoll
@@ -37,7 +37,9 @@ def api_meeting_sitting(meeting_id: int):
 @bp.get("/api/sittings/<int:sitting_id>/checkin-code")
 @login_required
 def api_checkin_code(sitting_id: int):
-    return jsonify(service.checkin_code(current_user, sitting_id))
+    shown = service.checkin_code(current_user, sitting_id)
+    link = url_for("sittings.vote_page", meeting_id=shown["meeting_id"], code=shown["code"], _external=True)
+    return jsonify({**shown, "qr": qr.data_uri(link)})
 
 
 @bp.post("/api/sittings/<int:sitting_id>/checkin")
