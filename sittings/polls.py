@@ -57,6 +57,7 @@ def create_poll(actor: User, meeting_id: int, data: NewPoll) -> Poll:
     db.session.add(poll)
     db.session.flush()
     record(actor, "poll.created", meeting_id=meeting.id, poll_id=poll.id, title=poll.title, rule=poll.rule)
+    _changed(poll, meeting)  # the chair's console lists it at once
     return poll
 
 
@@ -173,6 +174,8 @@ def poll_detail(poll: Poll, meeting: Meeting, user: User) -> dict:
         "digest": poll.digest,
         "board": poll.board,
         "roll": poll.roll,
+        "opened_at": poll.opened_at.isoformat() if poll.opened_at else None,
+        "closed_at": poll.closed_at.isoformat() if poll.closed_at else None,
     }
     if poll.state != "closed":
         entitled = entitled_ids(meeting)

@@ -128,7 +128,7 @@ export function mountSittingConsole(root, { meetingId, socket, state = null }) {
         row.append(el("p", { class: "poll-result", "data-poll-result": "" }, poll.result_text));
         const c = poll.counts;
         row.append(el("p", { class: "muted small" },
-          `${t("board_for")} ${c.for} · ${t("board_against")} ${c.against} · ${t("board_abstain")} ${c.abstain} · ${t("status_unmarked")} ${c.not_voted} · ${t("status_absent")} ${c.absent}`));
+          `${t("board_for")} ${c.for} · ${t("board_against")} ${c.against} · ${t("board_abstain")} ${c.abstain} · ${t("not_voted")} ${c.not_voted} · ${t("status_absent")} ${c.absent}`));
         if (poll.digest) row.append(el("p", { class: "muted small digest" }, `${t("digest")}: ${poll.digest.slice(0, 16)}…`));
       }
       return row;

@@ -23,20 +23,28 @@ export function mountSittingScreen(root, { meetingId, socket, state = null }) {
     else attendance.textContent = s.attendance.text;
   }
 
-  function drawPoll(s) {
-    const open = s.polls.find((p) => p.state === "open");
-    const closed = [...s.polls].reverse().find((p) => p.state === "closed");
-    pollBox.replaceChildren();
-    const shown = open || closed;
-    pollBox.hidden = !shown;
-    if (!shown) return;
+  function pollBlock(titleText, lineText, state) {
+    const block = document.createElement("div");
+    block.className = `screen-poll-block poll-${state}`;
     const title = document.createElement("p");
     title.className = "screen-poll-title";
-    title.textContent = open ? t("poll_voting", { title: open.title }) : closed.title;
+    title.textContent = titleText;
     const line = document.createElement("p");
     line.className = "screen-poll-line";
-    line.textContent = open ? t("poll_voted", { voted: open.voted, entitled: open.total }) : closed.result_text;
-    pollBox.append(title, line);
+    line.textContent = lineText;
+    block.append(title, line);
+    return block;
+  }
+
+  // The votes in progress with how many voted, and the last result announced.
+  function drawPoll(s) {
+    const open = s.polls.filter((p) => p.state === "open");
+    const closed = s.polls.filter((p) => p.state === "closed" && p.closed_at)
+      .sort((a, b) => (a.closed_at < b.closed_at ? 1 : -1))[0];
+    pollBox.replaceChildren(
+      ...open.map((p) => pollBlock(t("poll_voting", { title: p.title }), t("poll_voted", { voted: p.voted, entitled: p.total }), "open")),
+      ...(closed ? [pollBlock(closed.title, closed.result_text, "closed")] : []));
+    pollBox.hidden = !open.length && !closed;
   }
 
   async function refreshCode(sittingId) {
