@@ -1,6 +1,7 @@
 // The chair's and secretary's sitting controls: open and close the sitting, the attendance list
 // with the secretary's marks, polls to prepare, open and close. Closing a poll while present
 // delegates have no acknowledged ballot names them first.
+import { uuid } from "../annotate/live.js";
 import { createSittingState, el } from "./state.js";
 
 const t = (key, params) => window.PH.t(key, params);
@@ -106,6 +107,21 @@ export function mountSittingConsole(root, { meetingId, socket, state = null }) {
     return boardForm;
   }
 
+  function handsList(poll, waiting) {
+    return el("details", { class: "hands" },
+      el("summary", {}, t("hands_title")),
+      el("ul", { class: "hands-list" }, ...waiting.map((person) =>
+        el("li", { class: "hands-row" }, el("span", { class: "attendance-name" }, person.full_name),
+          ...["for", "against", "abstain"].map((choice) => el("button", {
+            type: "button", class: "button small", "data-hands": choice,
+            onclick: async (event) => {
+              const button = event.currentTarget;
+              if (!(await window.PH.confirm(t("hands_confirm", { name: person.full_name, choice: t(`board_${choice}`) })))) return;
+              act(button, () => window.PH.api("POST", `/api/polls/${poll.id}/hands`, { user_id: person.user_id, ballot_id: uuid(), choice }));
+            },
+          }, t(`board_${choice}`)))))));
+  }
+
   function drawPolls(s) {
     const sittingOpen = Boolean(s.sitting && s.sitting.open);
     polls.replaceChildren(...s.polls.map((poll) => {
@@ -116,6 +132,8 @@ export function mountSittingConsole(root, { meetingId, socket, state = null }) {
         const waiting = poll.not_voted || [];
         row.append(el("p", { class: "poll-waiting", "data-poll-waiting": "" },
           waiting.length ? t("poll_waiting", { names: waiting.map((p) => p.full_name).join(", ") }) : t("poll_all_voted")));
+        // A delegate whose device failed votes by show of hands; the secretary records it, marked as such.
+        if (s.can_manage && waiting.length) row.append(handsList(poll, waiting));
         row.append(el("button", { type: "button", class: "button primary big", onclick: (e) => closePoll(e.currentTarget, poll) }, t("poll_close_button")));
       } else if (poll.state === "draft" && poll.kind === "electronic") {
         row.append(el("button", {
