@@ -5,7 +5,7 @@ upload the papers) and guests (khách mời) are never counted and never vote. A
 council counts its own delegates and chair.
 """
 
-from sqlalchemy import select
+from sqlalchemy import exists, func, select
 
 from accounts.models import User
 from core.errors import forbidden
@@ -31,24 +31,27 @@ def require_secretary(meeting: Meeting, user: User) -> None:
         raise forbidden()
 
 
-def entitled_ids(meeting: Meeting) -> list[int]:
-    """The delegates counted in the total and entitled to vote, in a stable order."""
+def _entitled(meeting: Meeting):
+    """The user ids of the delegates counted in the total and entitled to vote, as a query."""
     if meeting.council_id is not None:
-        return list(
-            db.session.scalars(
-                select(CouncilMember.user_id)
-                .where(CouncilMember.council_id == meeting.council_id)
-                .order_by(CouncilMember.user_id)
-            )
-        )
-    return list(
-        db.session.scalars(
-            select(Membership.user_id)
-            .where(Membership.meeting_id == meeting.id, Membership.role.in_((Role.DELEGATE, Role.CHAIR)))
-            .order_by(Membership.user_id)
-        )
+        return select(CouncilMember.user_id).where(CouncilMember.council_id == meeting.council_id)
+    return select(Membership.user_id).where(
+        Membership.meeting_id == meeting.id, Membership.role.in_((Role.DELEGATE, Role.CHAIR))
     )
 
 
-def is_entitled(meeting: Meeting, user: User) -> bool:
-    return user.id in entitled_ids(meeting)
+def entitled_ids(meeting: Meeting) -> list[int]:
+    """The delegates counted in the total and entitled to vote, in a stable order."""
+    return sorted(db.session.scalars(_entitled(meeting)))
+
+
+def entitled_count(meeting: Meeting) -> int:
+    return db.session.scalar(select(func.count()).select_from(_entitled(meeting).subquery())) or 0
+
+
+def is_entitled(meeting: Meeting, user_or_id: User | int) -> bool:
+    user_id = user_or_id if isinstance(user_or_id, int) else user_or_id.id
+    query = _entitled(meeting).where(
+        (CouncilMember.user_id if meeting.council_id is not None else Membership.user_id) == user_id
+    )
+    return bool(db.session.scalar(select(exists(query))))

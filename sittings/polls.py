@@ -22,11 +22,18 @@ from core.extensions import db
 from documents.models import Document
 from meetings.models import AgendaItem, Meeting
 from meetings.permissions import require_visible
-from sittings import rules
+from sittings import pulse, rules
 from sittings.models import Ballot, Poll
-from sittings.permissions import can_run, entitled_ids, require_runner, require_secretary
+from sittings.permissions import (
+    can_run,
+    entitled_count,
+    entitled_ids,
+    is_entitled,
+    require_runner,
+    require_secretary,
+)
 from sittings.schemas import BoardResult, HandsBallot, NewPoll
-from sittings.service import _broadcast, open_sitting_of, present_ids
+from sittings.service import _broadcast, is_present, open_sitting_of, present_ids
 
 RECEIPT_ALPHABET = "ACDEFHJKMNPQRTUVWXY34679"
 CHOICES = ("for", "against", "abstain")
@@ -80,9 +87,8 @@ def open_poll(actor: User, poll_id: int) -> Poll:
 def not_voted(poll: Poll, meeting: Meeting) -> list[dict]:
     """Present delegates whose ballot has not reached the server: named to the chair before close."""
     voted = set(db.session.scalars(select(Ballot.user_id).where(Ballot.poll_id == poll.id)))
-    waiting = [
-        uid for uid in entitled_ids(meeting) if uid in present_ids(poll.sitting_id) and uid not in voted
-    ]
+    present = present_ids(poll.sitting_id)
+    waiting = [uid for uid in entitled_ids(meeting) if uid in present and uid not in voted]
     names = dict(db.session.execute(select(User.id, User.full_name).where(User.id.in_(waiting))).all())
     return [{"user_id": uid, "full_name": names.get(uid, "")} for uid in waiting]
 
@@ -133,7 +139,7 @@ def enter_board_result(actor: User, poll_id: int, data: BoardResult) -> Poll:
         raise AppError("poll_not_manual", 409)
     if poll.state == "closed":
         raise AppError("poll_not_open", 409)
-    total = len(entitled_ids(meeting))
+    total = entitled_count(meeting)
     if data.for_ + data.against + data.abstain > total:
         raise AppError("board_totals_inconsistent")
     counts = {"for": data.for_, "against": data.against, "abstain": data.abstain}
@@ -178,9 +184,8 @@ def poll_detail(poll: Poll, meeting: Meeting, user: User) -> dict:
         "closed_at": poll.closed_at.isoformat() if poll.closed_at else None,
     }
     if poll.state != "closed":
-        entitled = entitled_ids(meeting)
         voted = _voted_count(poll.id)
-        detail["total"] = len(entitled)
+        detail["total"] = entitled_count(meeting)
         detail["voted"] = voted
         detail["counts"] = {"for": None, "against": None, "abstain": None, "not_voted": None, "absent": None}
         if poll.state == "open" and can_run(meeting, user):
@@ -223,14 +228,14 @@ def _cast(actor, poll, meeting, voter_id, ballot_id, choice, recorded_by):
         if existing.choice != choice:
             raise AppError("ballot_id_reused", 409)
         return existing  # a resend (a lost ack, the outbox again): the first answer, even after close
-    if voter_id not in entitled_ids(meeting):
+    if not is_entitled(meeting, voter_id):
         raise AppError("not_entitled", 403)
     # Read the state under a share lock: close takes the row for update, so a ballot stored
     # before close is in the tally and one after it is refused (PostgreSQL; SQLite has one writer).
     state = db.session.scalar(select(Poll.state).where(Poll.id == poll.id).with_for_update(read=True))
     if state != "open" or poll.kind != "electronic":
         raise AppError("poll_not_open", 409)
-    if voter_id not in present_ids(poll.sitting_id):
+    if not is_present(poll.sitting_id, voter_id):
         raise AppError("not_present", 403)
     if existing is not None:
         if not rules.allows_ballot_change(meeting.council_id):
@@ -240,7 +245,7 @@ def _cast(actor, poll, meeting, voter_id, ballot_id, choice, recorded_by):
         existing.receipt = _receipt(poll.id, voter_id, ballot_id)
         db.session.flush()
         record(actor, "poll.ballot_changed", meeting_id=meeting.id, poll_id=poll.id, previous=previous)
-        _changed(poll, meeting)
+        pulse.ballot_counted(poll.id, meeting.id, _open_payload)
         return existing
     ballot = Ballot(
         poll_id=poll.id,
@@ -269,7 +274,8 @@ def _cast(actor, poll, meeting, voter_id, ballot_id, choice, recorded_by):
             actor, "poll.hands_recorded", meeting_id=meeting.id, poll_id=poll.id, user_id=voter_id,
             receipt=ballot.receipt,
         )  # fmt: skip
-    _changed(poll, meeting)
+    db.session.flush()
+    pulse.ballot_counted(poll.id, meeting.id, _open_payload)
     return ballot
 
 
@@ -348,5 +354,20 @@ def _changed(poll: Poll, meeting: Meeting) -> None:
             voted=sum(poll.counts[c] for c in CHOICES), entitled=poll.total, result_text=poll.result_text
         )
     else:
-        payload.update(voted=_voted_count(poll.id), entitled=len(entitled_ids(meeting)))
+        payload.update(voted=_voted_count(poll.id), entitled=entitled_count(meeting))
     _broadcast(meeting.id, "poll:changed", payload)
+
+
+def _open_payload(poll_id: int) -> dict | None:
+    """The count as it is now, for a pulse sent after the ballot's own transaction."""
+    poll = db.session.get(Poll, poll_id)
+    if poll is None or poll.state != "open":
+        return None  # closed meanwhile: close sent the result itself
+    meeting = db.session.get(Meeting, poll.meeting_id)
+    return {
+        "poll_id": poll.id,
+        "state": poll.state,
+        "title": poll.title,
+        "voted": _voted_count(poll.id),
+        "entitled": entitled_count(meeting),
+    }

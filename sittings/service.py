@@ -14,7 +14,7 @@ from meetings.models import Meeting
 from meetings.permissions import require_visible
 from sittings import checkin, messages, rules  # noqa: F401  (messages registers the refusals)
 from sittings.models import Attendance, Poll, Sitting
-from sittings.permissions import entitled_ids, require_runner, require_secretary
+from sittings.permissions import entitled_ids, is_entitled, require_runner, require_secretary
 from sittings.schemas import AttendanceMark
 
 PRESENT = ("present", "late")
@@ -82,7 +82,7 @@ def checkin_code(actor: User, sitting_id: int) -> dict:
 def check_in(actor: User, sitting_id: int, code: str) -> Attendance:
     """A delegate in the hall types the code on the screen: present."""
     sitting, meeting = get_sitting(actor, sitting_id)
-    if actor.id not in entitled_ids(meeting):
+    if not is_entitled(meeting, actor):
         raise AppError("not_entitled", 403)
     if not sitting.is_open:
         raise AppError("sitting_closed", 409)
@@ -108,7 +108,7 @@ def mark_attendance(actor: User, sitting_id: int, user_id: int, data: Attendance
     require_secretary(meeting, actor)
     if not sitting.is_open:
         raise AppError("sitting_closed", 409)
-    if user_id not in entitled_ids(meeting):
+    if not is_entitled(meeting, user_id):
         raise AppError("not_entitled", 403)
     mark = _attendance(sitting.id, user_id)
     if mark is None:
@@ -143,6 +143,18 @@ def undo_attendance(actor: User, sitting_id: int, user_id: int) -> None:
     db.session.flush()
     record(actor, "sitting.attendance_undone", meeting_id=meeting.id, sitting_id=sitting.id, user_id=user_id)
     _attendance_changed(sitting, meeting)
+
+
+def is_present(sitting_id: int, user_id: int) -> bool:
+    return bool(
+        db.session.scalar(
+            select(Attendance.id).where(
+                Attendance.sitting_id == sitting_id,
+                Attendance.user_id == user_id,
+                Attendance.status.in_(PRESENT),
+            )
+        )
+    )
 
 
 def present_ids(sitting_id: int) -> set[int]:

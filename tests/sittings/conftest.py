@@ -28,6 +28,12 @@ def cheap_password_hashes(monkeypatch):
     )
 
 
+@pytest.fixture(autouse=True)
+def every_count_sent_at_once(app):
+    """No trailing pulse threads outliving a test: each ballot's count is sent with its commit."""
+    app.config["POLL_PULSE_INTERVAL_S"] = 0
+
+
 @pytest.fixture
 def create_hall(app, create_user):
     from core.extensions import db

@@ -69,3 +69,29 @@ def test_a_ballot_resent_by_the_outbox_is_counted_once(create_hall, api, app, to
     api("chutoa").post(f"/api/polls/{poll_id}/close")
     counts = api("thuky").get(f"/api/polls/{poll_id}").get_json()["counts"]
     assert counts == {"for": 1, "against": 0, "abstain": 0, "not_voted": 0, "absent": 2}
+
+
+def test_a_burst_of_ballots_reaches_the_hall_as_one_trailing_count(create_hall, api, app, token_for):
+    app.config["POLL_PULSE_INTERVAL_S"] = 0.3
+    hall = create_hall(delegates=4)
+    sitting_id = api("chutoa").post(f"/api/meetings/{hall.meeting.id}/sittings").get_json()["id"]
+    code = api("thuky").get(f"/api/sittings/{sitting_id}/checkin-code").get_json()["code"]
+    voters = ("daibieu01", "daibieu02", "daibieu03")
+    for username in voters:
+        api(username).post(f"/api/sittings/{sitting_id}/checkin", json={"code": code})
+    poll_id = (
+        api("thuky")
+        .post(f"/api/meetings/{hall.meeting.id}/polls", json={"title": "Nghị quyết"})
+        .get_json()["id"]
+    )
+    api("chutoa").post(f"/api/polls/{poll_id}/open")
+    screen = socketio.test_client(app, auth={"token": token_for("chutoa")})
+    screen.emit("meeting:join", {"meeting_id": hall.meeting.id}, callback=True)
+    for username in voters:
+        api(username).post(
+            f"/api/polls/{poll_id}/ballots", json={"ballot_id": uuid.uuid4().hex, "choice": "for"}
+        )
+    socketio.sleep(0.6)
+    counts = [event["voted"] for event in _events(screen, "poll:changed")]
+    assert counts == [1, 3]  # the first at once, the rest folded into one
+    screen.disconnect()
