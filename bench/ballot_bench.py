@@ -133,7 +133,7 @@ async def _timed(client: Client, event: str, payload: dict) -> tuple[float, dict
     return (time.monotonic() - started) * 1000, ack
 
 
-async def _load(setup: dict, port: int, window: float, drop: float, seed: int) -> dict:
+async def _load(setup: dict, port: int, window: float, drop: float, seed: int, cpu) -> dict:
     rng = random.Random(seed)
     tokens, meeting_id, poll_id = setup["tokens"], setup["meeting_id"], setup["poll_id"]
     events: dict[str, int] = {}
@@ -148,7 +148,9 @@ async def _load(setup: dict, port: int, window: float, drop: float, seed: int) -
         await asyncio.sleep(offset)
         return await _timed(client, "meeting:join", {"meeting_id": meeting_id})
 
+    cpu_before = cpu()
     joins = await asyncio.gather(*(join(c, rng.uniform(0, window)) for c in clients))
+    join_cpu = cpu() - cpu_before
     join_ms = [ms for ms, ack in joins if ack.get("ok")]
 
     # The vote: each phone sends one ballot; the droppers lose their link before the ack and resend.
@@ -177,9 +179,9 @@ async def _load(setup: dict, port: int, window: float, drop: float, seed: int) -
             receipts[index].append(again.get("receipt") if again.get("ok") else again.get("error"))
         return ms, ack, ballot["choice"]
 
-    started = time.monotonic()
+    started, cpu_before = time.monotonic(), cpu()
     votes = await asyncio.gather(*(vote(i, rng.uniform(0, window)) for i in range(len(clients))))
-    vote_window = time.monotonic() - started
+    vote_window, vote_cpu = time.monotonic() - started, cpu() - cpu_before
     await asyncio.sleep(1.0)  # let the last poll:changed events arrive
     for client in clients:
         client.close()
@@ -196,6 +198,8 @@ async def _load(setup: dict, port: int, window: float, drop: float, seed: int) -
         "droppers": len(droppers),
         "vote_window_s": vote_window,
         "events": events,
+        "join_cpu_ms": join_cpu * 1000 / len(clients),
+        "vote_cpu_ms": vote_cpu * 1000 / len(clients),
     }
 
 
@@ -213,8 +217,10 @@ def main() -> int:
         setup = _prepare_in_subprocess(data_dir, args.delegates)
         port = free_port()
         env = {"DATA_DIR": str(data_dir), "PREWARM_PAGES": "0", "PDF_WORKERS": "1", "AUTO_MIGRATE": "0"}
-        with Server("wsgi.py", [sys.executable, "wsgi.py"], port, env, "/healthz", Path(tmp) / "server.log"):
-            result = asyncio.run(_load(setup, port, args.window, args.drop, args.seed))
+        with Server(
+            "wsgi.py", [sys.executable, "wsgi.py"], port, env, "/healthz", Path(tmp) / "server.log"
+        ) as srv:
+            result = asyncio.run(_load(setup, port, args.window, args.drop, args.seed, srv.cpu_seconds))
             base = f"http://{HOST}:{port}/api/polls/{setup['poll_id']}"
             get_ms = statistics.median(_http("GET", base, setup["secretary"])[0] for _ in range(20))
             close_ms, closed = _http("POST", f"{base}/close", setup["secretary"])
@@ -232,6 +238,9 @@ def main() -> int:
     print(f"poll:changed received by phones: {result['events'].get('poll:changed', 0)}")
     print(f"ack p99: ballot:cast {ack_p99:.1f} ms vs meeting:join {join_p99:.1f} ms "
           f"-> ratio {ack_p99 / join_p99:.2f} (target {ACK_TARGET_MS:.0f} ms)")  # fmt: skip
+    join_cpu, vote_cpu = result["join_cpu_ms"], result["vote_cpu_ms"]
+    print(f"server CPU per delegate: vote (with drops, resends) {vote_cpu:.1f} ms vs join {join_cpu:.1f} ms "
+          f"-> ratio {vote_cpu / join_cpu:.2f}")  # fmt: skip
     print(f"tally at close: {close_ms:.1f} ms vs authenticated GET {get_ms:.1f} ms "
           f"-> ratio {close_ms / get_ms:.2f} (target {TALLY_TARGET_MS:.0f} ms)")  # fmt: skip
     print(closed["result_text"])
