@@ -29,14 +29,7 @@ def sitting_state(user: User, meeting_id: int) -> dict:
             "closed_at": sitting.closed_at.isoformat() if sitting.closed_at else None,
         }
         summary = service.attendance_summary(sitting, meeting, people=runner)
-        if not runner:
-            summary["me"] = next(
-                (
-                    p["status"]
-                    for p in service.attendance_summary(sitting, meeting)["people"]
-                    if p["user_id"] == user.id
-                ),
-                None,
-            )
+        mark = service.attendance_of(sitting.id, user.id)
+        summary["me"] = mark.status if mark is not None else None  # the phone's own mark
         state["attendance"] = summary
     return state

@@ -204,6 +204,11 @@ def attendance_text(present: int, total: int, quorate: bool) -> str:
     return f"Có mặt {present}/{total} · {verdict}"
 
 
+def attendance_of(sitting_id: int, user_id: int) -> Attendance | None:
+    """One person's mark in a sitting (their own phone asks), or None when unmarked."""
+    return _attendance(sitting_id, user_id)
+
+
 def _attendance(sitting_id: int, user_id: int) -> Attendance | None:
     return db.session.scalar(
         select(Attendance).where(Attendance.sitting_id == sitting_id, Attendance.user_id == user_id)

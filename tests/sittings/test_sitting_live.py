@@ -95,3 +95,25 @@ def test_a_burst_of_ballots_reaches_the_hall_as_one_trailing_count(create_hall, 
     counts = [event["voted"] for event in _events(screen, "poll:changed")]
     assert counts == [1, 3]  # the first at once, the rest folded into one
     screen.disconnect()
+
+
+def test_a_phone_that_reconnects_finds_the_sitting_its_own_mark_and_the_polls(create_hall, api):
+    hall = create_hall(delegates=3)
+    sitting_id = api("chutoa").post(f"/api/meetings/{hall.meeting.id}/sittings").get_json()["id"]
+    code = api("thuky").get(f"/api/sittings/{sitting_id}/checkin-code").get_json()["code"]
+    for username in ("chutoa", "daibieu01"):
+        api(username).post(f"/api/sittings/{sitting_id}/checkin", json={"code": code})
+    api("thuky").post(f"/api/meetings/{hall.meeting.id}/polls", json={"title": "Nghị quyết"})
+    phone = api("daibieu01").get(f"/api/meetings/{hall.meeting.id}/sitting").get_json()
+    assert phone["sitting"]["open"] is True
+    assert phone["entitled"] is True
+    assert phone["can_run"] is False
+    assert phone["attendance"]["me"] == "present"
+    assert "people" not in phone["attendance"]
+    assert [poll["title"] for poll in phone["polls"]] == ["Nghị quyết"]
+    chair = api("chutoa").get(f"/api/meetings/{hall.meeting.id}/sitting").get_json()
+    assert chair["attendance"]["me"] == "present"
+    assert len(chair["attendance"]["people"]) == 3
+    guest = api("khachmoi").get(f"/api/meetings/{hall.meeting.id}/sitting").get_json()
+    assert guest["entitled"] is False
+    assert guest["attendance"]["text"] == "Có mặt 2/3 · đủ điều kiện tiến hành"
