@@ -2,7 +2,7 @@
 
 The routes come from the Flask URL map and the events from the Socket.IO handlers, so a new
 route or event without a line in ROUTES or EVENTS fails here. Each is tried by every role
-(anonymous, outsider, delegate, chair, secretary, admin) on a draft and a published meeting;
+(anonymous, outsider, guest, delegate, chair, secretary, admin) on a draft and a published meeting;
 annotation events also on a shared comment, the caller's own private one and someone else's
 private one. Every answer that succeeds is also searched for the text of private annotations
 the caller does not own: none may ever appear.
@@ -20,10 +20,11 @@ from core.extensions import db, socketio
 from core.transactions import unit_of_work
 from tests.conftest import MEETING_PACK, PASSWORD
 
-ROLES = ("anonymous", "outsider", "delegate", "chair", "secretary", "admin")
+ROLES = ("anonymous", "outsider", "guest", "delegate", "chair", "secretary", "admin")
 STATES = ("draft", "published")
 USERNAMES = {
     "outsider": "nguoingoai",
+    "guest": "khachmoi",  # khách mời: reads the published meeting, never counted, never votes
     "delegate": "daibieu1",
     "chair": "chutoa",
     "secretary": "thuky",
@@ -41,7 +42,7 @@ def _rule(ok: int, *, allowed: set[str], denied: int = 403, draft_allowed: set[s
     def expected(role: str, state: str, html: bool) -> int:
         if role == "anonymous":
             return 302 if html else 401
-        sees = role == "admin" or role in {"secretary"} or (state == "published" and role in MEMBERS)
+        sees = role == "admin" or role in {"secretary"} or (state == "published" and role in READERS)
         if not sees:
             return 404
         return ok if role in allowed else denied
@@ -50,7 +51,8 @@ def _rule(ok: int, *, allowed: set[str], denied: int = 403, draft_allowed: set[s
 
 
 MEMBERS = {"delegate", "chair", "secretary"}
-READ = _rule(200, allowed=MEMBERS | {"admin"})
+READERS = MEMBERS | {"guest"}  # who sees a published meeting
+READ = _rule(200, allowed=READERS | {"admin"})
 MANAGE = _rule(200, allowed={"secretary", "admin"})
 EXPORT = _rule(200, allowed={"chair", "secretary", "admin"})
 RUN = {"chair", "secretary", "admin"}  # who runs a sitting
@@ -571,9 +573,10 @@ def world_for(app, create_user, create_meeting, create_document):
             agenda=("Nội dung 1", "Nội dung 2"),
             published=state == "published",
         )
+        _invite_guest(meeting, users)
         document = create_document(users["secretary"], meeting.agenda_items[0], "chuong-trinh-ky-hop.pdf")
         world = World(meeting, meeting.agenda_items[0], document, {**users, "author": author})
-        for role in ("author", "delegate", "chair", "secretary", "admin"):
+        for role in ("author", "guest", "delegate", "chair", "secretary", "admin"):
             for visibility in ("shared", "private"):
                 body = f"y-kien-{visibility}-{role}-{uuid.uuid4().hex[:8]}"  # ASCII: JSON escapes the rest
                 world.annotations[role, visibility] = _annotate(world.users[role], document, visibility, body)
@@ -582,6 +585,15 @@ def world_for(app, create_user, create_meeting, create_document):
         return world
 
     return build
+
+
+@unit_of_work
+def _invite_guest(meeting, users):
+    from meetings import service
+    from meetings.schemas import NewMember
+
+    guest = NewMember(username=users["guest"].username, role="guest")
+    service.add_member(users["secretary"], meeting.id, guest)
 
 
 def _annotate(user, document, visibility, body):
@@ -702,7 +714,7 @@ def _connect(app, tokens, role):
 # Expected acks: "ok" or the error code. Annotation events depend on whose annotation it is:
 # "shared" (someone else's shared comment), "own-private", "other-private".
 def _reader(role, state):
-    return role in ("secretary", "admin") or (state == "published" and role in MEMBERS)
+    return role in ("secretary", "admin") or (state == "published" and role in READERS)
 
 
 def _on_document(role, state):
