@@ -126,6 +126,7 @@ def _import_socket_handlers() -> None:
     from accounts import events as account_events  # noqa: F401
     from annotations import events as annotation_events  # noqa: F401
     from meetings import events as meeting_events  # noqa: F401
+    from sittings import events as sitting_events  # noqa: F401
 
 
 def _register_features(app: Flask) -> None:
@@ -143,6 +144,8 @@ def _register_features(app: Flask) -> None:
     from documents.views import bp as documents_bp
     from meetings.views import bp as meetings_bp
     from offline.views import bp as offline_bp
+    from sittings.cli import polls_cli
+    from sittings.views import bp as sittings_bp
 
     app.register_blueprint(accounts_bp)
     app.register_blueprint(councils_bp)
@@ -155,9 +158,11 @@ def _register_features(app: Flask) -> None:
     app.url_build_error_handlers.append(alias_endpoint)
     app.register_blueprint(offline_bp)
     app.register_blueprint(health_bp)
+    app.register_blueprint(sittings_bp)
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_command)
     app.cli.add_command(annotations_cli)
+    app.cli.add_command(polls_cli)
 
 
 def _attach_document_runtime(app: Flask) -> None:

@@ -2,8 +2,8 @@
 
 The routes come from the Flask URL map and the events from the Socket.IO handlers, so a new
 route or event without a line in ROUTES or EVENTS fails here. Each is tried by every role
-(anonymous, outsider, delegate, chair, secretary, an officer of the meeting's council, admin) on a
-draft and a published meeting of a council;
+(anonymous, outsider, guest, delegate, chair, secretary, an officer of the meeting's council,
+admin) on a draft and a published meeting of a council;
 annotation events also on a shared comment, the caller's own private one and someone else's
 private one. Every answer that succeeds is also searched for the text of private annotations
 the caller does not own: none may ever appear.
@@ -21,10 +21,11 @@ from core.extensions import db, socketio
 from core.transactions import unit_of_work
 from tests.conftest import MEETING_PACK, PASSWORD
 
-ROLES = ("anonymous", "outsider", "delegate", "chair", "secretary", "officer", "admin")
+ROLES = ("anonymous", "outsider", "guest", "delegate", "chair", "secretary", "officer", "admin")
 STATES = ("draft", "published")
 USERNAMES = {
     "outsider": "nguoingoai",
+    "guest": "khachmoi",  # khách mời: reads the published meeting, never counted, never votes
     "delegate": "daibieu1",
     "chair": "chutoa",
     "secretary": "thuky",
@@ -45,7 +46,7 @@ def _rule(ok: int, *, allowed: set[str], denied: int = 403, draft_allowed: set[s
     def expected(role: str, state: str, html: bool) -> int:
         if role == "anonymous":
             return 302 if html else 401
-        sees = role in RUNS or (state == "published" and role in MEMBERS)
+        sees = role in RUNS or (state == "published" and role in READERS)
         if not sees:
             return 404
         return ok if role in allowed else denied
@@ -55,9 +56,15 @@ def _rule(ok: int, *, allowed: set[str], denied: int = 403, draft_allowed: set[s
 
 MEMBERS = {"delegate", "chair", "secretary"}
 RUNS = {"secretary", "officer", "admin"}  # see the draft and manage the meeting
-READ = _rule(200, allowed=MEMBERS | RUNS)
+READERS = MEMBERS | {"guest"}  # who sees a published meeting
+READ = _rule(200, allowed=READERS | RUNS)
 MANAGE = _rule(200, allowed=RUNS)
 EXPORT = _rule(200, allowed={"chair"} | RUNS)
+RUN = {"chair"} | RUNS  # who runs a sitting
+RUN_RULE = _rule(200, allowed=RUN)
+# Counted and voting: the council's delegates, those on its roster (the meeting's secretary here is
+# one of them; officers, guests and admins are not).
+VOTE = _rule(200, allowed={"delegate", "chair", "secretary"})
 
 
 def _flat(statuses: dict[str, int]):
@@ -363,7 +370,148 @@ ROUTES = {
         lambda w, m: Call("GET", f"/meetings/{w.meeting.id}/digest"),
     ),
     ("GET", "/documents/<int:document_id>"): (READ, lambda w, m: Call("GET", f"/documents/{w.document.id}")),
+    # The sitting: the chair and the secretary run it; the entitled (delegates, the chair) take part.
+    ("POST", "/api/meetings/<int:meeting_id>/sittings"): (
+        _rule(201, allowed=RUN),
+        lambda w, m: (_no_open_sitting(w), Call("POST", f"/api/meetings/{w.meeting.id}/sittings"))[1],
+    ),
+    ("POST", "/api/sittings/<int:sitting_id>/close"): (
+        RUN_RULE,
+        lambda w, m: Call("POST", f"/api/sittings/{_sitting(w).id}/close"),
+    ),
+    ("GET", "/api/meetings/<int:meeting_id>/sitting"): (
+        READ,
+        lambda w, m: Call("GET", f"/api/meetings/{w.meeting.id}/sitting"),
+    ),
+    ("GET", "/api/sittings/<int:sitting_id>/checkin-code"): (
+        RUN_RULE,
+        lambda w, m: Call("GET", f"/api/sittings/{_sitting(w).id}/checkin-code"),
+    ),
+    ("POST", "/api/sittings/<int:sitting_id>/checkin"): (
+        VOTE,
+        lambda w, m: _checkin_call(_sitting(w)),
+    ),
+    ("GET", "/api/sittings/<int:sitting_id>/attendance"): (
+        READ,
+        lambda w, m: Call("GET", f"/api/sittings/{_sitting(w).id}/attendance"),
+    ),
+    ("PUT", "/api/sittings/<int:sitting_id>/attendance/<int:user_id>"): (
+        MANAGE,
+        lambda w, m: Call(
+            "PUT",
+            f"/api/sittings/{_sitting(w).id}/attendance/{w.users['delegate'].id}",
+            json={"status": "absent", "reason": "co_ly_do"},
+        ),
+    ),
+    ("DELETE", "/api/sittings/<int:sitting_id>/attendance/<int:user_id>"): (
+        MANAGE,
+        lambda w, m: Call("DELETE", f"/api/sittings/{_sitting(w).id}/attendance/{w.users['delegate'].id}"),
+    ),
+    ("POST", "/api/meetings/<int:meeting_id>/polls"): (
+        _rule(201, allowed={"secretary", "admin"}),
+        lambda w, m: Call(
+            "POST", f"/api/meetings/{w.meeting.id}/polls", json={"title": "Dự thảo nghị quyết"}
+        ),
+    ),
+    ("GET", "/api/polls/<int:poll_id>"): (READ, lambda w, m: Call("GET", f"/api/polls/{_poll(w).id}")),
+    ("POST", "/api/polls/<int:poll_id>/open"): (
+        RUN_RULE,
+        lambda w, m: Call("POST", f"/api/polls/{_poll(w, sitting=True).id}/open"),
+    ),
+    ("POST", "/api/polls/<int:poll_id>/close"): (
+        RUN_RULE,
+        lambda w, m: Call("POST", f"/api/polls/{_poll(w, 'open').id}/close"),
+    ),
+    ("POST", "/api/polls/<int:poll_id>/ballots"): (
+        VOTE,
+        lambda w, m: Call(
+            "POST",
+            f"/api/polls/{_poll(w, 'open').id}/ballots",
+            json={"ballot_id": uuid.uuid4().hex, "choice": "for"},
+        ),
+    ),
+    ("POST", "/api/polls/<int:poll_id>/hands"): (
+        MANAGE,
+        lambda w, m: Call(
+            "POST",
+            f"/api/polls/{_poll(w, 'open').id}/hands",
+            json={"user_id": w.users["delegate"].id, "ballot_id": uuid.uuid4().hex, "choice": "against"},
+        ),
+    ),
+    ("POST", "/api/polls/<int:poll_id>/result"): (
+        MANAGE,
+        lambda w, m: Call(
+            "POST",
+            f"/api/polls/{_poll(w, kind='manual').id}/result",
+            json={"for": 2, "against": 0, "abstain": 1},
+        ),
+    ),
+    ("GET", "/meetings/<int:meeting_id>/sitting"): (
+        RUN_RULE,
+        lambda w, m: Call("GET", f"/meetings/{w.meeting.id}/sitting"),
+    ),
+    ("GET", "/meetings/<int:meeting_id>/vote"): (
+        READ,
+        lambda w, m: Call("GET", f"/meetings/{w.meeting.id}/vote"),
+    ),
 }
+
+
+# The sitting's targets, fresh for every call: written directly, so each role finds the same state.
+def _no_open_sitting(w):
+    from sqlalchemy import update
+
+    from core.clock import utcnow
+    from sittings.models import Poll, Sitting
+
+    db.session.execute(
+        update(Poll).where(Poll.meeting_id == w.meeting.id, Poll.state == "open").values(state="closed")
+    )
+    db.session.execute(
+        update(Sitting)
+        .where(Sitting.meeting_id == w.meeting.id, Sitting.closed_at.is_(None))
+        .values(closed_at=utcnow())
+    )
+    db.session.commit()
+
+
+def _sitting(w):
+    """A fresh open sitting where the delegates and the chair are present."""
+    from sittings.models import Attendance, Sitting
+
+    _no_open_sitting(w)
+    sitting = Sitting(meeting_id=w.meeting.id, opened_by_id=w.users["secretary"].id)
+    db.session.add(sitting)
+    db.session.flush()
+    for role in ("delegate", "chair", "author"):
+        db.session.add(
+            Attendance(sitting_id=sitting.id, user_id=w.users[role].id, status="present", source="secretary")
+        )
+    db.session.commit()
+    return sitting
+
+
+def _poll(w, state="draft", kind="electronic", sitting=False):
+    from sittings.models import Poll
+
+    open_sitting = _sitting(w) if state == "open" or sitting else None
+    poll = Poll(
+        meeting_id=w.meeting.id,
+        sitting_id=open_sitting.id if state == "open" else None,
+        title="Dự thảo nghị quyết",
+        rule="majority_of_total",
+        kind=kind,
+        state=state,
+    )
+    db.session.add(poll)
+    db.session.commit()
+    return poll
+
+
+def _checkin_call(sitting):
+    from sittings import checkin
+
+    return Call("POST", f"/api/sittings/{sitting.id}/checkin", json={"code": checkin.current(sitting.id)[0]})
 
 
 def _council_name() -> str:
@@ -435,10 +583,11 @@ def world_for(app, create_user, create_meeting, create_document):
             agenda=("Nội dung 1", "Nội dung 2"),
             published=state == "published",
         )
+        _invite_guest(meeting, users)
         document = create_document(users["secretary"], meeting.agenda_items[0], "chuong-trinh-ky-hop.pdf")
         _hold_in_a_council(meeting, officer=users["officer"], roster=[*meeting.memberships])
         world = World(meeting, meeting.agenda_items[0], document, {**users, "author": author})
-        for role in ("author", "delegate", "chair", "secretary", "officer", "admin"):
+        for role in ("author", "guest", "delegate", "chair", "secretary", "officer", "admin"):
             for visibility in ("shared", "private"):
                 body = f"y-kien-{visibility}-{role}-{uuid.uuid4().hex[:8]}"  # ASCII: JSON escapes the rest
                 world.annotations[role, visibility] = _annotate(world.users[role], document, visibility, body)
@@ -450,13 +599,23 @@ def world_for(app, create_user, create_meeting, create_document):
 
 
 def _hold_in_a_council(meeting, officer, roster):
-    """The world's meeting is a council's: its members on the roster, `officer` one of its staff."""
+    """The world's meeting is a council's: its members on the roster (guests come from outside
+    it), `officer` one of its staff."""
     from councils.models import CouncilMember
 
     council = _council(officer=officer)
-    council.roster.extend(CouncilMember(user_id=m.user_id) for m in roster)
+    council.roster.extend(CouncilMember(user_id=m.user_id) for m in roster if m.role != "guest")
     meeting.council_id = council.id
     db.session.commit()
+
+
+@unit_of_work
+def _invite_guest(meeting, users):
+    from meetings import service
+    from meetings.schemas import NewMember
+
+    guest = NewMember(username=users["guest"].username, role="guest")
+    service.add_member(users["secretary"], meeting.id, guest)
 
 
 def _annotate(user, document, visibility, body):
@@ -583,7 +742,7 @@ def _connect(app, tokens, role):
 # Expected acks: "ok" or the error code. Annotation events depend on whose annotation it is:
 # "shared" (someone else's shared comment), "own-private", "other-private".
 def _reader(role, state):
-    return role in RUNS or (state == "published" and role in MEMBERS)
+    return role in RUNS or (state == "published" and role in READERS)
 
 
 def _on_document(role, state):
@@ -594,6 +753,12 @@ def _edit(role, state, whose):
     if not _reader(role, state) or whose == "other-private":
         return "annotation_not_found"
     return "ok" if whose == "own-private" else "not_your_annotation"
+
+
+def _ballot(role, state):
+    if not _reader(role, state):
+        return "poll_not_found"
+    return "ok" if role in ("delegate", "chair") else "not_entitled"
 
 
 def _hide(role, state, whose):
@@ -616,6 +781,7 @@ EVENTS = {
     "annotation:update": _edit,
     "annotation:delete": _edit,
     "annotation:hide": _hide,
+    "ballot:cast": lambda role, state, whose: _ballot(role, state),
 }
 WHOSE = {
     "annotation:update": ("shared", "own-private", "other-private"),
@@ -633,6 +799,8 @@ def _payload(event: str, world: World, role: str, whose: str | None) -> dict:
         return {"meeting_id": world.meeting.id}
     if event == "presence:update":
         return {"document_id": document_id, "page": 1}
+    if event == "ballot:cast":
+        return {**op, "poll_id": _poll(world, "open").id, "choice": "for"}
     if event == "annotation:create":
         return {
             **op,

@@ -14,6 +14,7 @@ SOURCE_DIRS = (
     "councils",
     "documents",
     "meetings",
+    "sittings",
     "storage",
     "templates",
 )
