@@ -138,6 +138,7 @@ def _register_features(app: Flask) -> None:
     from core.health import bp as health_bp
     from councils.views import bp as councils_bp
     from documents.views import bp as documents_bp
+    from floor.views import bp as floor_bp
     from meetings.cli import demo_command
     from meetings.views import bp as meetings_bp
     from offline.views import bp as offline_bp
@@ -147,6 +148,7 @@ def _register_features(app: Flask) -> None:
     app.register_blueprint(meetings_bp)
     app.register_blueprint(documents_bp)
     app.register_blueprint(annotations_bp)
+    app.register_blueprint(floor_bp)
     app.register_blueprint(exports_bp)
     app.register_blueprint(audit_bp)
     app.register_blueprint(offline_bp)

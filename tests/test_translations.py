@@ -12,6 +12,7 @@ SOURCE_DIRS = (
     "core",
     "councils",
     "documents",
+    "floor",
     "meetings",
     "storage",
     "templates",
