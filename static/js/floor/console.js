@@ -106,66 +106,82 @@ function renderAgenda(floor) {
     : t("floor_not_projecting");
 }
 
+const questionForms = new Map();  // question id -> its form, kept so typing survives a refresh
+
+function commitmentItems(q) {
+  return (q.commitments || []).map((c) => {
+    const li = document.createElement("li");
+    li.textContent = c.due_on ? `${c.text} (${t("floor_due", { date: c.due_on })})` : c.text;
+    return li;
+  });
+}
+
+function questionForm(q) {
+  const form = document.createElement("form");
+  form.className = "floor-form";
+  form.dataset.questionId = q.id;
+  const title = document.createElement("h3");
+  title.textContent = `${q.name} → ${q.addressee ? q.addressee.name : ""}`;
+  const topic = document.createElement("p");
+  topic.textContent = q.topic;
+  const note = document.createElement("textarea");
+  note.value = q.answer_note || "";
+  note.rows = 3;
+  const noteLabel = document.createElement("label");
+  noteLabel.append(t("floor_answer_note"), note);
+  const list = document.createElement("ul");
+  list.className = "floor-commitments";
+  const text = document.createElement("input");
+  text.type = "text";
+  text.setAttribute("aria-label", t("floor_commitment"));
+  text.placeholder = t("floor_commitment");
+  const due = document.createElement("input");
+  due.type = "date";
+  const dueLabel = document.createElement("label");
+  dueLabel.append(t("floor_commitment_due"), due);
+  const buttons = document.createElement("div");
+  buttons.className = "floor-buttons";
+  buttons.append(
+    button(t("floor_save_note"), "", async () => {
+      if (await act("PUT", `/api/speakers/${q.id}/answer`, { note: note.value })) toast(t("floor_saved"));
+    }),
+    button(t("floor_add_commitment"), "primary", async () => {
+      if (!text.value.trim()) return;
+      const made = await act("POST", `/api/speakers/${q.id}/commitments`, { text: text.value, due_on: due.value || null });
+      if (!made) return;
+      text.value = "";
+      due.value = "";
+      q.commitments = [...(q.commitments || []), made];
+      list.replaceChildren(...commitmentItems(q));
+    }),
+  );
+  form.addEventListener("submit", (event) => event.preventDefault());
+  form.append(title, topic, noteLabel, list, text, dueLabel, buttons);
+  list.replaceChildren(...commitmentItems(q));
+  return form;
+}
+
+let questionsAsked = 0;
 async function renderQuestions(floor) {
   const box = $("questions");
   if (!floor.agenda_item) return;
+  const asked = ++questionsAsked;
   const speakers = await act("GET", `/api/agenda/${floor.agenda_item.id}/speakers`);
-  if (!speakers) return;
+  if (!speakers || asked !== questionsAsked) return;  // a newer answer is on its way
   const questions = speakers.filter((s) => s.kind === "question" && s.state !== "waiting");
-  box.replaceChildren(
-    ...questions.map((q) => {
-      const form = document.createElement("form");
-      form.className = "floor-form";
-      const title = document.createElement("h3");
-      title.textContent = `${q.name} → ${q.addressee ? q.addressee.name : ""}`;
-      const topic = document.createElement("p");
-      topic.textContent = q.topic;
-      const note = document.createElement("textarea");
-      note.value = q.answer_note || "";
-      note.rows = 3;
-      note.setAttribute("aria-label", t("floor_answer_note"));
-      const noteLabel = document.createElement("label");
-      noteLabel.append(t("floor_answer_note"), note);
-      const list = document.createElement("ul");
-      list.className = "floor-commitments";
-      for (const c of q.commitments || []) {
-        const li = document.createElement("li");
-        li.textContent = c.due_on ? `${c.text} (${t("floor_due", { date: c.due_on })})` : c.text;
-        list.append(li);
-      }
-      const text = document.createElement("input");
-      text.type = "text";
-      text.setAttribute("aria-label", t("floor_commitment"));
-      text.placeholder = t("floor_commitment");
-      const due = document.createElement("input");
-      due.type = "date";
-      due.setAttribute("aria-label", t("floor_commitment_due"));
-      const dueLabel = document.createElement("label");
-      dueLabel.append(t("floor_commitment_due"), due);
-      const buttons = document.createElement("div");
-      buttons.className = "floor-buttons";
-      buttons.append(
-        button(t("floor_save_note"), "", async () => {
-          if (await act("PUT", `/api/speakers/${q.id}/answer`, { note: note.value })) toast(t("floor_saved"));
-        }),
-        button(t("floor_add_commitment"), "primary", async () => {
-          if (!text.value.trim()) return;
-          const made = await act("POST", `/api/speakers/${q.id}/commitments`, { text: text.value, due_on: due.value || null });
-          if (made) renderQuestions(live.floor);
-        }),
-      );
-      form.addEventListener("submit", (event) => event.preventDefault());
-      form.append(title, topic, noteLabel, list, text, dueLabel, buttons);
-      form.dataset.questionId = q.id;
-      return form;
-    }),
-  );
-  if (!questions.length) {
+  const forms = questions.map((q) => {
+    if (!questionForms.has(q.id)) questionForms.set(q.id, questionForm(q));
+    const form = questionForms.get(q.id);
+    form.querySelector(".floor-commitments").replaceChildren(...commitmentItems(q));
+    return form;
+  });
+  if (!forms.length) {
     const p = document.createElement("p");
     p.className = "muted";
     p.textContent = t("floor_no_questions");
-    box.append(p);
+    forms.push(p);
   }
+  box.replaceChildren(...forms);
 }
 
 function render(floor, delta) {

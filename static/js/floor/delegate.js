@@ -1,7 +1,7 @@
 // A delegate's floor page (/meetings/<id>/floor): ask to speak (with an optional topic), raise a
 // point of order, file a question to a guest (optionally on a paragraph), follow one's place in the
 // queue and the countdown, and read what was promised at earlier meetings ("việc đã hứa").
-import { clock, connectFloor, holder } from "./live.js";
+import { clock, connectFloor, holder, itemLabel } from "./live.js";
 
 const root = document.getElementById("delegate-floor");
 const meetingId = Number(root.dataset.meetingId);
@@ -20,7 +20,7 @@ async function act(method, url, body) {
 }
 
 function render(floor) {
-  $("item").textContent = floor.agenda_item ? `${floor.agenda_item.position}. ${floor.agenda_item.title}` : "";
+  $("item").textContent = itemLabel(floor);
   const agenda = $("agenda");
   if (agenda && floor.agenda_item && !agenda.dataset.touched) agenda.value = String(floor.agenda_item.id);
   const speaker = floor.speaker;

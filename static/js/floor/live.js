@@ -96,6 +96,14 @@ export function connectFloor({ meetingId, onChange, onStatus = () => {} }) {
   };
 }
 
+/** The agenda item as the hall reads it: its number on today's agenda, then its title. */
+export function itemLabel(floor) {
+  const item = floor.agenda_item;
+  if (!item) return "";
+  const number = floor.agenda.findIndex((i) => i.id === item.id) + 1;
+  return number ? `${number}. ${item.title}` : item.title;
+}
+
 /** "m:ss", with a minus sign once time is up. */
 export function clock(ms) {
   const over = ms < 0;
@@ -112,7 +120,8 @@ export function holder(speaker) {
 
 /** Start the sittings' own panes where the page includes them; a branch without them still works. */
 export async function mountSittings(path, exportName, root, options) {
-  if (!root) return;
+  // The partial (sittings/*_panes.html) fills the slot; an empty slot means a build without it.
+  if (!root || !root.children.length) return;
   try {
     const module = await import(path);
     if (typeof module[exportName] === "function") module[exportName](root, options);

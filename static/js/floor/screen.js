@@ -1,7 +1,7 @@
 // The hall screen (/meetings/<id>/screen): the agenda item, who has the floor with a running
 // countdown (a warning colour in the last `warning_s`), the queue, a projected document page, and
 // the sittings' attendance and poll panes when that package is present.
-import { clock, connectFloor, holder, mountSittings } from "./live.js";
+import { clock, connectFloor, holder, itemLabel, mountSittings } from "./live.js";
 
 const root = document.getElementById("hall");
 const meetingId = Number(root.dataset.meetingId);
@@ -12,9 +12,7 @@ let warningS = Number(root.dataset.warningS) || 30;
 
 function render(floor) {
   warningS = floor.warning_s || warningS;
-  $("item").textContent = floor.agenda_item
-    ? `${floor.agenda_item.position}. ${floor.agenda_item.title}`
-    : t("floor_agenda");
+  $("item").textContent = itemLabel(floor) || t("floor_agenda");
   const speaker = floor.speaker;
   $("speaker").textContent = holder(speaker) || t("floor_nobody");
   root.classList.toggle("has-speaker", Boolean(speaker));
