@@ -3,6 +3,7 @@ the hall sees. Every change is on the audit trail and goes to the meeting's room
 (`floor:changed`) after the commit; `floor_snapshot` is what a screen that reconnects reads."""
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from accounts.models import User
 from audit import service as audit
@@ -63,12 +64,17 @@ def _speaking(meeting_id: int) -> Speaker | None:
     )
 
 
+# Who asked and whom they ask, loaded with the queue: a queue of 100 is two queries, not 200.
+_WITH_PEOPLE = (selectinload(Speaker.user), selectinload(Speaker.addressee))
+
+
 def _waiting(item_id: int) -> list[Speaker]:
     return list(
         db.session.scalars(
             select(Speaker)
             .where(Speaker.agenda_item_id == item_id, Speaker.state == SpeakerState.WAITING)
             .order_by(Speaker.position, Speaker.id)
+            .options(*_WITH_PEOPLE)
         )
     )
 
@@ -145,11 +151,16 @@ def queue(actor: User, item_id: int) -> list[Speaker]:
     """Everyone who asked for the floor on an item, in the order the chair set."""
     item = _item(item_id)
     access(item.meeting, actor)
+    return _queue(item.id)
+
+
+def _queue(item_id: int) -> list[Speaker]:
     return list(
         db.session.scalars(
             select(Speaker)
-            .where(Speaker.agenda_item_id == item.id, Speaker.state != SpeakerState.WITHDRAWN)
+            .where(Speaker.agenda_item_id == item_id, Speaker.state != SpeakerState.WITHDRAWN)
             .order_by(Speaker.position, Speaker.id)
+            .options(*_WITH_PEOPLE, selectinload(Speaker.commitments))
         )
     )
 
@@ -178,7 +189,7 @@ def reorder(actor: User, item_id: int, order: SpeakerOrder) -> list[Speaker]:
         delta["order"] = order.speaker_ids
     _changed(meeting, delta)
     db.session.flush()
-    return queue(actor, item.id)
+    return _queue(item.id)
 
 
 def withdraw(actor: User, speaker_id: int) -> Speaker:
