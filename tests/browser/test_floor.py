@@ -137,3 +137,20 @@ def test_follow_the_screen_turns_a_delegates_reader_to_the_projected_page(open_p
     expect(hall.locator("[data-screen-projected] img")).to_be_visible()
     hall.wait_for_function("() => document.querySelector('[data-screen-page]').complete")
     _shot(hall, "floor-hall-projected")
+
+
+def test_the_hall_screen_recovers_by_itself_after_a_dropped_link(open_page):
+    hall = open_page(HALL, "secretary")
+    meeting = _meeting(hall)
+    hall.goto(f"/meetings/{meeting['id']}/screen")
+    expect(hall.locator("[data-screen-queue] li").first).to_be_visible()
+    hall.wait_for_function("() => window.PH.live().connected")
+    queue = hall.request.get(f"/api/meetings/{meeting['id']}/floor").json()["queue"]
+    waiting = queue[0]
+
+    hall.evaluate("() => window.PH.live().io.engine.close()")  # the link drops; socket.io retries by itself
+    chair = open_page(CONSOLE_TABLET, "chair")
+    assert chair.request.post(f"/api/speakers/{waiting['id']}/start").ok
+    expect(hall.locator("[data-screen-speaker]")).to_have_text(waiting["name"], timeout=10_000)
+    expect(hall.locator("[data-screen-timer]")).to_be_visible()
+    assert chair.request.post(f"/api/speakers/{waiting['id']}/stop").ok
