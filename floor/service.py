@@ -3,6 +3,8 @@ the hall sees. Every change is on the audit trail and goes to the meeting's room
 (`floor:changed`) after the commit; `floor_snapshot` is what a screen that reconnects reads."""
 
 from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import selectinload
 
 from accounts.models import User
@@ -37,11 +39,19 @@ def get_speaker(speaker_id: int) -> Speaker:
 
 
 def _state(meeting: Meeting) -> FloorState:
-    """The meeting's floor row, locked for this transaction so two consoles number deltas in turn."""
-    state = db.session.scalar(select(FloorState).where(FloorState.meeting_id == meeting.id).with_for_update())
+    """The meeting's floor row, locked for this transaction so two consoles number deltas in turn.
+    Two consoles acting first at the same moment both insert it; one insert wins, neither fails."""
+    query = select(FloorState).where(FloorState.meeting_id == meeting.id).with_for_update()
+    state = db.session.scalar(query)
     if state is None:
-        state = FloorState(meeting_id=meeting.id, seq=0)
-        db.session.add(state)
+        dialect = db.session.get_bind().dialect.name
+        insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+        db.session.execute(
+            insert(FloorState)
+            .values(meeting_id=meeting.id, seq=0, updated_at=utcnow())
+            .on_conflict_do_nothing()
+        )
+        state = db.session.scalar(query)
     return state
 
 
