@@ -10,12 +10,27 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import PHONE, TABLET
+from tests.live_server import LiveServer, make_demo_data
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
 SHOTS = Path(__file__).resolve().parents[2] / "shots"
 HALL = {"viewport": {"width": 1920, "height": 1080}}
 CONSOLE_TABLET = {**TABLET, "viewport": {"width": 1024, "height": 768}}
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory):
+    """A server of this module's own: it adds the council's next meeting, which the other browser
+    tests (one demo meeting each) must not see."""
+    template = tmp_path_factory.mktemp("floor-demo-data")
+    make_demo_data(template)
+    server = LiveServer(template, tmp_path_factory.mktemp("floor-live-server") / "data")
+    server.start()
+    try:
+        yield server.url
+    finally:
+        server.stop()
 
 
 def _shot(page, name: str) -> None:
