@@ -119,3 +119,29 @@ def test_an_open_commitment_comes_back_at_the_councils_next_meeting(council_meet
     )
     assert closed.get_json()["open"] is False
     assert api("daibieu1").get(f"/api/meetings/{second.id}/commitments").get_json()["earlier"] == []
+
+
+def test_the_minutes_get_each_speech_with_its_times_and_each_question_with_its_commitments(hall, api):
+    from floor import record
+
+    item = hall.items[2].id
+    speech = (
+        api("daibieu2").post(f"/api/agenda/{item}/speakers", json={"topic": "Ngân sách"}).get_json()["id"]
+    )
+    question = _ask(api, hall).get_json()["id"]
+    for speaker in (speech, question):
+        api("chutoa").post(f"/api/speakers/{speaker}/start")
+    api("chutoa").post(f"/api/speakers/{question}/stop")
+    api("thuky").post(
+        f"/api/speakers/{question}/commitments", json={"text": "Làm đường", "due_on": "2027-06-30"}
+    )
+
+    speeches = record.speeches(hall.meeting.id)
+    assert [(s["speaker"], s["kind"]) for s in speeches] == [
+        ("Phạm Văn Hai", "speech"),
+        ("Trần Thị Đại Biểu", "question"),
+    ]
+    assert all(s["start"] and s["end"] and s["duration_s"] is not None for s in speeches)
+    [asked] = record.questions(hall.meeting.id)
+    assert asked["addressee"] == "Hoàng Văn Chủ Tịch UBND"
+    assert asked["commitments"][0]["text"] == "Làm đường"
