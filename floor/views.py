@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from core.http import json_body
 from core.validation import parse
 from documents.service import active_documents
-from floor import errors, presenter, questions, service  # noqa: F401 (errors: the messages)
+from floor import audit_labels, errors, presenter, questions, service  # noqa: F401 (their texts)
 from floor.permissions import access, require_runner
 from floor.schemas import (
     AnswerNote,
