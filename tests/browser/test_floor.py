@@ -119,10 +119,17 @@ def test_a_questions_commitment_comes_back_at_the_councils_next_meeting(open_pag
     promised = delegate.locator("[data-floor-promised]")
     expect(promised).to_contain_text("Hoàn thành đường liên thôn Nà Pàn")
     expect(promised).to_contain_text("Nông Văn Bình")
+    promised.scroll_into_view_if_needed()
+    _shot(delegate, "floor-phone-promised")
     secretary.goto(f"/councils/{council_id}")
-    expect(secretary.locator("[data-council-commitments]")).to_contain_text(
-        "Hoàn thành đường liên thôn Nà Pàn"
-    )
+    commitments = secretary.locator("[data-council-commitments]")
+    expect(commitments).to_contain_text("Hoàn thành đường liên thôn Nà Pàn")
+    expect(commitments).to_contain_text("30/06/2027")
+    commitments.scroll_into_view_if_needed()
+    _shot(secretary, "floor-council-commitments-tablet")
+    delegate.set_viewport_size({"width": 1024, "height": 768})
+    delegate.goto(f"/meetings/{meeting['id']}/floor")
+    _shot(delegate, "floor-delegate-page-tablet")
 
 
 def test_follow_the_screen_turns_a_delegates_reader_to_the_projected_page(open_page):

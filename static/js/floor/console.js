@@ -1,7 +1,7 @@
 // The chair's console (/meetings/<id>/console): give and end the floor, move through the agenda,
 // order the queue, project a page, note answers and commitments. Every action is one API call; what
 // the console shows comes back through the same `floor:changed` deltas the hall screen gets.
-import { clock, connectFloor, holder, mountSittings } from "./live.js";
+import { clock, connectFloor, dueDate, holder, mountSittings } from "./live.js";
 
 const root = document.getElementById("console");
 const meetingId = Number(root.dataset.meetingId);
@@ -111,7 +111,7 @@ const questionForms = new Map();  // question id -> its form, kept so typing sur
 function commitmentItems(q) {
   return (q.commitments || []).map((c) => {
     const li = document.createElement("li");
-    li.textContent = c.due_on ? `${c.text} (${t("floor_due", { date: c.due_on })})` : c.text;
+    li.textContent = c.due_on ? `${c.text} (${t("floor_due", { date: dueDate(c.due_on) })})` : c.text;
     return li;
   });
 }

@@ -1,4 +1,6 @@
 // The council's page: its open commitments (cam kết), soonest due first, until reported on.
+import { dueDate } from "./live.js";
+
 const box = document.querySelector("[data-council-commitments]");
 
 async function load() {
@@ -14,7 +16,7 @@ async function load() {
   list.replaceChildren(
     ...rows.map((c) => {
       const li = document.createElement("li");
-      const due = c.due_on ? ` (${t("floor_due", { date: c.due_on })})` : "";
+      const due = c.due_on ? ` (${t("floor_due", { date: dueDate(c.due_on) })})` : "";
       li.textContent = `${c.made_by || ""}: ${c.text}${due} — ${c.meeting_title}`;
       return li;
     }),

@@ -1,7 +1,7 @@
 // A delegate's floor page (/meetings/<id>/floor): ask to speak (with an optional topic), raise a
 // point of order, file a question to a guest (optionally on a paragraph), follow one's place in the
 // queue and the countdown, and read what was promised at earlier meetings ("việc đã hứa").
-import { clock, connectFloor, holder, itemLabel } from "./live.js";
+import { clock, connectFloor, dueDate, holder, itemLabel } from "./live.js";
 
 const root = document.getElementById("delegate-floor");
 const meetingId = Number(root.dataset.meetingId);
@@ -88,7 +88,7 @@ async function loadPromised() {
   $("promised").replaceChildren(
     ...rows.map((c) => {
       const li = document.createElement("li");
-      const due = c.due_on ? ` (${t("floor_due", { date: c.due_on })})` : "";
+      const due = c.due_on ? ` (${t("floor_due", { date: dueDate(c.due_on) })})` : "";
       li.textContent = `${c.made_by || ""}: ${c.text}${due} — ${c.meeting_title}`;
       return li;
     }),

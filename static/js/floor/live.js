@@ -104,6 +104,12 @@ export function itemLabel(floor) {
   return number ? `${number}. ${item.title}` : item.title;
 }
 
+/** A due date as councils write it: 30/06/2027. */
+export function dueDate(iso) {
+  const [year, month, day] = String(iso).split("-");
+  return day ? `${day}/${month}/${year}` : iso;
+}
+
 /** "m:ss", with a minus sign once time is up. */
 export function clock(ms) {
   const over = ms < 0;
