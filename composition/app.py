@@ -142,6 +142,7 @@ def _register_features(app: Flask) -> None:
     from core.health import bp as health_bp
     from councils.views import bp as councils_bp
     from documents.views import bp as documents_bp
+    from floor.views import bp as floor_bp
     from meetings.views import bp as meetings_bp
     from offline.views import bp as offline_bp
     from sittings.cli import polls_cli
@@ -159,6 +160,7 @@ def _register_features(app: Flask) -> None:
     app.register_blueprint(offline_bp)
     app.register_blueprint(health_bp)
     app.register_blueprint(sittings_bp)
+    app.register_blueprint(floor_bp)
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_command)
     app.cli.add_command(annotations_cli)

@@ -18,6 +18,7 @@ from core.transactions import unit_of_work
 from councils.schemas import NewCouncil, NewOfficer, NewRosterMember
 from councils.service import add_officer, add_to_roster, create_council
 from documents.service import upload_document
+from floor.demo import add_demo_floor
 from meetings.models import Role
 from meetings.schemas import NewAgendaItem, NewMeeting, NewMember
 from meetings.service import add_agenda_item, add_member, create_meeting, publish, rename_agenda_item
@@ -123,3 +124,4 @@ def demo_command(pack: Path | None) -> None:
     click.echo(f"  {admin.username:<10} quản trị viên")
     for username, name, _, role in DEMO_PEOPLE:
         click.echo(f"  {username:<10} {role.value:<9} {name}")
+    add_demo_floor(secretary, meeting, DEMO_PASSWORD)

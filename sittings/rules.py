@@ -36,15 +36,16 @@ DEFAULTS = {
 }
 
 
-def rule(council_id: int | None, key: str) -> Rule:
-    """The council's own setting when it has one, else the default with its article."""
+def rule(council_id: int | None, key: str, default: Rule | None = None) -> Rule:
+    """The council's own setting when it has one, else the default with its article. A package
+    above (the floor's speaking times) passes its own default for keys of its own."""
     if council_id is not None:
         row = db.session.scalar(
             select(CouncilRule).where(CouncilRule.council_id == council_id, CouncilRule.key == key)
         )
         if row is not None:
             return Rule(key, row.value, row.article)
-    return DEFAULTS[key]
+    return default if default is not None else DEFAULTS[key]
 
 
 def fraction(council_id: int | None, key: str) -> Fraction:

@@ -65,6 +65,7 @@ RUN_RULE = _rule(200, allowed=RUN)
 # Counted and voting: the council's delegates, those on its roster (the meeting's secretary here is
 # one of them; officers, guests and admins are not).
 VOTE = _rule(200, allowed={"delegate", "chair", "secretary"})
+RUN_FLOOR = _rule(200, allowed=RUN)  # floor/permissions.py: runs_floor
 
 
 def _flat(statuses: dict[str, int]):
@@ -454,6 +455,89 @@ ROUTES = {
         READ,
         lambda w, m: Call("GET", f"/meetings/{w.meeting.id}/vote"),
     ),
+    # The floor (floor/permissions.py): delegates ask for it, the chair (or secretary) runs it.
+    ("POST", "/api/agenda/<int:item_id>/speakers"): (
+        _rule(201, allowed={"delegate", "chair"}),
+        lambda w, m: Call("POST", f"/api/agenda/{w.item.id}/speakers", json={"kind": "speech"}),
+    ),
+    ("GET", "/api/agenda/<int:item_id>/speakers"): (
+        READ,
+        lambda w, m: Call("GET", f"/api/agenda/{w.item.id}/speakers"),
+    ),
+    ("PUT", "/api/agenda/<int:item_id>/speakers/order"): (
+        RUN_FLOOR,
+        lambda w, m: Call(
+            "PUT", f"/api/agenda/{w.item.id}/speakers/order", json={"speaker_ids": _waiting(w)}
+        ),
+    ),
+    ("POST", "/api/speakers/<int:speaker_id>/start"): (
+        RUN_FLOOR,
+        lambda w, m: Call("POST", f"/api/speakers/{_speaker(w).id}/start"),
+    ),
+    ("POST", "/api/speakers/<int:speaker_id>/next"): (
+        RUN_FLOOR,
+        lambda w, m: Call("POST", f"/api/speakers/{_speaker(w, speaking=True).id}/next"),
+    ),
+    ("POST", "/api/speakers/<int:speaker_id>/stop"): (
+        RUN_FLOOR,
+        lambda w, m: Call("POST", f"/api/speakers/{_speaker(w, speaking=True).id}/stop"),
+    ),
+    ("DELETE", "/api/speakers/<int:speaker_id>"): (  # the author may too; this one is daibieu2's
+        RUN_FLOOR,
+        lambda w, m: Call("DELETE", f"/api/speakers/{_speaker(w).id}"),
+    ),
+    ("PUT", "/api/speakers/<int:speaker_id>/answer"): (
+        RUN_FLOOR,
+        lambda w, m: Call(
+            "PUT", f"/api/speakers/{_speaker(w, kind='question').id}/answer", json={"note": "Trả lời"}
+        ),
+    ),
+    ("POST", "/api/speakers/<int:speaker_id>/commitments"): (
+        _rule(201, allowed={"chair", "secretary", "admin"}),
+        lambda w, m: Call(
+            "POST", f"/api/speakers/{_speaker(w, kind='question').id}/commitments", json={"text": "Cam kết"}
+        ),
+    ),
+    ("POST", "/api/commitments/<int:commitment_id>/close"): (
+        RUN_FLOOR,
+        lambda w, m: Call("POST", f"/api/commitments/{_commitment(w).id}/close", json={"report": "Đã xong"}),
+    ),
+    ("GET", "/api/councils/<int:council_id>/commitments"): (
+        COUNCIL_OFFICE,
+        lambda w, m: Call("GET", f"/api/councils/{_council().id}/commitments"),
+    ),
+    ("GET", "/api/meetings/<int:meeting_id>/commitments"): (
+        READ,
+        lambda w, m: Call("GET", f"/api/meetings/{w.meeting.id}/commitments"),
+    ),
+    ("GET", "/api/meetings/<int:meeting_id>/floor"): (
+        READ,
+        lambda w, m: Call("GET", f"/api/meetings/{w.meeting.id}/floor"),
+    ),
+    ("PUT", "/api/meetings/<int:meeting_id>/floor/item"): (
+        RUN_FLOOR,
+        lambda w, m: Call("PUT", f"/api/meetings/{w.meeting.id}/floor/item", json={"direction": "next"}),
+    ),
+    ("PUT", "/api/meetings/<int:meeting_id>/floor/projection"): (
+        RUN_FLOOR,
+        lambda w, m: Call(
+            "PUT",
+            f"/api/meetings/{w.meeting.id}/floor/projection",
+            json={"document_id": w.document.id, "page": 1},
+        ),
+    ),
+    ("GET", "/meetings/<int:meeting_id>/screen"): (
+        READ,
+        lambda w, m: Call("GET", f"/meetings/{w.meeting.id}/screen"),
+    ),
+    ("GET", "/meetings/<int:meeting_id>/console"): (
+        RUN_FLOOR,
+        lambda w, m: Call("GET", f"/meetings/{w.meeting.id}/console"),
+    ),
+    ("GET", "/meetings/<int:meeting_id>/floor"): (
+        READ,
+        lambda w, m: Call("GET", f"/meetings/{w.meeting.id}/floor"),
+    ),
 }
 
 
@@ -512,6 +596,48 @@ def _checkin_call(sitting):
     from sittings import checkin
 
     return Call("POST", f"/api/sittings/{sitting.id}/checkin", json={"code": checkin.current(sitting.id)[0]})
+
+
+def _speaker(w, *, kind: str = "speech", speaking: bool = False):
+    """A fresh request for the floor by daibieu2 on the world's first item, waiting or speaking."""
+    from core.clock import utcnow
+    from floor.models import Speaker
+
+    now = utcnow() if speaking else None
+    speaker = Speaker(
+        meeting_id=w.meeting.id,
+        agenda_item_id=w.item.id,
+        user_id=w.users["author"].id,
+        kind=kind,
+        position=0,
+        state="speaking" if speaking else "waiting",
+        phase=("question" if kind == "question" else "speech") if speaking else None,
+        started_at=now,
+        phase_started_at=now,
+        allowed_s=60 if speaking else None,
+    )
+    db.session.add(speaker)
+    db.session.commit()
+    return speaker
+
+
+def _waiting(w) -> list[int]:
+    from floor.models import Speaker
+
+    rows = db.session.query(Speaker).filter_by(agenda_item_id=w.item.id, state="waiting").all()
+    return [row.id for row in rows]
+
+
+def _commitment(w):
+    from floor.models import Commitment
+
+    question = _speaker(w, kind="question")
+    commitment = Commitment(
+        question=question, meeting_id=w.meeting.id, text="Cam kết", recorded_by_id=w.users["secretary"].id
+    )
+    db.session.add(commitment)
+    db.session.commit()
+    return commitment
 
 
 def _council_name() -> str:

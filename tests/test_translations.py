@@ -13,6 +13,7 @@ SOURCE_DIRS = (
     "core",
     "councils",
     "documents",
+    "floor",
     "meetings",
     "sittings",
     "storage",

@@ -1,0 +1,1 @@
+"""The floor of a sitting: who speaks, questioning (chất vấn) and its commitments, the hall screen."""
