@@ -140,6 +140,7 @@ def _register_features(app: Flask) -> None:
     from documents.views import bp as documents_bp
     from meetings.cli import demo_command
     from meetings.views import bp as meetings_bp
+    from minutes.views import bp as minutes_bp
     from offline.views import bp as offline_bp
 
     app.register_blueprint(accounts_bp)
@@ -149,6 +150,7 @@ def _register_features(app: Flask) -> None:
     app.register_blueprint(annotations_bp)
     app.register_blueprint(exports_bp)
     app.register_blueprint(audit_bp)
+    app.register_blueprint(minutes_bp)
     app.register_blueprint(offline_bp)
     app.register_blueprint(health_bp)
     app.cli.add_command(users_cli)

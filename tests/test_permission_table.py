@@ -341,6 +341,14 @@ ROUTES = {
         EXPORT,
         lambda w, m: Call("GET", f"/api/meetings/{w.meeting.id}/digest.pdf"),
     ),
+    ("GET", "/api/meetings/<int:meeting_id>/minutes.pdf"): (
+        EXPORT,
+        lambda w, m: Call("GET", f"/api/meetings/{w.meeting.id}/minutes.pdf"),
+    ),
+    ("GET", "/api/meetings/<int:meeting_id>/minutes.docx"): (
+        EXPORT,
+        lambda w, m: Call("GET", f"/api/meetings/{w.meeting.id}/minutes.docx"),
+    ),
     ("GET", "/api/meetings/<int:meeting_id>/annotations.jsonld"): (
         EXPORT,
         lambda w, m: Call("GET", f"/api/meetings/{w.meeting.id}/annotations.jsonld"),
