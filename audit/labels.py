@@ -25,6 +25,9 @@ ACTION_LABELS = {
     "exported": _l("Xuất tệp"),
     "roster_added": _l("Thêm vào danh sách đại biểu hội đồng"),
     "roster_removed": _l("Đưa ra khỏi danh sách đại biểu hội đồng"),
+    "minutes_edited": _l("Sửa biên bản"),
+    "minutes_finalised": _l("Chốt biên bản"),
+    "minutes_published": _l("Đưa dự thảo biên bản cho đại biểu góp ý"),
 }
 
 

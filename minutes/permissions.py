@@ -23,3 +23,8 @@ def require_drafter(meeting: Meeting | None, user: User) -> Meeting:
     if not can_draft(user, meeting):
         raise forbidden()
     return meeting
+
+
+def can_finalise(user: User, meeting: Meeting) -> bool:
+    """Lock the minutes, and change them once locked: the chair (Mẫu 1.9: the chair signs)."""
+    return user.is_admin or role_of(meeting, user) == Role.CHAIR

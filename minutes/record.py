@@ -5,8 +5,10 @@ database, so a test or a benchmark builds a whole session by hand, and the code 
 record (minutes/assemble.py) is the only place that knows where each fact is stored.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, fields, is_dataclass, replace
 from datetime import date, datetime
+from types import UnionType
+from typing import Union, get_args, get_origin, get_type_hints
 
 # How a delegate voted, as the named list prints it.
 CHOICES = {"for": "Tán thành", "against": "Không tán thành", "abstain": "Không biểu quyết"}
@@ -138,3 +140,47 @@ class MinutesRecord:
 
     def polls(self) -> list[PollRecord]:
         return [poll for item in self.items for poll in item.polls]
+
+
+def record_to_json(record: MinutesRecord) -> dict:
+    """The record as JSON (times as ISO text), to freeze a finalised version; the digest stays out."""
+    data = asdict(replace(record, digest=None))
+    return _encode(data)
+
+
+def record_from_json(data: dict) -> MinutesRecord:
+    return _decode(MinutesRecord, data)
+
+
+def _encode(value):
+    if isinstance(value, dict):
+        return {key: _encode(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_encode(item) for item in value]
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def _decode(kind, value):
+    """Rebuild dataclasses, lists, dicts and times from `_encode`'s output, led by the type hints."""
+    if value is None:
+        return None
+    if is_dataclass(kind):
+        hints = get_type_hints(kind)
+        return kind(
+            **{f.name: _decode(hints[f.name], value[f.name]) for f in fields(kind) if f.name in value}
+        )
+    origin, args = get_origin(kind), get_args(kind)
+    if origin is list:
+        return [_decode(args[0], item) for item in value]
+    if origin is dict:
+        return {key: _decode(args[1], item) for key, item in value.items()}
+    if origin in (UnionType, Union):
+        concrete = [arg for arg in args if arg is not type(None)]
+        return _decode(concrete[0], value) if len(concrete) == 1 else value
+    if kind is datetime:
+        return datetime.fromisoformat(value)
+    if kind is date:
+        return date.fromisoformat(value)
+    return value

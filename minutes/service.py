@@ -8,24 +8,20 @@ the audit trail: the minutes leave the platform.
 from annotations.exports.heading import ReportHeading
 from annotations.exports.service import ExportFile, _off_the_event_loop
 from audit import service as audit
-from core.clock import utcnow
 from core.errors import AppError
-from core.extensions import db
 from documents.service import DocumentRuntime
-from meetings.models import Meeting
-from minutes.assemble import assemble
 from minutes.docx import MIMETYPE, minutes_docx
+from minutes.drafting import current_record, drafter_meeting
 from minutes.pdf import typeset_request
-from minutes.permissions import require_drafter
 from minutes.record import MinutesRecord
 from storage.pdf.shared import PdfRejected
 
 
 def draft_record(user, meeting_id: int, default: ReportHeading) -> tuple[MinutesRecord, ReportHeading]:
-    """The record as of now, and the heading of the meeting's council (else the deployment's)."""
-    meeting = require_drafter(db.session.get(Meeting, meeting_id), user)
-    record = assemble(meeting, default.council, default.place, utcnow())
-    return record, default.of_council(meeting.council)
+    """The locked minutes once finalised, else the draft as of now with the secretary's paragraphs;
+    and the heading of the meeting's council (else the deployment's)."""
+    meeting = drafter_meeting(user, meeting_id)
+    return current_record(meeting, default.council, default.place), default.of_council(meeting.council)
 
 
 def minutes_pdf(user, meeting_id: int, default: ReportHeading, runtime: DocumentRuntime) -> ExportFile:

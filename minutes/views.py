@@ -1,16 +1,23 @@
-"""HTTP adapters for the minutes (chair, secretaries and admins)."""
+"""HTTP adapters for the minutes (chair, secretaries and admins): downloads, the editing page and API."""
 
-from flask import Blueprint, Response, current_app
+from flask import Blueprint, Response, current_app, jsonify, render_template
 from flask_login import current_user, login_required
 
 from annotations.exports.heading import ReportHeading
-from minutes import service
+from core.http import json_body
+from core.validation import parse
+from minutes import drafting, service
+from minutes.schemas import MinutesEdit, MinutesFinal
 
 bp = Blueprint("minutes", __name__)
 
 
 def _heading() -> ReportHeading:
     return ReportHeading(current_app.config["COUNCIL_NAME"], current_app.config["COUNCIL_PLACE"])
+
+
+def _defaults() -> tuple[str, str]:
+    return current_app.config["COUNCIL_NAME"], current_app.config["COUNCIL_PLACE"]
 
 
 def _download(export) -> Response:
@@ -31,3 +38,30 @@ def api_minutes_pdf(meeting_id: int):
 @login_required
 def api_minutes_docx(meeting_id: int):
     return _download(service.minutes_word(current_user, meeting_id, _heading()))
+
+
+@bp.get("/api/meetings/<int:meeting_id>/minutes")
+@login_required
+def api_minutes(meeting_id: int):
+    return jsonify(drafting.draft_state(current_user, meeting_id, *_defaults()))
+
+
+@bp.put("/api/meetings/<int:meeting_id>/minutes/paragraphs/<string:key>")
+@login_required
+def api_minutes_paragraph(meeting_id: int, key: str):
+    edit = parse(MinutesEdit, json_body())
+    return jsonify(drafting.write(current_user, meeting_id, key, edit, *_defaults()))
+
+
+@bp.post("/api/meetings/<int:meeting_id>/minutes/finalise")
+@login_required
+def api_minutes_finalise(meeting_id: int):
+    final = parse(MinutesFinal, json_body())
+    return jsonify(drafting.finalise(current_user, meeting_id, final, *_defaults()))
+
+
+@bp.get("/meetings/<int:meeting_id>/minutes")
+@login_required
+def minutes_page(meeting_id: int):
+    meeting = drafting.drafter_meeting(current_user, meeting_id)
+    return render_template("minutes/editor.html", meeting=meeting)
