@@ -86,7 +86,7 @@ def paragraphs(record: MinutesRecord) -> list[dict]:
                 "key": item.key,
                 "kind": "conclusion",
                 "item": item.title,
-                "context": "Kết luận của chủ tọa",
+                "context": "",
                 "text": record.conclusions.get(item.key, ""),
             }
         )

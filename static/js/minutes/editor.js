@@ -30,7 +30,8 @@ function renderChanges(changes) {
 function renderParagraph(paragraph) {
   const form = element("form", { class: "minutes-paragraph card", "data-key": paragraph.key });
   const id = `minutes-${paragraph.key}`;
-  form.append(element("label", { for: id, class: "minutes-label" }, `${say(paragraph.kind)} · ${paragraph.context}`));
+  const label = [say(paragraph.kind), paragraph.context].filter(Boolean).join(" · ");
+  form.append(element("label", { for: id, class: "minutes-label" }, label));
   const text = element("textarea", { id, name: "text", rows: "4" });
   text.value = paragraph.text;
   form.append(text);
