@@ -13,9 +13,17 @@ from meetings.models import Meeting, Role
 from minutes.record import DocumentRecord, ItemRecord, MinutesRecord, Person
 
 
-def assemble(meeting: Meeting, default_council: str, default_place: str, now: datetime) -> MinutesRecord:
-    """The whole session's record, as of `now`."""
+def assemble(
+    meeting: Meeting,
+    default_council: str,
+    default_place: str,
+    now: datetime,
+    skip_items: frozenset = frozenset(),
+) -> MinutesRecord:
+    """The whole session's record, as of `now`; `skip_items`: the agenda item holding the draft
+    minutes published for review, which is no part of what the session did."""
     digest = build_digest(gather(meeting, DigestFilters()), DigestFilters(), now)
+    digest.items = [item for item in digest.items if item.id not in skip_items]
     council = meeting.council
     record = MinutesRecord(
         meeting_id=meeting.id,
@@ -29,7 +37,7 @@ def assemble(meeting: Meeting, default_council: str, default_place: str, now: da
         generated_at=now,
         roster_total=_roster_total(meeting),
         guests=[Person(u.display_name, _office(u)) for u in meeting.members_with_role(Role.GUEST)],
-        items=_items(meeting, digest),
+        items=_items(meeting, digest, skip_items),
         digest=digest,
     )
     add_sittings(record, meeting)
@@ -59,10 +67,12 @@ def _roster_total(meeting: Meeting) -> int:
     return len(meeting.members_with_role(Role.DELEGATE)) + len(meeting.members_with_role(Role.CHAIR))
 
 
-def _items(meeting: Meeting, digest: Digest) -> list[ItemRecord]:
+def _items(meeting: Meeting, digest: Digest, skip_items: frozenset) -> list[ItemRecord]:
     written = {d.id: d for d in digest.documents()}
     items = []
     for item in meeting.agenda_items:
+        if item.id in skip_items:
+            continue
         documents = []
         for document in sorted(item.documents, key=lambda d: (d.position, d.version)):
             if not document.is_active:

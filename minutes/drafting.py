@@ -15,7 +15,9 @@ from audit import service as audit
 from core.clock import utcnow
 from core.errors import AppError, forbidden
 from core.extensions import db
+from documents.models import Document
 from meetings.models import Meeting
+from meetings.permissions import can_manage
 from minutes import wording
 from minutes.assemble import assemble
 from minutes.models import MinutesDraft, MinutesText, MinutesVersion
@@ -37,7 +39,10 @@ def current_record(meeting: Meeting, council: str, place: str) -> MinutesRecord:
 
 
 def live_record(meeting: Meeting, council: str, place: str) -> MinutesRecord:
-    record = assemble(meeting, council, place, utcnow())
+    draft = db.session.get(MinutesDraft, meeting.id)
+    review = db.session.get(Document, draft.document_id) if draft and draft.document_id else None
+    skip = frozenset({review.agenda_item_id}) if review is not None else frozenset()
+    record = assemble(meeting, council, place, utcnow(), skip)
     texts = _texts(meeting.id)
     item_keys = {item.key for item in record.items}
     record.conclusions = {key: text for key, text in texts.items() if key in item_keys}
@@ -61,6 +66,7 @@ def draft_state(user: User, meeting_id: int, council: str, place: str) -> dict:
         "state": "final" if final else "draft",
         "version": final.number if final else None,
         "can_finalise": can_finalise(user, meeting),
+        "can_publish": can_manage(meeting, user),
         "document_id": draft.document_id if draft else None,
         "paragraphs": paragraphs(record),
         "changes": changes(draft.seen_lines, generated_lines(record)) if draft and draft.seen_at else [],
@@ -134,7 +140,7 @@ def write(user: User, meeting_id: int, key: str, edit: MinutesEdit, council: str
         text = MinutesText(meeting_id=meeting.id, key=key, updated_by_id=user.id)
         db.session.add(text)
     text.text, text.updated_by_id, text.updated_at = edit.text, user.id, utcnow()
-    draft = _draft(meeting.id)
+    draft = draft_row(meeting.id)
     draft.seen_lines, draft.seen_at = generated_lines(record), utcnow()
     audit.record(user, "minutes_edited", meeting_id=meeting.id, key=key, reason=edit.reason or "")
     db.session.flush()
@@ -174,7 +180,7 @@ def _texts(meeting_id: int) -> dict[str, str]:
     return {row.key: row.text for row in rows if row.text}
 
 
-def _draft(meeting_id: int) -> MinutesDraft:
+def draft_row(meeting_id: int) -> MinutesDraft:
     draft = db.session.get(MinutesDraft, meeting_id)
     if draft is None:
         draft = MinutesDraft(meeting_id=meeting_id, seen_lines=[])

@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 from annotations.exports.heading import ReportHeading
 from core.http import json_body
 from core.validation import parse
-from minutes import drafting, service
+from minutes import drafting, review, service
 from minutes.schemas import MinutesEdit, MinutesFinal
 
 bp = Blueprint("minutes", __name__)
@@ -65,3 +65,11 @@ def api_minutes_finalise(meeting_id: int):
 def minutes_page(meeting_id: int):
     meeting = drafting.drafter_meeting(current_user, meeting_id)
     return render_template("minutes/editor.html", meeting=meeting)
+
+
+@bp.post("/api/meetings/<int:meeting_id>/minutes/publish")
+@login_required
+def api_minutes_publish(meeting_id: int):
+    runtime = current_app.extensions["documents"]
+    document = review.publish_for_review(current_user, meeting_id, _heading(), runtime)
+    return jsonify({"document_id": document.id, "version": document.version}), 201

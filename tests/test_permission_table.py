@@ -365,6 +365,10 @@ ROUTES = {
         _rule(200, allowed={"chair", "admin"}),
         lambda w, m: Call("POST", f"/api/meetings/{w.meeting.id}/minutes/finalise", json={}),
     ),
+    ("POST", "/api/meetings/<int:meeting_id>/minutes/publish"): (
+        _rule(201, allowed={"secretary", "admin"}),
+        lambda w, m: Call("POST", f"/api/meetings/{w.meeting.id}/minutes/publish"),
+    ),
     ("GET", "/meetings/<int:meeting_id>/minutes"): (
         EXPORT,
         lambda w, m: Call("GET", f"/meetings/{w.meeting.id}/minutes"),

@@ -50,6 +50,10 @@ function render() {
   document.getElementById("minutes-state").textContent =
     state.state === "final" ? say("final", { n: state.version }) : say("draft");
   document.getElementById("minutes-finalise").hidden = !(state.can_finalise && state.state === "draft");
+  publishButton.hidden = !(state.can_publish && state.state === "draft");
+  const review = document.getElementById("minutes-review");
+  review.hidden = !state.document_id;
+  if (state.document_id) review.href = `/documents/${state.document_id}`;
   renderChanges(state.changes);
   const box = document.getElementById("minutes-paragraphs");
   const groups = [];
@@ -88,6 +92,21 @@ document.getElementById("minutes-finalise").addEventListener("click", async () =
     render();
   } catch (error) {
     window.PH.toast(error.message, "error");
+  }
+});
+
+const publishButton = document.getElementById("minutes-publish");
+publishButton.addEventListener("click", async () => {
+  publishButton.disabled = true;
+  try {
+    const published = await window.PH.api("POST", `${base}/publish`);
+    window.PH.toast(say("published", { n: published.version }));
+    state = await window.PH.api("GET", base);
+    render();
+  } catch (error) {
+    window.PH.toast(error.message, "error");
+  } finally {
+    publishButton.disabled = false;
   }
 });
 
