@@ -21,6 +21,7 @@ from documents.service import upload_document
 from meetings.models import Role
 from meetings.schemas import NewAgendaItem, NewMeeting, NewMember
 from meetings.service import add_agenda_item, add_member, create_meeting, publish, rename_agenda_item
+from minutes.demo import add_demo_minutes
 from storage.pdf.shared import PdfRejected
 
 DEMO_PASSWORD = "phonghop"
@@ -116,6 +117,7 @@ def demo_command(pack: Path | None) -> None:
         if pack and document.title:
             rename_agenda_item(secretary, item.id, NewAgendaItem(title=document.title))
     publish(secretary, meeting.id)
+    add_demo_minutes(secretary, meeting)
     click.echo(f"Đã tạo kỳ họp mẫu “{meeting.title}” (id {meeting.id}).")
     click.echo(f"Tài khoản mẫu (mật khẩu chung: {DEMO_PASSWORD}):")
     click.echo(f"  {admin.username:<10} quản trị viên")
