@@ -11,6 +11,7 @@ from annotations.exports.heading import MOTTO, PAGE_NUMBERS, ReportHeading, pdf_
 from annotations.exports.pdf import REPORT_CSS, digest_fragments
 from minutes import wording
 from minutes.record import MinutesRecord
+from storage.pdf.fragments import PAGE_BREAK
 
 MINUTES_CSS = (
     REPORT_CSS
@@ -23,7 +24,7 @@ p.small b { font-size: 11pt; }
 p.p { margin: 0 0 4pt 0; text-indent: 1cm; text-align: justify; }
 p.hash { margin: 0 0 3pt 1cm; font-size: 11pt; text-align: left; }
 p.hash b { font-size: 11pt; }
-h1.appendix { margin-top: 30pt; }
+h1.appendix { margin-top: 0; }
 table.sign td.signer { width: 50%; }
 .signer-name { font-weight: bold; font-size: 13pt; }
 """
@@ -49,6 +50,7 @@ def minutes_fragments(record: MinutesRecord, heading: ReportHeading) -> list[str
     fragments += [_block(block) for block in wording.body(record)]
     fragments.append(_signatures(record))
     if record.digest is not None and record.digest.items:
+        fragments.append(PAGE_BREAK)
         fragments.append(
             "<h1 class='appendix'>PHỤ LỤC</h1><p class='subject'>Tổng hợp ý kiến bằng văn bản của đại biểu"
             f"<br>(kèm theo Biên bản {escape(record.title)})</p><div class='subject-rule'>―――――――――――</div>"

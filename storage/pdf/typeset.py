@@ -22,6 +22,8 @@ from pathlib import Path
 
 import pymupdf
 
+from storage.pdf.fragments import PAGE_BREAK
+
 log = logging.getLogger(__name__)
 
 A4 = pymupdf.paper_rect("a4")
@@ -127,6 +129,11 @@ def layout_pdf(html: str | Sequence[str], css: str = BASE_CSS, page_rect: Sequen
     writer = pymupdf.DocumentWriter(buffer)
     device, free = None, content
     for chunk in _chunks(fragments, STORY_CHARS):
+        if chunk == PAGE_BREAK:
+            if device is not None:
+                writer.end_page()
+                device = None
+            continue
         story = pymupdf.Story(html=chunk, user_css=font_css + css, archive=archive)
         more = True
         while more:
@@ -152,6 +159,12 @@ def _chunks(fragments: list[str], size: int):
     """Consecutive fragments joined into strings of about `size` characters (a long one alone)."""
     chunk, length = [], 0
     for fragment in fragments:
+        if fragment == PAGE_BREAK:  # a chunk of its own: what follows starts a new page
+            if chunk:
+                yield "".join(chunk)
+            yield PAGE_BREAK
+            chunk, length = [], 0
+            continue
         if chunk and length + len(fragment) > size:
             yield "".join(chunk)
             chunk, length = [], 0

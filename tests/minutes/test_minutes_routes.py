@@ -41,6 +41,15 @@ def test_the_chair_and_the_secretary_download_the_minutes_pdf(api, meeting, peop
     assert "Đề nghị bổ sung nguồn vốn." in text
 
 
+def test_the_appendix_starts_on_a_page_of_its_own(api, meeting, commented, tmp_path):
+    path = tmp_path / "bien-ban.pdf"
+    path.write_bytes(api("thuky").get(f"/api/meetings/{meeting.id}/minutes.pdf").data)
+    out = subprocess.run(["pdftotext", "-raw", str(path), "-"], capture_output=True, text=True, check=True)
+    appendix = next(page for page in out.stdout.split("\f") if "PHỤ LỤC" in page)
+    assert "Nơi nhận" not in appendix
+    assert appendix.split("PHỤ LỤC")[0].strip() in ("", "2", "3")  # at most the page number before it
+
+
 def test_the_minutes_docx_lists_the_agenda_and_documents(api, meeting, commented):
     response = api("thuky").get(f"/api/meetings/{meeting.id}/minutes.docx")
     assert response.status_code == 200
