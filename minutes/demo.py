@@ -2,6 +2,7 @@
 
 from flask import current_app
 
+from core.extensions import db
 from meetings.models import Meeting
 from minutes.drafting import write
 from minutes.schemas import MinutesEdit
@@ -13,6 +14,8 @@ DEMO_CONCLUSION = (
 
 
 def add_demo_minutes(secretary, meeting: Meeting) -> None:
+    # The meeting's agenda was loaded before the demo added its items: read it afresh.
+    db.session.expire(meeting, ["agenda_items"])
     if not meeting.agenda_items:
         return
     config = current_app.config

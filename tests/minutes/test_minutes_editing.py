@@ -1,11 +1,15 @@
 """The secretary writes what only a person can; the rest follows the record until the chair locks it."""
 
 import io
+from datetime import datetime
 
 import docx
 import pytest
 
 from audit.models import AuditEvent
+from core.extensions import db
+from meetings.models import AgendaItem, Membership
+from minutes import drafting
 
 
 def _docx_lines(api, who, meeting) -> list[str]:
@@ -82,3 +86,20 @@ def test_finalising_twice_keeps_one_version(api, meeting):
     again = api("chutoa").post(f"/api/meetings/{meeting.id}/minutes/finalise", json={})
     assert again.get_json()["version"] == 1
     assert AuditEvent.query.filter_by(meeting_id=meeting.id, action="minutes_finalised").count() == 1
+
+
+def test_the_demo_minutes_open_with_the_chairs_conclusion_on_item_one(app, create_user):
+    from meetings.models import Meeting
+    from minutes.demo import DEMO_CONCLUSION, add_demo_minutes
+
+    secretary = create_user("thuky")
+    meeting = Meeting(title="Kỳ họp mẫu", starts_at=datetime(2026, 12, 1, 1, 0), created_by_id=secretary.id)
+    db.session.add(meeting)
+    db.session.flush()
+    db.session.add(Membership(meeting=meeting, user=secretary, role="secretary"))
+    assert meeting.agenda_items == []  # loaded before the items exist, as in `flask demo`
+    db.session.add(AgendaItem(meeting=meeting, position=1, title="Báo cáo"))
+    db.session.flush()
+    add_demo_minutes(secretary, meeting)
+    state = drafting.draft_state(secretary, meeting.id, "Hội đồng nhân dân xã Thần Sa", "Thần Sa")
+    assert state["paragraphs"][0]["text"] == DEMO_CONCLUSION
