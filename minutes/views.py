@@ -46,7 +46,7 @@ def api_minutes(meeting_id: int):
     return jsonify(drafting.draft_state(current_user, meeting_id, *_defaults()))
 
 
-@bp.put("/api/meetings/<int:meeting_id>/minutes/paragraphs/<string:key>")
+@bp.put("/api/meetings/<int:meeting_id>/minutes/paragraphs/<key>")
 @login_required
 def api_minutes_paragraph(meeting_id: int, key: str):
     edit = parse(MinutesEdit, json_body())

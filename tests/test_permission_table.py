@@ -353,7 +353,7 @@ ROUTES = {
         EXPORT,
         lambda w, m: Call("GET", f"/api/meetings/{w.meeting.id}/minutes"),
     ),
-    ("PUT", "/api/meetings/<int:meeting_id>/minutes/paragraphs/<string:key>"): (
+    ("PUT", "/api/meetings/<int:meeting_id>/minutes/paragraphs/<key>"): (
         EXPORT,
         lambda w, m: Call(
             "PUT",
