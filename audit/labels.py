@@ -28,6 +28,9 @@ ACTION_LABELS = {
     "council_created": _l("Tạo hội đồng"),
     "officer_added": _l("Giao cán bộ văn phòng cho hội đồng"),
     "officer_removed": _l("Thôi giao cán bộ văn phòng cho hội đồng"),
+    "minutes_edited": _l("Sửa biên bản"),
+    "minutes_finalised": _l("Chốt biên bản"),
+    "minutes_published": _l("Đưa dự thảo biên bản cho đại biểu góp ý"),
 }
 
 

@@ -143,6 +143,7 @@ def _register_features(app: Flask) -> None:
     from councils.views import bp as councils_bp
     from documents.views import bp as documents_bp
     from floor.views import bp as floor_bp
+    from minutes.views import bp as minutes_bp
     from meetings.views import bp as meetings_bp
     from offline.views import bp as offline_bp
     from sittings.cli import polls_cli
@@ -161,6 +162,7 @@ def _register_features(app: Flask) -> None:
     app.register_blueprint(health_bp)
     app.register_blueprint(sittings_bp)
     app.register_blueprint(floor_bp)
+    app.register_blueprint(minutes_bp)
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_command)
     app.cli.add_command(annotations_cli)

@@ -23,6 +23,7 @@ from meetings.models import Role
 from meetings.schemas import NewAgendaItem, NewMeeting, NewMember
 from meetings.service import add_agenda_item, add_member, create_meeting, publish, rename_agenda_item
 from sittings.demo import add_demo_sitting
+from minutes.demo import add_demo_minutes
 from storage.pdf.shared import PdfRejected
 
 DEMO_PASSWORD = "phonghop"
@@ -125,3 +126,4 @@ def demo_command(pack: Path | None) -> None:
     for username, name, _, role in DEMO_PEOPLE:
         click.echo(f"  {username:<10} {role.value:<9} {name}")
     add_demo_floor(secretary, meeting, DEMO_PASSWORD)
+    add_demo_minutes(secretary, meeting)

@@ -108,6 +108,10 @@ MESSAGES = {
     # Digest and exports
     "digest_filter_outside_meeting": _l("Bộ lọc “%(name)s” không thuộc kỳ họp này."),
     "export_failed": _l("Không tạo được tệp xuất. Vui lòng thử lại sau ít phút."),
+    # Minutes
+    "minutes_paragraph_not_found": _l("Biên bản không có đoạn này."),
+    "minutes_final": _l("Biên bản đã được chủ tọa chốt; chỉ chủ tọa sửa được, kèm lý do."),
+    "minutes_reason_required": _l("Biên bản đã chốt: hãy ghi lý do sửa đổi."),
 }
 
 

@@ -358,6 +358,38 @@ ROUTES = {
         EXPORT,
         lambda w, m: Call("GET", f"/api/meetings/{w.meeting.id}/digest.pdf"),
     ),
+    ("GET", "/api/meetings/<int:meeting_id>/minutes.pdf"): (
+        EXPORT,
+        lambda w, m: Call("GET", f"/api/meetings/{w.meeting.id}/minutes.pdf"),
+    ),
+    ("GET", "/api/meetings/<int:meeting_id>/minutes.docx"): (
+        EXPORT,
+        lambda w, m: Call("GET", f"/api/meetings/{w.meeting.id}/minutes.docx"),
+    ),
+    ("GET", "/api/meetings/<int:meeting_id>/minutes"): (
+        EXPORT,
+        lambda w, m: Call("GET", f"/api/meetings/{w.meeting.id}/minutes"),
+    ),
+    ("PUT", "/api/meetings/<int:meeting_id>/minutes/paragraphs/<key>"): (
+        EXPORT,
+        lambda w, m: Call(
+            "PUT",
+            f"/api/meetings/{w.meeting.id}/minutes/paragraphs/item-{w.item.id}",
+            json={"text": "Kết luận"},
+        ),
+    ),
+    ("POST", "/api/meetings/<int:meeting_id>/minutes/finalise"): (
+        _rule(200, allowed={"chair", "admin"}),
+        lambda w, m: Call("POST", f"/api/meetings/{w.meeting.id}/minutes/finalise", json={}),
+    ),
+    ("POST", "/api/meetings/<int:meeting_id>/minutes/publish"): (
+        _rule(201, allowed={"secretary", "admin"}),
+        lambda w, m: Call("POST", f"/api/meetings/{w.meeting.id}/minutes/publish"),
+    ),
+    ("GET", "/meetings/<int:meeting_id>/minutes"): (
+        EXPORT,
+        lambda w, m: Call("GET", f"/meetings/{w.meeting.id}/minutes"),
+    ),
     ("GET", "/api/meetings/<int:meeting_id>/annotations.jsonld"): (
         EXPORT,
         lambda w, m: Call("GET", f"/api/meetings/{w.meeting.id}/annotations.jsonld"),

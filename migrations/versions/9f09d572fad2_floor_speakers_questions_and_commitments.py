@@ -1,7 +1,7 @@
 """floor: speaker lists, questioning with answers and commitments, what the hall screen shows
 
 Revision ID: 9f09d572fad2
-Revises: d7e8f9a0b1c2
+Revises: e1a2b3c4d5f6
 Create Date: 2026-12-06 21:13:17.966544
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '9f09d572fad2'
-down_revision = 'd7e8f9a0b1c2'
+down_revision = 'e1a2b3c4d5f6'
 branch_labels = None
 depends_on = None
 

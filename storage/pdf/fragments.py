@@ -9,6 +9,11 @@ SPLIT_MIN_CHARS = 150_000
 SECTION_STARTS = ("<h1", "<h2", "<h3")
 
 
+# A fragment that is exactly this makes the next one start a new page (an appendix); here, not in
+# typeset.py, so the web process can name it without importing PyMuPDF.
+PAGE_BREAK = "<!-- page-break -->"
+
+
 def split_fragments(fragments: Sequence[str], parts: int) -> list[list[str]]:
     """Cut fragments into `parts` runs of about equal length, each starting at a heading if it can.
 

@@ -31,6 +31,8 @@ from pathlib import Path
 
 import pymupdf
 
+from storage.pdf.fragments import PAGE_BREAK
+
 log = logging.getLogger(__name__)
 
 A4 = pymupdf.paper_rect("a4")
@@ -141,6 +143,10 @@ def layout_pdf(html: str | Sequence[str], css: str = BASE_CSS, page_rect: Sequen
     writer = pymupdf.DocumentWriter(buffer)
     pages = _Pages(writer, page_rect, content)
     for chunk in _chunks(fragments, STORY_CHARS):
+        if chunk == PAGE_BREAK:
+            if pages.device is not None:
+                pages.close()
+            continue
         if chunk.startswith(TABLE_MARK):
             _lay_table(
                 chunk, pages, lambda html: pymupdf.Story(html=html, user_css=font_css + css, archive=archive)
@@ -275,6 +281,12 @@ def _chunks(fragments: list[str], size: int):
     table fragment, alone)."""
     chunk, length = [], 0
     for fragment in fragments:
+        if fragment == PAGE_BREAK:  # a chunk of its own: what follows starts a new page
+            if chunk:
+                yield "".join(chunk)
+            yield PAGE_BREAK
+            chunk, length = [], 0
+            continue
         if chunk and (length + len(fragment) > size or fragment.startswith(TABLE_MARK)):
             yield "".join(chunk)
             chunk, length = [], 0
