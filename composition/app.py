@@ -143,8 +143,8 @@ def _register_features(app: Flask) -> None:
     from councils.views import bp as councils_bp
     from documents.views import bp as documents_bp
     from floor.views import bp as floor_bp
-    from minutes.views import bp as minutes_bp
     from meetings.views import bp as meetings_bp
+    from minutes.views import bp as minutes_bp
     from offline.views import bp as offline_bp
     from sittings.cli import polls_cli
     from sittings.views import bp as sittings_bp

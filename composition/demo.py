@@ -22,8 +22,8 @@ from floor.demo import add_demo_floor
 from meetings.models import Role
 from meetings.schemas import NewAgendaItem, NewMeeting, NewMember
 from meetings.service import add_agenda_item, add_member, create_meeting, publish, rename_agenda_item
-from sittings.demo import add_demo_sitting
 from minutes.demo import add_demo_minutes
+from sittings.demo import add_demo_sitting
 from storage.pdf.shared import PdfRejected
 
 DEMO_PASSWORD = "phonghop"

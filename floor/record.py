@@ -1,5 +1,5 @@
 """What the floor contributes to the minutes (biên bản): speeches and questions per agenda item,
-as plain data. `minutes/assemble.py` (written at merge) maps these onto its MinutesRecord; callers
+as plain data. `minutes/assemble.py` maps these onto its MinutesRecord; callers
 check who may read the minutes, so nothing here asks permissions."""
 
 from sqlalchemy import select
@@ -27,6 +27,7 @@ def speeches(meeting_id: int) -> list[dict]:
     """Every turn on the floor in the order it was given, with its recorded times."""
     return [
         {
+            "id": s.id,
             "agenda_item_id": s.agenda_item_id,
             "speaker": s.user.display_name,
             "kind": s.kind,
@@ -48,6 +49,7 @@ def questions(meeting_id: int) -> list[dict]:
             "addressee": q.addressee.display_name if q.addressee else "",
             "addressee_office": q.addressee.position if q.addressee else "",
             "question": q.topic,
+            "asked_at": q.started_at,
             "answer_note": q.answer_note,
             "commitments": [{"text": c.text, "due_on": c.due_on} for c in q.commitments],
         }

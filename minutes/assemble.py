@@ -1,16 +1,41 @@
 """Fill a MinutesRecord from what the app has recorded.
 
-Today that is the meeting, its council and roster, its chair, secretary and guests, the agenda,
-the documents with their versions and the delegates' written comments (the chair's digest).
-Sittings, attendance, polls (sittings/) and speeches, questions and commitments (floor/) are
-filled by the functions below named for them; until those packages are merged they add nothing.
+The meeting, its council and roster, its chair, secretary and guests, the agenda, the documents
+with their versions and the delegates' written comments (the chair's digest); the sittings with
+their times and attendance and each closed poll as frozen at close (sittings/); each item's
+speeches, questions, answers and commitments (floor/).
 """
 
 from datetime import datetime
 
+from sqlalchemy import select
+
 from annotations.digest import Digest, DigestFilters, build_digest, gather
+from core.clock import in_vietnam
+from core.extensions import db
+from documents.models import Document
+from floor import record as floor_record
 from meetings.models import Meeting, Role
-from minutes.record import DocumentRecord, ItemRecord, MinutesRecord, Person
+from minutes.record import (
+    Absence,
+    Ballot,
+    Commitment,
+    DocumentRecord,
+    ItemRecord,
+    MinutesRecord,
+    Person,
+    PollRecord,
+    QuestionRecord,
+    SittingRecord,
+    SpeechRecord,
+)
+from sittings.models import Sitting
+from sittings.polls import meeting_polls
+from sittings.service import attendance_summary
+
+ORDINALS = ("nhất", "hai", "ba", "tư", "năm", "sáu", "bảy", "tám", "chín", "mười")
+# Where a vote tied to no agenda item is written: after the agenda's own items.
+OTHER_VOTES = "Các nội dung biểu quyết khác"
 
 
 def assemble(
@@ -41,16 +66,124 @@ def assemble(
         digest=digest,
     )
     add_sittings(record, meeting)
-    add_floor(record, meeting)
+    add_floor(record, meeting, now)
     return record
 
 
 def add_sittings(record: MinutesRecord, meeting: Meeting) -> None:
-    """Sittings with their times and attendance, and each item's polls (sittings/): at merge."""
+    """Sittings with their times and attendance as recorded (a late correction shows at once), and
+    each closed poll, frozen at close, under its agenda item (or its document's)."""
+    sittings = db.session.scalars(
+        select(Sitting).where(Sitting.meeting_id == meeting.id).order_by(Sitting.opened_at, Sitting.id)
+    )
+    for number, sitting in enumerate(sittings, start=1):
+        summary = attendance_summary(sitting, meeting)
+        people = summary["people"]
+        record.sittings.append(
+            SittingRecord(
+                title=_sitting_title(number, sitting.opened_at),
+                opened_at=sitting.opened_at,
+                closed_at=sitting.closed_at,
+                present=summary["present"],
+                total=summary["total"],
+                absent=[
+                    Absence(person["full_name"], _reason(person["reason"]))
+                    for person in people
+                    if person["status"] in ("absent", "unmarked")
+                ],
+                late=[Person(person["full_name"]) for person in people if person["status"] == "late"],
+            )
+        )
+    items = {item.key: item for item in record.items}
+    for poll in meeting_polls(meeting):
+        if poll.state != "closed" or not poll.result_text:
+            continue
+        _item_for(record, items, _poll_item_id(poll)).polls.append(
+            PollRecord(
+                title=poll.title,
+                result_text=poll.result_text,
+                total=poll.total or 0,
+                counts=dict(poll.counts or {}),
+                closed_at=poll.closed_at,
+                secret=poll.kind == "manual",
+                named=[Ballot(row["full_name"], _choice(row["status"])) for row in poll.roll or []],
+                digest=poll.digest or "",
+            )
+        )
 
 
-def add_floor(record: MinutesRecord, meeting: Meeting) -> None:
-    """Each item's speeches, questions, answers and commitments (floor/): at merge."""
+def add_floor(record: MinutesRecord, meeting: Meeting, now: datetime) -> None:
+    """Each item's speeches in the order given (a turn still running ends `now`), and its questions
+    with the answer noted and the commitments made."""
+    items = {item.key: item for item in record.items}
+    for speech in floor_record.speeches(meeting.id):
+        if speech["kind"] == "question" or speech["start"] is None:
+            continue  # a question is written with its answer, below
+        _item_for(record, items, speech["agenda_item_id"]).speeches.append(
+            SpeechRecord(
+                speaker=speech["speaker"],
+                started_at=speech["start"],
+                ended_at=speech["end"] or now,
+                kind=speech["kind"],
+                topic=speech["topic"] or "",
+                key=f"speech-{speech['id']}",
+            )
+        )
+    for question in floor_record.questions(meeting.id):
+        office = question["addressee_office"]
+        addressee = f"{question['addressee']}, {office}" if office else question["addressee"]
+        _item_for(record, items, question["agenda_item_id"]).questions.append(
+            QuestionRecord(
+                asker=question["asker"],
+                addressee=addressee,
+                question=question["question"] or "",
+                answer=question["answer_note"] or "",
+                commitments=[Commitment(c["text"], c["due_on"]) for c in question["commitments"]],
+                asked_at=question["asked_at"],
+            )
+        )
+
+
+def _sitting_title(number: int, opened_at: datetime) -> str:
+    """ "Phiên thứ nhất (sáng 03/12/2026)", in Vietnam's time."""
+    local = in_vietnam(opened_at)
+    part = "sáng" if local.hour < 12 else ("chiều" if local.hour < 18 else "tối")
+    ordinal = ORDINALS[number - 1] if number <= len(ORDINALS) else str(number)
+    return f"Phiên thứ {ordinal} ({part} {local:%d/%m/%Y})"
+
+
+def _choice(status: str) -> str:
+    """A named list's row: the choice made, or empty for one present who did not vote or absent."""
+    return status if status in ("for", "against", "abstain") else ""
+
+
+def _reason(reason: str) -> str:
+    """A mark's reason as the minutes write it; empty: absent without a reason."""
+    if reason in ("", "khong_ly_do"):
+        return ""
+    return "có lý do" if reason == "co_ly_do" else reason
+
+
+def _poll_item_id(poll) -> int | None:
+    if poll.agenda_item_id is not None:
+        return poll.agenda_item_id
+    if poll.document_id is not None:
+        document = db.session.get(Document, poll.document_id)
+        return document.agenda_item_id if document is not None else None
+    return None
+
+
+def _item_for(record: MinutesRecord, items: dict, agenda_item_id: int | None) -> ItemRecord:
+    """The record's item for an agenda item; what belongs to none (or to an item since removed)
+    goes under a closing item of its own."""
+    found = items.get(f"item-{agenda_item_id}") if agenda_item_id is not None else None
+    if found is None:
+        found = items.get("item-other")
+        if found is None:
+            found = ItemRecord(title=OTHER_VOTES, key="item-other")
+            record.items.append(found)
+            items["item-other"] = found
+    return found
 
 
 def _names(meeting: Meeting, role: Role) -> str:
