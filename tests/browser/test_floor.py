@@ -176,3 +176,24 @@ def test_the_hall_screen_recovers_by_itself_after_a_dropped_link(open_page):
     expect(hall.locator("[data-screen-speaker]")).to_have_text(waiting["name"], timeout=10_000)
     expect(hall.locator("[data-screen-timer]")).to_be_visible()
     assert chair.request.post(f"/api/speakers/{waiting['id']}/stop").ok
+
+
+def test_the_hall_screen_shows_attendance_and_a_closed_votes_official_result(open_page):
+    """The sitting's panes on the projector: "Có mặt x/y" as delegates check in, the open vote's
+    count (never how anyone voted), then the result in its official wording once the chair closes it."""
+    hall = open_page(HALL, "secretary")
+    meeting = _meeting(hall)
+    hall.goto(f"/meetings/{meeting['id']}/screen")
+    state = hall.request.get(f"/api/meetings/{meeting['id']}/sitting").json()
+    attendance = state["attendance"]
+    expect(hall.locator("[data-screen-attendance]")).to_contain_text(
+        f"{attendance['present']}/{attendance['total']}"
+    )
+    poll = next(p for p in state["polls"] if p["state"] == "open")
+    expect(hall.locator("[data-screen-poll]")).to_contain_text(poll["title"])
+
+    chair = open_page(CONSOLE_TABLET, "chair")
+    closed = chair.request.post(f"/api/polls/{poll['id']}/close", data={"confirm": True})
+    assert closed.ok, closed.text()
+    expect(hall.locator("[data-screen-poll]")).to_contain_text(closed.json()["result_text"], timeout=3000)
+    _shot(hall, "floor-hall-screen-poll-result")
