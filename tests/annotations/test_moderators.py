@@ -11,17 +11,12 @@ TEXT = "Đề nghị làm rõ nguồn kinh phí."
 
 @pytest.fixture
 def council_meeting(meeting, create_user):
-    """The meeting is a council's: its members on the roster, `canbo` an officer, `quantri` an admin."""
-    from councils.models import Council, CouncilMember, CouncilOfficer
+    """The meeting is a council's (its members on the roster), `canbo` an officer, `quantri` an admin."""
+    from councils.models import CouncilOfficer
 
     officer = create_user("canbo")
     create_user("quantri", admin=True)
-    council = Council(name="Hội đồng nhân dân xã Thần Sa", place="Thần Sa")
-    council.officers.append(CouncilOfficer(user=officer))
-    council.roster.extend(CouncilMember(user_id=m.user_id) for m in meeting.memberships)
-    db.session.add(council)
-    db.session.flush()
-    meeting.council_id = council.id
+    meeting.council.officers.append(CouncilOfficer(user=officer))
     db.session.commit()
     return meeting
 
