@@ -383,7 +383,7 @@ ROUTES = {
         lambda w, m: Call("POST", f"/api/meetings/{w.meeting.id}/minutes/finalise", json={}),
     ),
     ("POST", "/api/meetings/<int:meeting_id>/minutes/publish"): (
-        _rule(201, allowed={"secretary", "admin"}),
+        _rule(201, allowed=RUNS),
         lambda w, m: Call("POST", f"/api/meetings/{w.meeting.id}/minutes/publish"),
     ),
     ("GET", "/meetings/<int:meeting_id>/minutes"): (
@@ -441,7 +441,7 @@ ROUTES = {
         lambda w, m: Call("DELETE", f"/api/sittings/{_sitting(w).id}/attendance/{w.users['delegate'].id}"),
     ),
     ("POST", "/api/meetings/<int:meeting_id>/polls"): (
-        _rule(201, allowed={"secretary", "admin"}),
+        _rule(201, allowed=RUNS),
         lambda w, m: Call(
             "POST", f"/api/meetings/{w.meeting.id}/polls", json={"title": "Dự thảo nghị quyết"}
         ),
@@ -525,7 +525,7 @@ ROUTES = {
         ),
     ),
     ("POST", "/api/speakers/<int:speaker_id>/commitments"): (
-        _rule(201, allowed={"chair", "secretary", "admin"}),
+        _rule(201, allowed=RUN),
         lambda w, m: Call(
             "POST", f"/api/speakers/{_speaker(w, kind='question').id}/commitments", json={"text": "Cam kết"}
         ),
@@ -592,14 +592,14 @@ def _no_open_sitting(w):
 
 
 def _sitting(w):
-    """A fresh open sitting where the delegates and the chair are present."""
+    """A fresh open sitting where the meeting's council delegates (the secretary is one) are present."""
     from sittings.models import Attendance, Sitting
 
     _no_open_sitting(w)
     sitting = Sitting(meeting_id=w.meeting.id, opened_by_id=w.users["secretary"].id)
     db.session.add(sitting)
     db.session.flush()
-    for role in ("delegate", "chair", "author"):
+    for role in ("delegate", "chair", "secretary", "author"):
         db.session.add(
             Attendance(sitting_id=sitting.id, user_id=w.users[role].id, status="present", source="secretary")
         )
@@ -916,7 +916,7 @@ def _edit(role, state, whose):
 def _ballot(role, state):
     if not _reader(role, state):
         return "poll_not_found"
-    return "ok" if role in ("delegate", "chair") else "not_entitled"
+    return "ok" if role in ("delegate", "chair", "secretary") else "not_entitled"
 
 
 def _hide(role, state, whose):

@@ -28,7 +28,7 @@ from annotations.exports.heading import (
     report_properties,
     roman,
 )
-from storage.pdf.typeset import TABLE_MARK, table_fragment
+from storage.pdf.fragments import TABLE_MARK, table_fragment
 
 # Entries per fragment: a paragraph with hundreds of comments is still laid out in slices.
 ENTRIES_PER_FRAGMENT = 25

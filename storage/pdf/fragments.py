@@ -12,6 +12,15 @@ SECTION_STARTS = ("<h1", "<h2", "<h3")
 # A fragment that is exactly this makes the next one start a new page (an appendix); here, not in
 # typeset.py, so the web process can name it without importing PyMuPDF.
 PAGE_BREAK = "<!-- page-break -->"
+# A fragment that starts with TABLE_MARK is a table to lay out a page at a time (table_fragment).
+TABLE_MARK = "<!--table-->"
+TABLE_PART = "<!--|-->"
+
+
+def table_fragment(rows: Sequence[str], head: str, opening: str = "<table>", before: str = "") -> str:
+    """A table for `layout_pdf` to lay out a page at a time, `head` (a <tr>) repeated at the top of
+    each page; `before` (its heading) stays with its first rows. Give the cells fixed widths."""
+    return TABLE_MARK + TABLE_PART.join([before, opening, head, *rows])
 
 
 def split_fragments(fragments: Sequence[str], parts: int) -> list[list[str]]:

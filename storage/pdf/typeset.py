@@ -17,7 +17,7 @@ Two rules of a printed report MuPDF does not keep, kept here:
 - An element whose id starts with "keep" (a heading) is never the last thing on a page: when it
   would be, the page ends above it and it opens the next one with what follows it (elements
   after it need an id too, so that the layout sees them).
-- A table made by `table_fragment` is never broken by MuPDF (whose tables, continued on a new
+- A table made by `fragments.table_fragment` is never broken by MuPDF (whose tables, continued on a new
   page, may run past its foot): it is laid out a page at a time, each page's rows in a table
   of their own under the header row, repeated, and a row is never split. Its columns have
   fixed widths, so the pieces line up.
@@ -31,7 +31,7 @@ from pathlib import Path
 
 import pymupdf
 
-from storage.pdf.fragments import PAGE_BREAK
+from storage.pdf.fragments import PAGE_BREAK, TABLE_MARK, TABLE_PART
 
 log = logging.getLogger(__name__)
 
@@ -52,9 +52,6 @@ SERIF_FILES = {
 }
 # Room a fragment needs at the foot of a page before it is worth starting there.
 MIN_START_PT = 40
-# A fragment that starts with TABLE_MARK is a table to lay out a page at a time (table_fragment).
-TABLE_MARK = "<!--table-->"
-TABLE_PART = "<!--|-->"
 KEEP_PREFIX = "keep"
 KEEP_TRIES = 4
 # Fragments are laid out in Stories of about this much HTML: fewer Stories cost less to set up
@@ -230,12 +227,6 @@ def _stranded_at(story: pymupdf.Story) -> float | None:
     if opened and opened[-1][0].startswith(KEEP_PREFIX):
         return opened[-1][1]
     return None
-
-
-def table_fragment(rows: Sequence[str], head: str, opening: str = "<table>", before: str = "") -> str:
-    """A table for `layout_pdf` to lay out a page at a time, `head` (a <tr>) repeated at the top of
-    each page; `before` (its heading) stays with its first rows. Give the cells fixed widths."""
-    return TABLE_MARK + TABLE_PART.join([before, opening, head, *rows])
 
 
 def _lay_table(fragment: str, pages: _Pages, make_story) -> None:

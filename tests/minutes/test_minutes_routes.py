@@ -57,7 +57,8 @@ def test_the_minutes_docx_lists_the_agenda_and_documents(api, meeting, commented
     assert "I. Dự thảo nghị quyết" in paragraphs
     assert "II. Chương trình" in paragraphs
     assert f"- {commented.title}: 2 ý kiến của 2 đại biểu." in paragraphs
-    assert "Đại biểu có mặt: …/4." in " ".join(paragraphs)  # no sitting recorded yet: left to fill in
+    # No sitting recorded yet: left to fill in, of the roster's five (secretary, chair, three delegates).
+    assert "Đại biểu có mặt: …/5." in " ".join(paragraphs)
 
 
 def test_a_delegate_may_not_download_the_draft_minutes(api, meeting):
