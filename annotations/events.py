@@ -24,7 +24,7 @@ from annotations.schemas import (
 )
 from annotations.throttle import Throttle
 from core.broadcast import document_room, room_closed
-from core.errors import AppError, ack_error
+from core.errors import AppError, ack_error, database_busy
 from core.extensions import db, socketio
 from core.transactions import finish
 from core.validation import parse
@@ -69,8 +69,11 @@ def acked(handler):
         except AppError as error:
             finish(refused=True)
             return ack_error(error)
-        except Exception:
+        except Exception as failure:
             db.session.rollback()
+            if database_busy(failure):  # the outbox retries this one (static/js/offline/)
+                current_app.logger.warning("Socket.IO event %s: database busy", handler.__name__)
+                return ack_error(AppError("server_busy", 503, retry_after_s=2))
             current_app.logger.exception("Socket.IO event %s failed", handler.__name__)
             return ack_error(AppError("internal_error", 500))
 

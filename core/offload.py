@@ -17,6 +17,8 @@ from typing import TypeVar
 
 from flask import current_app, has_app_context
 
+from core.transactions import finish
+
 Result = TypeVar("Result")
 # Worker threads run at a lower priority (nice 10): when cores are short, the scheduler serves
 # the event loop first and the hall's logins wait a little longer instead of every socket.
@@ -54,6 +56,10 @@ def one_batch_at_a_time(view):
     work (parsing, limits, the user query: ~10 ms) back to back before the first hash, and every
     live event queued behind that burst would wait a second. Waiting here yields to the loop
     and holds no database connection (nothing has touched the database yet).
+
+    The view's unit of work ends here, inside the gate: leaving the gate may yield, and a write
+    left open across a yield holds every other writer of the process (core/sqlite_writes.py).
+    The boundary's own commit afterwards finds nothing left to do.
     """
     gate = None
 
@@ -63,7 +69,13 @@ def one_batch_at_a_time(view):
         if gate is None:
             gate = threading.BoundedSemaphore(offload_threads() + 1)
         with gate:
-            return view(*args, **kwargs)
+            try:
+                response = current_app.make_response(view(*args, **kwargs))
+            except BaseException:
+                finish(refused=True)
+                raise
+            finish(refused=response.status_code >= 400)
+            return response
 
     return admitted
 
