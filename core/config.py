@@ -103,6 +103,8 @@ def load_config() -> dict:
         "LOGIN_LIMIT_PER_ACCOUNT": os.environ.get("LOGIN_LIMIT_PER_ACCOUNT") or "10/minute;30/hour;100/day",
         # Threads for password hashing and roster parsing (default: one fewer than the cores).
         "OFFLOAD_THREADS": _env_int("OFFLOAD_THREADS", 0),
+        # Their priority below the event loop's (core/offload.py); 0 on a machine shared with other work.
+        "OFFLOAD_NICENESS": _env_int("OFFLOAD_NICENESS", 10),
         # A client must send its whole request body within this many seconds of going quiet.
         "BODY_READ_TIMEOUT_S": _env_float("BODY_READ_TIMEOUT_S", 20.0),
         # After SIGTERM, requests in flight get this long to finish (core/serving.py).

@@ -20,9 +20,11 @@ from flask import current_app, has_app_context
 from core.transactions import finish
 
 Result = TypeVar("Result")
-# Worker threads run at a lower priority (nice 10): when cores are short, the scheduler serves
-# the event loop first and the hall's logins wait a little longer instead of every socket.
+# Worker threads run at a lower priority (nice 10, `OFFLOAD_NICENESS`): when cores are short, the
+# scheduler serves the event loop first and the hall's logins wait a little longer instead of
+# every socket. On a machine shared with other nice-0 work they would starve: set 0 there.
 WORKER_NICENESS = 10
+_niceness = WORKER_NICENESS
 _pool = None
 _niced = threading.local()
 
@@ -31,15 +33,17 @@ def _at_low_priority(function, *args):
     if not getattr(_niced, "done", False):
         # Not Linux, or not allowed: the thread runs at normal priority.
         with contextlib.suppress(AttributeError, OSError):
-            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), WORKER_NICENESS)
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), _niceness)
         _niced.done = True
     return function(*args)
 
 
 def _threadpool():
-    global _pool
+    global _pool, _niceness
     if _pool is None:
         from gevent.threadpool import ThreadPool
+
+        _niceness = current_app.config.get("OFFLOAD_NICENESS", WORKER_NICENESS)
 
         _pool = ThreadPool(offload_threads())
     return _pool
@@ -67,7 +71,7 @@ def one_batch_at_a_time(view):
     def admitted(*args, **kwargs):
         nonlocal gate
         if gate is None:
-            gate = threading.BoundedSemaphore(offload_threads() + 1)
+            gate = _semaphore(offload_threads() + 1)
         with gate:
             try:
                 response = current_app.make_response(view(*args, **kwargs))
@@ -78,6 +82,16 @@ def one_batch_at_a_time(view):
             return response
 
     return admitted
+
+
+def _semaphore(size: int):
+    """gevent's own semaphore when serving with gevent: waiters are woken in order, and 120 of
+    them on `threading.BoundedSemaphore` (a Condition over patched locks) were seen to stall."""
+    if current_app.config.get("SOCKETIO_ASYNC_MODE") == "gevent":
+        from gevent.lock import BoundedSemaphore
+
+        return BoundedSemaphore(size)
+    return threading.BoundedSemaphore(size)
 
 
 def off_loop(function: Callable[..., Result], *args) -> Result:

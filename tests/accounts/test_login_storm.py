@@ -1,7 +1,7 @@
 """A hall logs in at once while delegates already comment: nobody waits on anybody else's lock.
 
 The real server (`python wsgi.py`, gevent, SQLite: the embedded default) in one process. 30
-delegates hold the live channel and comment every second; 120 more log in at the same moment
+delegates hold the live channel and comment every 2 s; 120 more log in at the same moment
 from one address (the hall's NAT); a monitor asks `/healthz` all the while. Before the fix a
 login's uncommitted write sat across a greenlet switch and the next writer waited in SQLite's
 busy handler on the event loop: every greenlet stopped for 10 s per queued login.
@@ -26,9 +26,10 @@ from tests.live_server import ROOT, LiveServer
 pytestmark = pytest.mark.server
 
 LIVE, HALL = 30, 120
-# Generous: a freeze is 10 s per queued login; a busy 2-core machine shared with other work
-# may be slow, but never stops.
-NO_FREEZE_S = 5.0
+EVERY_S = 2.0  # each delegate's pace: 15 comments a second in all, as bench/login_bench.py
+# Generous: a freeze is 10 s per queued login (a minute without /healthz before the fix); the
+# 2-core machine the suite shares with other work is slow at times, but never stops.
+NO_FREEZE_S = 8.0
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +48,9 @@ def hall_template(tmp_path_factory):
 
 @pytest.fixture
 def server(hall_template, tmp_path):
-    live = LiveServer(hall_template[0], tmp_path / "data")
+    # Hashing threads at the loop's priority: on a machine shared with other nice-0 work, nice 10
+    # starves them and the hall's logins outlast the test (core/offload.py).
+    live = LiveServer(hall_template[0], tmp_path / "data", env={"OFFLOAD_NICENESS": "0"})
     live.start()
     yield live
     live.stop()
@@ -55,12 +58,12 @@ def server(hall_template, tmp_path):
 
 def _login(url: str, username: str) -> requests.Response:
     return requests.post(
-        f"{url}/api/login", json={"username": username, "password": HALL_PASSWORD}, timeout=90
+        f"{url}/api/login", json={"username": username, "password": HALL_PASSWORD}, timeout=150
     )
 
 
 class Commenter:
-    """One delegate's tablet: comments once a second and times each ack."""
+    """One delegate's tablet: comments every `EVERY_S` and times each ack."""
 
     def __init__(self, url: str, token: str, document_id: int, paragraph_ids: list[int]):
         self.sio = socketio.Client(reconnection=False)
@@ -99,7 +102,7 @@ class Commenter:
             else:
                 self.refusals.append(ack)
             number += 1
-            until.wait(max(0.0, 1.0 - elapsed))
+            until.wait(max(0.0, EVERY_S - elapsed))
 
 
 def _watch_health(url: str, until: threading.Event, answered: list[float]) -> None:
