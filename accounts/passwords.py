@@ -11,6 +11,8 @@ re-hashed with argon2id in the same trip to the hashing thread (`check`); the lo
 Pure functions over strings, so they run on a worker thread (core/offload.py).
 """
 
+from functools import cache
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from werkzeug.security import check_password_hash
@@ -21,6 +23,26 @@ ARGON2_PARALLELISM = 1
 _hasher = PasswordHasher(
     time_cost=ARGON2_TIME_COST, memory_cost=ARGON2_MEMORY_KIB, parallelism=ARGON2_PARALLELISM
 )
+
+
+MIN_LENGTH = 8
+
+
+@cache
+def _common() -> frozenset[str]:
+    """The 30,000 commonest passwords, as zxcvbn (a maintained PyPI package) ranks them."""
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
+    return frozenset(FREQUENCY_LISTS["passwords"])
+
+
+def weakness(password: str) -> str | None:
+    """Why a new password is refused (in Vietnamese), or None: 8 characters, not a common one."""
+    if len(password) < MIN_LENGTH:
+        return f"mật khẩu cần ít nhất {MIN_LENGTH} ký tự"
+    if password.lower() in _common() or password.strip().lower() in _common():
+        return "mật khẩu này quá phổ biến, dễ bị đoán; hãy chọn mật khẩu khác"
+    return None
 
 
 def hash_password(password: str) -> str:

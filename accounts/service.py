@@ -1,6 +1,7 @@
 """Account operations shared by the CLI, the JSON API and the admin pages."""
 
 import secrets
+from collections.abc import Callable
 from datetime import timedelta
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
@@ -10,6 +11,7 @@ from accounts import passwords
 from accounts.models import LoginSession, User
 from accounts.schemas import AccountChanges, Credentials, NewUser, PasswordChange
 from audit import service as audit
+from audit.models import AuditEvent
 from core.broadcast import disconnect_room_after_commit, disconnect_user_after_commit, login_room
 from core.clock import utcnow
 from core.errors import AppError
@@ -21,6 +23,9 @@ TOKEN_SALT = "api-token"
 # How often a login's `last_seen` is written: often enough to list devices, rarely enough that
 # a hall of readers does not queue writes on SQLite.
 LAST_SEEN_EVERY = timedelta(minutes=5)
+# Failed logins under unknown names: one counted audit row per address per window.
+UNKNOWN_USER_WINDOW = timedelta(minutes=10)
+UNKNOWN_NAMES_KEPT = 20
 _dummy_hash: str | None = None
 
 
@@ -115,20 +120,50 @@ def _dummy() -> str:
     return _dummy_hash
 
 
-def authenticate(credentials: Credentials) -> User:
+def _count_unknown_user(username: str, address: str) -> None:
+    """Names nobody has, tried from one address, make one audit row per `UNKNOWN_USER_WINDOW`
+    with a count (a flood wrote 253 rows): the first names tried are kept, the rest counted."""
+    since = utcnow() - UNKNOWN_USER_WINDOW
+    recent = db.session.scalars(
+        select(AuditEvent)
+        .where(
+            AuditEvent.action == "login_failed",
+            AuditEvent.actor_id.is_(None),
+            AuditEvent.address == address[:64],
+            AuditEvent.created_at >= since,
+        )
+        .order_by(AuditEvent.id.desc())
+        .limit(5)
+    )
+    row = next((event for event in recent if (event.detail or {}).get("reason") == "unknown_user"), None)
+    if row is None:
+        audit.record(
+            None, "login_failed", username=username, reason="unknown_user", count=1, usernames=[username]
+        )
+        return
+    detail = dict(row.detail)
+    names = list(detail.get("usernames") or [detail.get("username")])
+    if username not in names and len(names) < UNKNOWN_NAMES_KEPT:
+        names.append(username)
+    row.detail = {**detail, "count": int(detail.get("count") or 1) + 1, "usernames": names}
+
+
+def authenticate(credentials: Credentials, address: str = "") -> User:
     """Check a password; unknown users, disabled accounts and wrong passwords look and take the same."""
     user = find_user(credentials.username)
     stored = user.password_hash if user is not None else _dummy()
     release_connection()
     matches, upgraded = off_loop(_check_and_upgrade, stored, credentials.password)
-    if user is None or not user.is_active or not matches:
+    if user is None:
+        _count_unknown_user(credentials.username[:64], address)
+        keep_on_refusal()
+        raise AppError("invalid_credentials", 401)
+    if not user.is_active or not matches:
         audit.record(
             user,
             "login_failed",
             username=credentials.username[:64],
-            reason="unknown_user"
-            if user is None
-            else ("disabled" if not user.is_active else "wrong_password"),
+            reason="disabled" if not user.is_active else "wrong_password",
         )
         keep_on_refusal()
         raise AppError("invalid_credentials", 401)
@@ -240,6 +275,21 @@ def change_account(actor: User, user_id: int, changes: AccountChanges) -> User:
         audit.record(
             actor, "convene_changed", user_id=user.id, username=user.username, can_convene=changes.can_convene
         )
+    db.session.flush()
+    return user
+
+
+def lift_login_lock(actor: User, user_id: int, forget: Callable[[str], None]) -> User:
+    """An admin lets a delegate locked out by failed logins try again at once, on the record.
+
+    `forget(username)` clears the account's failure counters (the adapter's rate limiter)."""
+    if not actor.is_admin:
+        raise AppError("forbidden", 403)
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise AppError("user_not_found", 404, username=str(user_id))
+    forget(user.username)
+    audit.record(actor, "login_lock_lifted", user_id=user.id, username=user.username)
     db.session.flush()
     return user
 

@@ -100,6 +100,7 @@ def load_config() -> dict:
         "RATELIMIT_HEADERS_ENABLED": True,
         "RATELIMIT_ENABLED": os.environ.get("RATELIMIT_ENABLED", "1") != "0",
         "LOGIN_LIMIT_PER_ADDRESS": os.environ.get("LOGIN_LIMIT_PER_ADDRESS") or "300/minute",
+        "LOGIN_FAILURES_PER_ADDRESS": os.environ.get("LOGIN_FAILURES_PER_ADDRESS") or "60/minute",
         "LOGIN_LIMIT_PER_ACCOUNT": os.environ.get("LOGIN_LIMIT_PER_ACCOUNT") or "10/minute;30/hour;100/day",
         # Threads for password hashing and roster parsing (default: one fewer than the cores).
         "OFFLOAD_THREADS": _env_int("OFFLOAD_THREADS", 0),

@@ -144,6 +144,10 @@ ROUTES = {
         ADMIN,
         lambda w, m: Call("PATCH", f"/api/users/{m['user'](w).id}", json={"can_convene": True}),
     ),
+    ("POST", "/api/users/<int:user_id>/unlock"): (
+        ADMIN,
+        lambda w, m: Call("POST", f"/api/users/{m['user'](w).id}/unlock"),
+    ),
     ("GET", "/api/audit"): (ADMIN, lambda w, m: Call("GET", "/api/audit")),
     ("GET", "/admin/audit"): (ADMIN_PAGE, lambda w, m: Call("GET", "/admin/audit")),
     ("GET", "/api/meetings/<int:meeting_id>/audit"): (
