@@ -11,7 +11,7 @@ from accounts.limits import lift_account_lock, login_limited
 from accounts.schemas import AccountChanges, Credentials, NewUser, PasswordChange
 from core.errors import AppError
 from core.http import json_body
-from core.offload import one_batch_at_a_time
+from core.offload import one_batch_at_a_time, queue
 from core.validation import parse
 
 bp = Blueprint("accounts", __name__)
@@ -31,6 +31,14 @@ def api_login():
     _begin(user, "api")
     token = service.issue_token(user, current_app.config["SECRET_KEY"])
     return jsonify({"token": token, "user": user.to_dict()})
+
+
+@bp.get("/api/login/queue")
+def api_login_queue():
+    """While a hall logs in at once, the login page tells a waiting delegate about how long."""
+    response = jsonify(queue.estimate())
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def _end_login() -> None:

@@ -12,6 +12,7 @@ import contextlib
 import functools
 import os
 import threading
+import time
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -72,7 +73,12 @@ def one_batch_at_a_time(view):
         nonlocal gate
         if gate is None:
             gate = _semaphore(offload_threads() + 1)
-        with gate:
+        queue.waiting += 1
+        try:
+            gate.acquire()
+        finally:
+            queue.waiting -= 1
+        try:
             try:
                 response = current_app.make_response(view(*args, **kwargs))
             except BaseException:
@@ -80,8 +86,33 @@ def one_batch_at_a_time(view):
                 raise
             finish(refused=response.status_code >= 400)
             return response
+        finally:
+            queue.served()
+            gate.release()
 
     return admitted
+
+
+class _Queue:
+    """How many logins wait at the gates of this process, and how often one gets through while
+    others wait: a waiting delegate is told about how long (`GET /api/login/queue`)."""
+
+    def __init__(self):
+        self.waiting = 0
+        self.seconds_each = 0.3  # a first guess until a queue is measured
+        self._last = 0.0
+
+    def served(self) -> None:
+        now = time.monotonic()
+        if self.waiting and self._last:
+            self.seconds_each = 0.8 * self.seconds_each + 0.2 * min(now - self._last, 10.0)
+        self._last = now
+
+    def estimate(self) -> dict:
+        return {"waiting": self.waiting, "estimate_s": round(self.waiting * self.seconds_each + 0.5)}
+
+
+queue = _Queue()
 
 
 def _semaphore(size: int):

@@ -111,6 +111,7 @@ ROUTES = {
     ("GET", "/"): (SIGNED_IN_PAGE, lambda w, m: Call("GET", "/")),
     ("GET", "/login"): (PUBLIC, lambda w, m: Call("GET", "/login")),
     ("GET", "/healthz"): (PUBLIC, lambda w, m: Call("GET", "/healthz")),  # for the load balancer
+    ("GET", "/api/login/queue"): (PUBLIC, lambda w, m: Call("GET", "/api/login/queue")),
     ("POST", "/login"): (  # wrong credentials: the form again, with 401
         _flat(dict.fromkeys(ROLES, 401)),
         lambda w, m: Call("POST", "/login", form={"username": "x", "password": "y"}),

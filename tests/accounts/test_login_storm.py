@@ -105,11 +105,13 @@ class Commenter:
             until.wait(max(0.0, EVERY_S - elapsed))
 
 
-def _watch_health(url: str, until: threading.Event, answered: list[float]) -> None:
+def _watch_health(url: str, until: threading.Event, answered: list[float], queued: list[dict]) -> None:
+    """`/healthz` all the while, and what a waiting delegate's login page is told."""
     while not until.is_set():
         try:
             if requests.get(f"{url}/healthz", timeout=60).status_code == 200:
                 answered.append(time.monotonic())
+            queued.append(requests.get(f"{url}/api/login/queue", timeout=60).json())
         except requests.RequestException:
             pass
         until.wait(0.2)
@@ -127,8 +129,10 @@ def test_a_hall_logging_in_never_freezes_the_delegates_already_commenting(server
 
     done = threading.Event()
     health: list[float] = []
+    queued: list[dict] = []
     workers = [threading.Thread(target=c.run, args=(done,), daemon=True) for c in commenters]
-    workers.append(threading.Thread(target=_watch_health, args=(server.url, done, health), daemon=True))
+    watcher = threading.Thread(target=_watch_health, args=(server.url, done, health, queued), daemon=True)
+    workers.append(watcher)
     for worker in workers:
         worker.start()
     time.sleep(2.0)  # the live load first, then the whole hall at once
@@ -165,7 +169,8 @@ def test_a_hall_logging_in_never_freezes_the_delegates_already_commenting(server
         f"storm {storm_s:.1f} s; logins {sum(s == 200 for s in statuses.values())}/{HALL}; "
         f"acks {len(acks)} (p99 {p99 * 1000:.0f} ms, max {max(acks, default=0):.1f} s), "
         f"refused {len(refusals)}; "
-        f"/healthz answered {len(health)} times, longest gap {max(gaps, default=0):.1f} s"
+        f"/healthz answered {len(health)} times, longest gap {max(gaps, default=0):.1f} s; "
+        f"longest queue told {max(queued, key=lambda q: q['waiting'], default=None)}"
     )
     print(summary)
     assert sorted(set(statuses.values()), key=str) == [200], (summary, statuses)
@@ -173,3 +178,5 @@ def test_a_hall_logging_in_never_freezes_the_delegates_already_commenting(server
     assert max(acks) < NO_FREEZE_S, summary
     assert health, summary
     assert max(gaps, default=0) < NO_FREEZE_S, summary
+    # A delegate waiting in the queue is told so, with an estimate (the login page shows it).
+    assert any(q["waiting"] > 0 and q["estimate_s"] > 0 for q in queued), summary
