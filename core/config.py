@@ -113,7 +113,14 @@ def load_config() -> dict:
         # This process's name among several (deploy/: the port); nginx routes by it (core/node.py).
         "NODE_ID": os.environ.get("NODE_ID") or None,
         # Waiting longer than this for a database connection answers 503, never a hung request.
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_timeout": _env_float("DB_POOL_TIMEOUT_S", 5.0)},
+        # Sized for a reconnect storm: when one of two processes dies, its tablets reconnect to the
+        # survivor at once, each taking a connection for its login check, join and catch-up.
+        # Two processes at the maximum hold 2 × 40 of PostgreSQL's default 100 connections.
+        "SQLALCHEMY_ENGINE_OPTIONS": {
+            "pool_timeout": _env_float("DB_POOL_TIMEOUT_S", 5.0),
+            "pool_size": _env_int("DB_POOL_SIZE", 10),
+            "max_overflow": _env_int("DB_MAX_OVERFLOW", 30),
+        },
         "SQLALCHEMY_TRACK_MODIFICATIONS": False,
         "BABEL_DEFAULT_LOCALE": "vi",
         "LANGUAGES": ["vi", "en"],
