@@ -23,6 +23,7 @@ printed with the results. Traffic goes to 127.0.0.1 only, bounded in clients, ra
 
 import argparse
 import asyncio
+import collections
 import concurrent.futures
 import contextlib
 import json
@@ -105,6 +106,7 @@ def prepare(data_dir: Path, sizes: list[int]) -> dict:
                     "tokens": tokens,
                 }
             )
+        db.session.commit()  # the last meeting's members, document and publication too
         db.engine.dispose()
     app.extensions["documents"].pool.close()
     result["secret_key"] = (data_dir / "secret_key").read_text().strip()
@@ -608,9 +610,9 @@ def run(args, counts: list[int], morning_counts: list[int], data_dir: Path) -> i
                 print(f"  {key:>16}: {value}")
     errors = server_errors(data_dir)
     results["server_errors"] = errors
-    print(f"\nserver-side errors: {len(errors)}")
-    for line in errors[:40]:
-        print(f"  {line}")
+    print(f"\nserver-side errors: {len(errors)} (a chained traceback counts once per link)")
+    for line, times in collections.Counter(errors).most_common(20):
+        print(f"  {times} x {line}")
     print(f"\ntotal time {time.monotonic() - started:.0f} s; {_load()}")
     out = ROOT / "bench" / "out"
     out.mkdir(exist_ok=True)
