@@ -11,7 +11,7 @@ from accounts.auth import socket_user
 from accounts.models import User
 from accounts.service import login_is_live
 from core.broadcast import login_room, user_room
-from core.errors import AppError, ack_error
+from core.errors import AppError, ack_error, database_busy
 from core.extensions import db, socketio
 from core.transactions import finish
 
@@ -49,8 +49,11 @@ def acked(handler):
         except AppError as error:
             finish(refused=True)
             return ack_error(error)
-        except Exception:
+        except Exception as failure:
             db.session.rollback()
+            if database_busy(failure):  # the outbox retries this one (static/js/offline/)
+                current_app.logger.warning("Socket.IO event %s: database busy", handler.__name__)
+                return ack_error(AppError("server_busy", 503, retry_after_s=2))
             current_app.logger.exception("Socket.IO event %s failed", handler.__name__)
             return ack_error(AppError("internal_error", 500))
 

@@ -1,17 +1,28 @@
-"""Login rate limits (Flask-Limiter): generous per address, strict per account.
+"""Login rate limits (Flask-Limiter): generous per address, strict on failures, per account.
 
-A council's hall reaches the server through one NAT address, so the per-address limit is
-sized for a whole hall logging in within a minute (`LOGIN_LIMIT_PER_ADDRESS`, 300/minute).
-Guessing one delegate's password is what the per-account limit stops: only failed attempts
-count, in windows that widen (`LOGIN_LIMIT_PER_ACCOUNT`, 10/minute; 30/hour; 100/day), so a
-guesser is slowed more and more while the delegate who typed a wrong password twice is not.
+Every limit is sized from the hashing capacity, since every attempt, right or wrong, known user
+or not, costs one password check (~70 ms of argon2id on one hashing thread, accounts/passwords.py:
+about 850 checks a minute per thread on the 2-core reference machine):
+
+- all attempts per address (`LOGIN_LIMIT_PER_ADDRESS`, 300/minute): a council's hall reaches the
+  server through one NAT address, so a whole hall logs in within a minute; 300 checks are ~35% of
+  one thread's minute;
+- failed attempts per address (`LOGIN_FAILURES_PER_ADDRESS`, 60/minute): wrong passwords for
+  unknown names from one address took 230 checks a minute and slowed real logins to 12–18 s;
+  60 failures (~4 s of hashing) a minute leave the hall's logins the rest;
+- failed attempts per account (`LOGIN_LIMIT_PER_ACCOUNT`, 10/minute; 30/hour; 100/day), shared by
+  the form and `/api/login`: guessing one delegate's password is slowed more and more, while the
+  delegate who typed a wrong password twice is not. An admin lifts it (`lift_account_lock`).
 Counters live in `RATELIMIT_STORAGE_URI` (memory:// for one process, redis:// for several).
 """
 
 from flask import current_app, request
 from flask_limiter.util import get_remote_address
+from limits import parse_many
 
 from core.extensions import limiter
+
+ACCOUNT_SCOPE = "login-account"
 
 
 def _account_key() -> str:
@@ -20,28 +31,46 @@ def _account_key() -> str:
         name = payload.get("username") if isinstance(payload, dict) else None
     else:
         name = request.form.get("username")
-    return "account:" + (name.strip().lower()[:64] if isinstance(name, str) else "")
+    return account_key(name if isinstance(name, str) else "")
+
+
+def account_key(username: str) -> str:
+    return "account:" + username.strip().lower()[:64]
 
 
 def _failed(response) -> bool:
     return response.status_code == 401
 
 
-per_address = limiter.limit(
+per_address = limiter.shared_limit(
     lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"],
     key_func=get_remote_address,
     scope="login-address",
     methods=["POST"],
 )
-per_account = limiter.limit(
+failures_per_address = limiter.shared_limit(
+    lambda: current_app.config["LOGIN_FAILURES_PER_ADDRESS"],
+    key_func=get_remote_address,
+    scope="login-address-failures",
+    methods=["POST"],
+    deduct_when=_failed,
+)
+per_account = limiter.shared_limit(
     lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"],
     key_func=_account_key,
-    scope="login-account",
+    scope=ACCOUNT_SCOPE,
     methods=["POST"],
     deduct_when=_failed,
 )
 
 
 def login_limited(view):
-    """Both login limits on one view."""
-    return per_address(per_account(view))
+    """Every login limit on one view; the form and the API share each counter."""
+    return per_address(failures_per_address(per_account(view)))
+
+
+def lift_account_lock(username: str) -> None:
+    """An admin lets a locked-out delegate try again at once: the account's failures are forgotten."""
+    storage = limiter.limiter
+    for item in parse_many(current_app.config["LOGIN_LIMIT_PER_ACCOUNT"]):
+        storage.clear(item, account_key(username), ACCOUNT_SCOPE)

@@ -2,15 +2,27 @@
 
 from typing import Annotated
 
-from pydantic import BaseModel, Field, StringConstraints, field_validator
+from pydantic import AfterValidator, BaseModel, Field, StringConstraints, field_validator
+from pydantic_core import PydanticCustomError
 
+from accounts.passwords import weakness
 from core.validation import PlainText
 
 USERNAME_PATTERN = r"^[A-Za-z0-9_.\-@]{2,64}$"
 
 # Names and units are trimmed; passwords never are (a space is part of a password).
 Trimmed = Annotated[PlainText, StringConstraints(strip_whitespace=True)]
-Password = Annotated[str, Field(min_length=6, max_length=200)]
+
+
+def _strong_enough(password: str) -> str:
+    reason = weakness(password)
+    if reason is not None:
+        raise PydanticCustomError("password_weak", reason)
+    return password
+
+
+# A new password: 8 characters at least, not one of the commonest (accounts/passwords.py).
+Password = Annotated[str, Field(max_length=200), AfterValidator(_strong_enough)]
 
 
 class NewUser(BaseModel):

@@ -7,11 +7,11 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from accounts import presenters, roster, service
 from accounts.auth import admin_required, bearer_token, login_key_of_token
-from accounts.limits import login_limited
+from accounts.limits import lift_account_lock, login_limited
 from accounts.schemas import AccountChanges, Credentials, NewUser, PasswordChange
 from core.errors import AppError
 from core.http import json_body
-from core.offload import one_batch_at_a_time
+from core.offload import one_batch_at_a_time, queue
 from core.validation import parse
 
 bp = Blueprint("accounts", __name__)
@@ -27,10 +27,18 @@ def _begin(user, via: str) -> None:
 @one_batch_at_a_time
 @login_limited
 def api_login():
-    user = service.authenticate(parse(Credentials, json_body()))
+    user = service.authenticate(parse(Credentials, json_body()), request.remote_addr or "")
     _begin(user, "api")
     token = service.issue_token(user, current_app.config["SECRET_KEY"])
     return jsonify({"token": token, "user": user.to_dict()})
+
+
+@bp.get("/api/login/queue")
+def api_login_queue():
+    """While a hall logs in at once, the login page tells a waiting delegate about how long."""
+    response = jsonify(queue.estimate())
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def _end_login() -> None:
@@ -102,6 +110,14 @@ def api_change_user(user_id: int):
     return jsonify(presenters.user_json(user))
 
 
+@bp.post("/api/users/<int:user_id>/unlock")
+@admin_required
+def api_lift_login_lock(user_id: int):
+    """After too many failed logins an account waits; an admin lets its owner in at once."""
+    user = service.lift_login_lock(current_user, user_id, forget=lift_account_lock)
+    return jsonify(user.to_dict())
+
+
 @bp.post("/api/users/import")
 @admin_required
 def api_import_roster():
@@ -121,7 +137,7 @@ def login_page():
     if request.method == "POST":
         try:
             credentials = parse(Credentials, request.form.to_dict())
-            _begin(service.authenticate(credentials), "form")
+            _begin(service.authenticate(credentials, request.remote_addr or ""), "form")
         except AppError as refusal:
             error = refusal.message()
         else:

@@ -12,14 +12,18 @@
     .venv/bin/python bench/multiprocess_bench.py [--seconds 15] [--rate 10] [--processes 1,2,4]
         [--meetings 30 --delegates 30 --morning-processes 2]
 
-The database is one SQLite file in WAL mode shared by the processes (a deployment uses
-PostgreSQL); every process and the load generator run on this machine, so with few cores the
+The database is PostgreSQL by default, as a province deploys it: a throwaway cluster this run
+starts and removes (tests/pg_cluster.py), one fresh copy of the prepared database per run;
+`--database sqlite` shares one SQLite file in WAL mode instead. Every process keeps its log in
+the run's folder, which is kept (and named) when anything went wrong; each server-side error is
+printed with its cause. Every process and the load generator run on this machine, so with few cores the
 processes compete with each other and with the generator for the same CPUs: the CPU count is
 printed with the results. Traffic goes to 127.0.0.1 only, bounded in clients, rate and time.
 """
 
 import argparse
 import asyncio
+import collections
 import concurrent.futures
 import contextlib
 import json
@@ -102,6 +106,7 @@ def prepare(data_dir: Path, sizes: list[int]) -> dict:
                     "tokens": tokens,
                 }
             )
+        db.session.commit()  # the last meeting's members, document and publication too
         db.engine.dispose()
     app.extensions["documents"].pool.close()
     result["secret_key"] = (data_dir / "secret_key").read_text().strip()
@@ -158,7 +163,9 @@ def tree_cpu_seconds(pid: int) -> float:
     return total
 
 
-def start_processes(count: int, data_dir: Path, redis: Redis, secret_key: str, tag: str) -> list[Server]:
+def start_processes(
+    count: int, data_dir: Path, redis: Redis, secret_key: str, tag: str, database_url: str
+) -> list[Server]:
     servers = []
     for index in range(count):
         port = free_port()
@@ -166,7 +173,7 @@ def start_processes(count: int, data_dir: Path, redis: Redis, secret_key: str, t
         node_dir.mkdir(exist_ok=True)
         env = {
             "DATA_DIR": str(node_dir),
-            "DATABASE_URL": f"sqlite:///{data_dir / 'shared.sqlite3'}",
+            "DATABASE_URL": database_url,
             "SOCKETIO_MESSAGE_QUEUE": redis.url,
             "SECRET_KEY": secret_key,
             "AUTO_MIGRATE": "0",
@@ -175,6 +182,7 @@ def start_processes(count: int, data_dir: Path, redis: Redis, secret_key: str, t
             "HOST": HOST,
             # A province's communes reach it from many addresses; here they all come from 127.0.0.1.
             "LOGIN_LIMIT_PER_ADDRESS": "100000/minute",
+            "LOGIN_FAILURES_PER_ADDRESS": "100000/minute",
             "LOGIN_LIMIT_PER_ACCOUNT": "100/minute",
             "WORKER_CONNECTIONS": "4000",
         }
@@ -413,8 +421,12 @@ async def province_morning(ports: list[int], setup: dict, redis: Redis, args) ->
 # --- the run ------------------------------------------------------------------------------------
 
 
-def _copy_database(data_dir: Path) -> None:
+def _copy_database(data_dir: Path, template_url: str | None) -> str:
     """A fresh copy of the prepared database for each run: the same starting point every time."""
+    if template_url is not None:
+        from tests.pg_cluster import cluster, database_name
+
+        return cluster().create_database(template=database_name(template_url), prefix="run")
     target = data_dir / "shared.sqlite3"
     for suffix in ("", "-wal", "-shm"):
         Path(f"{target}{suffix}").unlink(missing_ok=True)
@@ -425,6 +437,28 @@ def _copy_database(data_dir: Path) -> None:
     finally:
         source.close()
         copy.close()
+    return f"sqlite:///{target}"
+
+
+def server_errors(data_dir: Path) -> list[str]:
+    """Every error a server process logged, with its cause: the last line of each traceback."""
+    found = []
+    for log in sorted(data_dir.glob("*-node*/server.log")):
+        lines = log.read_text(errors="replace").splitlines()
+        for number, line in enumerate(lines):
+            if "ERROR" in line or "Traceback" in line:
+                cause = next(
+                    (
+                        later
+                        for later in lines[number + 1 : number + 80]
+                        if later
+                        and not later[0].isspace()
+                        and not later.startswith(("Traceback", "The above", "During handling"))
+                    ),
+                    "",
+                )
+                found.append(f"{log.parent.name}: {line.strip()[:160]} <- {cause.strip()[:200]}")
+    return found
 
 
 def _load() -> str:
@@ -444,6 +478,7 @@ def main() -> int:
     parser.add_argument("--comments", type=int, default=2, help="comments per delegate in the morning")
     parser.add_argument("--morning-processes", default="2", help="process counts for the morning")
     parser.add_argument("--morning-limit-s", type=float, default=600.0, help="bound on each morning phase")
+    parser.add_argument("--database", choices=["postgresql", "sqlite"], default="postgresql")
     parser.add_argument("--prepare", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--sizes", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -459,19 +494,33 @@ def main() -> int:
     if shutil.which("redis-server") is None:
         parser.error("redis-server is missing (Debian: redis-server; scripts/setup.sh dev)")
     data_dir = Path(tempfile.mkdtemp(prefix="multiprocess-bench-"))
+    status = 1
     try:
-        return run(args, counts, morning_counts, data_dir)
+        status = run(args, counts, morning_counts, data_dir)
+        return status
     finally:
-        shutil.rmtree(data_dir, ignore_errors=True)
+        if status == 0:
+            shutil.rmtree(data_dir, ignore_errors=True)
+        else:
+            print(f"process logs kept in {data_dir}")
 
 
 def run(args, counts: list[int], morning_counts: list[int], data_dir: Path) -> int:
     started = time.monotonic()
     # Meeting 0 holds the one-document run's delegates (and is one of the morning's meetings).
     sizes = [max(args.clients, args.delegates)] + [args.delegates] * (args.meetings - 1)
+    template_url = None
+    env = dict(os.environ)
+    if args.database == "postgresql":
+        sys.path.insert(0, str(ROOT))
+        from tests.pg_cluster import cluster
+
+        template_url = cluster().create_database(prefix="bench")
+        env["DATABASE_URL"] = template_url
     prepared = subprocess.run(
         [sys.executable, __file__, "--prepare", str(data_dir), "--sizes", ",".join(map(str, sizes))],
         cwd=ROOT,
+        env=env,
         capture_output=True,
         text=True,
         timeout=900,
@@ -481,8 +530,8 @@ def run(args, counts: list[int], morning_counts: list[int], data_dir: Path) -> i
     setup = json.loads(prepared.stdout.strip().splitlines()[-1])
     print(
         f"multiprocess bench: {os.cpu_count()} CPUs on this machine, shared by every server process, "
-        "redis-server and the load generator;\nSQLite (WAL) shared by the processes; gunicorn, one gevent "
-        "worker per process"
+        f"redis-server and the load generator;\n{'PostgreSQL' if template_url else 'SQLite (WAL)'} shared by "
+        "the processes; gunicorn, one gevent worker per process"
     )
     print(f"set-up {time.monotonic() - started:.0f} s; {_load()} (other work on this machine shows here)")
     results: dict = {"cpus": os.cpu_count(), "one_document": [], "morning": []}
@@ -492,9 +541,11 @@ def run(args, counts: list[int], morning_counts: list[int], data_dir: Path) -> i
             f"{args.senders} senders x {args.rate:g} comments/s for {args.seconds:g} s"
         )
         for count in counts:
-            _copy_database(data_dir)
+            database_url = _copy_database(data_dir, template_url)
             redis.flush()
-            servers = start_processes(count, data_dir, redis, setup["secret_key"], f"doc{count}")
+            servers = start_processes(
+                count, data_dir, redis, setup["secret_key"], f"doc{count}", database_url
+            )
             try:
                 cpu_before = sum(tree_cpu_seconds(s.process.pid) for s in servers)
                 measured = asyncio.run(
@@ -522,14 +573,16 @@ def run(args, counts: list[int], morning_counts: list[int], data_dir: Path) -> i
         _report_one_document(results["one_document"])
 
         for count in morning_counts if args.meetings else []:
-            _copy_database(data_dir)
+            database_url = _copy_database(data_dir, template_url)
             redis.flush()
             print(
                 f"\n2. a province morning on {count} process(es): {args.meetings} meetings x "
                 f"{args.delegates} delegates log in, connect, join and post {args.comments} comments each, "
                 "all at once"
             )
-            servers = start_processes(count, data_dir, redis, setup["secret_key"], f"morning{count}")
+            servers = start_processes(
+                count, data_dir, redis, setup["secret_key"], f"morning{count}", database_url
+            )
             try:
                 morning, elapsed = asyncio.run(
                     province_morning([s.port for s in servers], setup, redis, args)
@@ -555,12 +608,18 @@ def run(args, counts: list[int], morning_counts: list[int], data_dir: Path) -> i
             results["morning"].append(row)
             for key, value in row.items():
                 print(f"  {key:>16}: {value}")
+    errors = server_errors(data_dir)
+    results["server_errors"] = errors
+    print(f"\nserver-side errors: {len(errors)} (a chained traceback counts once per link)")
+    for line, times in collections.Counter(errors).most_common(20):
+        print(f"  {times} x {line}")
     print(f"\ntotal time {time.monotonic() - started:.0f} s; {_load()}")
     out = ROOT / "bench" / "out"
     out.mkdir(exist_ok=True)
     (out / "multiprocess_bench.json").write_text(json.dumps({"args": vars(args), **results}, indent=2))
     complete = all(r["delivered"] == r["expected"] and r["duplicates"] == 0 for r in results["one_document"])
-    return 0 if complete and all(not r["errors"] for r in results["morning"]) else 1
+    clean = all(not r["errors"] for r in results["morning"]) and not errors
+    return 0 if complete and clean else 1
 
 
 def _report_one_document(rows: list[dict]) -> None:

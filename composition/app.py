@@ -10,7 +10,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from core import cluster
+from core import cluster, sqlite_writes
 from core.assets import build_id, register_static_caching
 from core.bodies import read_body_first
 from core.config import load_config
@@ -36,7 +36,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=FULL")  # an ack promises the row survives a power cut
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute(f"PRAGMA busy_timeout={sqlite_writes.BUSY_TIMEOUT_MS}")  # then a cooperative retry
         cursor.close()
 
 
@@ -61,6 +61,10 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.json = JSONProvider(app)
     app.config.update(load_config())
     app.config.update(overrides or {})
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # Writers take turns as greenlets, never in SQLite's busy handler (core/sqlite_writes.py).
+        options = app.config["SQLALCHEMY_ENGINE_OPTIONS"]
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = sqlite_writes.engine_options(options)
 
     db.init_app(app)
     compress.init_app(app)

@@ -30,11 +30,27 @@ def redis_url(config) -> str | None:
     return url if url.startswith(("redis://", "rediss://", "unix://")) else None
 
 
-def connect(url: str):
+# Connections to Redis per process. redis-py's default pool refuses the 101st at once ("Too many
+# connections"): a process that dies sends its readers here together, and every one's presence
+# and disconnect touch Redis. This pool is larger and makes the rest wait (cooperatively under
+# gevent) up to `REDIS_POOL_TIMEOUT_S`, which a refusal then bounds.
+REDIS_MAX_CONNECTIONS = 200
+REDIS_POOL_TIMEOUT_S = 5
+
+
+def connect(url: str, max_connections: int = REDIS_MAX_CONNECTIONS):
     import redis
 
     # Short timeouts: a Redis that stopped answering must fail a request, not hang it.
-    return redis.Redis.from_url(url, socket_timeout=5, socket_connect_timeout=5, health_check_interval=30)
+    pool = redis.BlockingConnectionPool.from_url(
+        url,
+        max_connections=max_connections,
+        timeout=REDIS_POOL_TIMEOUT_S,
+        socket_timeout=5,
+        socket_connect_timeout=5,
+        health_check_interval=30,
+    )
+    return redis.Redis(connection_pool=pool)
 
 
 def _disconnect_local(server: socketio.Server, room: str) -> None:

@@ -100,9 +100,12 @@ def load_config() -> dict:
         "RATELIMIT_HEADERS_ENABLED": True,
         "RATELIMIT_ENABLED": os.environ.get("RATELIMIT_ENABLED", "1") != "0",
         "LOGIN_LIMIT_PER_ADDRESS": os.environ.get("LOGIN_LIMIT_PER_ADDRESS") or "300/minute",
+        "LOGIN_FAILURES_PER_ADDRESS": os.environ.get("LOGIN_FAILURES_PER_ADDRESS") or "60/minute",
         "LOGIN_LIMIT_PER_ACCOUNT": os.environ.get("LOGIN_LIMIT_PER_ACCOUNT") or "10/minute;30/hour;100/day",
         # Threads for password hashing and roster parsing (default: one fewer than the cores).
         "OFFLOAD_THREADS": _env_int("OFFLOAD_THREADS", 0),
+        # Their priority below the event loop's (core/offload.py); 0 on a machine shared with other work.
+        "OFFLOAD_NICENESS": _env_int("OFFLOAD_NICENESS", 10),
         # A client must send its whole request body within this many seconds of going quiet.
         "BODY_READ_TIMEOUT_S": _env_float("BODY_READ_TIMEOUT_S", 20.0),
         # The request line and all headers must arrive within this, however they are dripped.
@@ -112,7 +115,14 @@ def load_config() -> dict:
         # This process's name among several (deploy/: the port); nginx routes by it (core/node.py).
         "NODE_ID": os.environ.get("NODE_ID") or None,
         # Waiting longer than this for a database connection answers 503, never a hung request.
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_timeout": _env_float("DB_POOL_TIMEOUT_S", 5.0)},
+        # Sized for a reconnect storm: when one of two processes dies, its tablets reconnect to the
+        # survivor at once, each taking a connection for its login check, join and catch-up.
+        # Two processes at the maximum hold 2 × 40 of PostgreSQL's default 100 connections.
+        "SQLALCHEMY_ENGINE_OPTIONS": {
+            "pool_timeout": _env_float("DB_POOL_TIMEOUT_S", 5.0),
+            "pool_size": _env_int("DB_POOL_SIZE", 10),
+            "max_overflow": _env_int("DB_MAX_OVERFLOW", 30),
+        },
         "SQLALCHEMY_TRACK_MODIFICATIONS": False,
         "BABEL_DEFAULT_LOCALE": "vi",
         "LANGUAGES": ["vi", "en"],

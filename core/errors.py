@@ -6,6 +6,7 @@ message in the user's language. Codes are stable: clients branch on them, never 
 
 from flask import jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 from werkzeug.exceptions import HTTPException
 
@@ -187,6 +188,12 @@ def register_error_handlers(app) -> None:
         status = error.code if error.code and error.code < 500 else 500
         return _respond(AppError(code, status, **params))
 
+    @app.errorhandler(OperationalError)
+    def handle_database_busy(error: OperationalError):
+        if not database_busy(error):
+            return handle_unexpected(error)
+        return handle_pool_timeout(error)
+
     @app.errorhandler(SQLAlchemyTimeoutError)
     def handle_pool_timeout(_error):
         app.logger.warning("No database connection free for %s %s", request.method, request.path)
@@ -200,6 +207,16 @@ def register_error_handlers(app) -> None:
     def handle_unexpected(error: Exception):
         app.logger.exception("Unhandled error on %s %s", request.method, request.path)
         return _respond(AppError("internal_error", 500))
+
+
+def database_busy(error: BaseException) -> bool:
+    """No connection free, or SQLite still locked by another process after the cooperative
+    retries (core/sqlite_writes.py): a moment's overload the client may retry, not a fault."""
+    from core.sqlite_writes import is_busy
+
+    if isinstance(error, SQLAlchemyTimeoutError):
+        return True
+    return isinstance(error, OperationalError) and is_busy(error.orig)
 
 
 def ack_error(error: AppError) -> dict:

@@ -12,15 +12,20 @@ import contextlib
 import functools
 import os
 import threading
+import time
 from collections.abc import Callable
 from typing import TypeVar
 
 from flask import current_app, has_app_context
 
+from core.transactions import finish
+
 Result = TypeVar("Result")
-# Worker threads run at a lower priority (nice 10): when cores are short, the scheduler serves
-# the event loop first and the hall's logins wait a little longer instead of every socket.
+# Worker threads run at a lower priority (nice 10, `OFFLOAD_NICENESS`): when cores are short, the
+# scheduler serves the event loop first and the hall's logins wait a little longer instead of
+# every socket. On a machine shared with other nice-0 work they would starve: set 0 there.
 WORKER_NICENESS = 10
+_niceness = WORKER_NICENESS
 _pool = None
 _niced = threading.local()
 
@@ -29,15 +34,17 @@ def _at_low_priority(function, *args):
     if not getattr(_niced, "done", False):
         # Not Linux, or not allowed: the thread runs at normal priority.
         with contextlib.suppress(AttributeError, OSError):
-            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), WORKER_NICENESS)
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), _niceness)
         _niced.done = True
     return function(*args)
 
 
 def _threadpool():
-    global _pool
+    global _pool, _niceness
     if _pool is None:
         from gevent.threadpool import ThreadPool
+
+        _niceness = current_app.config.get("OFFLOAD_NICENESS", WORKER_NICENESS)
 
         _pool = ThreadPool(offload_threads())
     return _pool
@@ -54,6 +61,10 @@ def one_batch_at_a_time(view):
     work (parsing, limits, the user query: ~10 ms) back to back before the first hash, and every
     live event queued behind that burst would wait a second. Waiting here yields to the loop
     and holds no database connection (nothing has touched the database yet).
+
+    The view's unit of work ends here, inside the gate: leaving the gate may yield, and a write
+    left open across a yield holds every other writer of the process (core/sqlite_writes.py).
+    The boundary's own commit afterwards finds nothing left to do.
     """
     gate = None
 
@@ -61,11 +72,57 @@ def one_batch_at_a_time(view):
     def admitted(*args, **kwargs):
         nonlocal gate
         if gate is None:
-            gate = threading.BoundedSemaphore(offload_threads() + 1)
-        with gate:
-            return view(*args, **kwargs)
+            gate = _semaphore(offload_threads() + 1)
+        queue.waiting += 1
+        try:
+            gate.acquire()
+        finally:
+            queue.waiting -= 1
+        try:
+            try:
+                response = current_app.make_response(view(*args, **kwargs))
+            except BaseException:
+                finish(refused=True)
+                raise
+            finish(refused=response.status_code >= 400)
+            return response
+        finally:
+            queue.served()
+            gate.release()
 
     return admitted
+
+
+class _Queue:
+    """How many logins wait at the gates of this process, and how often one gets through while
+    others wait: a waiting delegate is told about how long (`GET /api/login/queue`)."""
+
+    def __init__(self):
+        self.waiting = 0
+        self.seconds_each = 0.3  # a first guess until a queue is measured
+        self._last = 0.0
+
+    def served(self) -> None:
+        now = time.monotonic()
+        if self.waiting and self._last:
+            self.seconds_each = 0.8 * self.seconds_each + 0.2 * min(now - self._last, 10.0)
+        self._last = now
+
+    def estimate(self) -> dict:
+        return {"waiting": self.waiting, "estimate_s": round(self.waiting * self.seconds_each + 0.5)}
+
+
+queue = _Queue()
+
+
+def _semaphore(size: int):
+    """gevent's own semaphore when serving with gevent: waiters are woken in order, and 120 of
+    them on `threading.BoundedSemaphore` (a Condition over patched locks) were seen to stall."""
+    if current_app.config.get("SOCKETIO_ASYNC_MODE") == "gevent":
+        from gevent.lock import BoundedSemaphore
+
+        return BoundedSemaphore(size)
+    return threading.BoundedSemaphore(size)
 
 
 def off_loop(function: Callable[..., Result], *args) -> Result:

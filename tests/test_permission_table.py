@@ -124,6 +124,7 @@ ROUTES = {
     ("GET", "/"): (SIGNED_IN_PAGE, lambda w, m: Call("GET", "/")),
     ("GET", "/login"): (PUBLIC, lambda w, m: Call("GET", "/login")),
     ("GET", "/healthz"): (PUBLIC, lambda w, m: Call("GET", "/healthz")),  # for the load balancer
+    ("GET", "/api/login/queue"): (PUBLIC, lambda w, m: Call("GET", "/api/login/queue")),
     ("POST", "/login"): (  # wrong credentials: the form again, with 401
         _flat(dict.fromkeys(ROLES, 401)),
         lambda w, m: Call("POST", "/login", form={"username": "x", "password": "y"}),
@@ -156,6 +157,10 @@ ROUTES = {
     ("PATCH", "/api/users/<int:user_id>"): (
         ADMIN,
         lambda w, m: Call("PATCH", f"/api/users/{m['user'](w).id}", json={"can_convene": True}),
+    ),
+    ("POST", "/api/users/<int:user_id>/unlock"): (
+        ADMIN,
+        lambda w, m: Call("POST", f"/api/users/{m['user'](w).id}/unlock"),
     ),
     ("GET", "/api/audit"): (ADMIN, lambda w, m: Call("GET", "/api/audit")),
     ("GET", "/admin/audit"): (ADMIN_PAGE, lambda w, m: Call("GET", "/admin/audit")),

@@ -138,7 +138,13 @@
 
   let socket = null;
   function live() {
-    if (!socket && window.io) socket = window.io({ transports: ["websocket", "polling"] });
+    if (!socket && window.io) socket = window.io({
+      transports: ["websocket", "polling"],
+      // A process that died drops hundreds of tablets at once: spread their return over seconds.
+      reconnectionDelay: 1000 + Math.random() * 2000,
+      reconnectionDelayMax: 15000,
+      randomizationFactor: 0.5,
+    });
     return socket;
   }
 

@@ -156,6 +156,20 @@
     if (!enable && !(await window.PH.confirm(t("disable_confirm", { username }), t("disable"), true))) return;
     change(row, { is_active: enable }, button);
   });
+  // Too many failed logins: an admin lets the delegate try again at once (audited).
+  table.addEventListener("click", async (event) => {
+    const button = event.target.closest("button[data-unlock-login]");
+    if (!button) return;
+    button.disabled = true;
+    try {
+      const user = await api("POST", `/api/users/${button.closest("tr").dataset.userId}/unlock`);
+      toast(t("login_unlocked", { username: user.username }));
+    } catch (error) {
+      toast(error.message);
+    } finally {
+      button.disabled = false;
+    }
+  });
   table.addEventListener("change", (event) => {
     const box = event.target.closest('input[data-field="can_convene"]');
     if (box) change(box.closest("tr"), { can_convene: box.checked }, box);

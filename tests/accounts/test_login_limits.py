@@ -68,3 +68,67 @@ def test_one_address_is_limited_per_minute(app, client, create_user):
         for n in range(6)
     ]
     assert answers == [401] * 5 + [429]
+
+
+def test_the_form_and_the_api_share_one_accounts_failure_count(client, create_user):
+    create_user("daibieu1")
+    for n in range(5):
+        client.post("/login", data={"username": "daibieu1", "password": f"doan-{n}"})
+    answers = [
+        client.post("/api/login", json={"username": "daibieu1", "password": f"doan-api-{n}"}).status_code
+        for n in range(6)
+    ]
+    assert answers == [401] * 5 + [429]
+
+
+def test_one_address_guessing_unknown_names_is_stopped_before_it_holds_the_hashing_threads(
+    client, create_user, app
+):
+    create_user("daibieu1")
+    app.config["LOGIN_FAILURES_PER_ADDRESS"] = "5/minute"
+    answers = [
+        client.post("/api/login", json={"username": f"khongco{n}", "password": "doan-mot-lan"}).status_code
+        for n in range(6)
+    ]
+    assert answers == [401] * 5 + [429]
+
+
+def test_an_admin_lets_a_locked_out_delegate_log_in_again_on_the_record(client, create_user, api):
+    user = create_user("daibieu1")
+    create_user("quantri", admin=True)
+    admin = api("quantri")
+    for n in range(11):
+        client.post("/api/login", json={"username": "daibieu1", "password": f"doan-{n}"})
+    assert client.post("/api/login", json={"username": "daibieu1", "password": PASSWORD}).status_code == 429
+
+    assert admin.post(f"/api/users/{user.id}/unlock").status_code == 200
+
+    assert client.post("/api/login", json={"username": "daibieu1", "password": PASSWORD}).status_code == 200
+    lifted = admin.get("/api/audit?action=login_lock_lifted").get_json()
+    assert [e["detail"]["username"] for e in lifted] == ["daibieu1"]
+
+
+@pytest.mark.parametrize("weak", ["123456", "1234567", "password", "12345678", "qwertyuiop"])
+def test_a_short_or_common_password_is_refused_with_a_reason(create_user, api, weak):
+    create_user("quantri", admin=True)
+    answer = api("quantri").post("/api/users", json={"username": "daibieu9", "password": weak})
+    assert answer.status_code == 400
+    assert answer.get_json()["error"] == "validation_error"
+    assert "mật khẩu" in answer.get_json()["message"]
+
+
+def test_the_demo_password_is_long_and_rare_enough(create_user, api):
+    create_user("quantri", admin=True)
+    answer = api("quantri").post("/api/users", json={"username": "daibieu9", "password": "phonghop"})
+    assert answer.status_code == 201
+
+
+def test_a_flood_of_unknown_names_is_one_counted_row_on_the_audit_trail(client, create_user, api):
+    create_user("quantri", admin=True)
+    for n in range(12):
+        client.post("/api/login", json={"username": f"khongco{n}", "password": "doan-mot-lan"})
+    failed = api("quantri").get("/api/audit?action=login_failed").get_json()
+    assert len(failed) == 1
+    assert failed[0]["detail"]["reason"] == "unknown_user"
+    assert failed[0]["detail"]["count"] == 12
+    assert failed[0]["detail"]["usernames"][:2] == ["khongco0", "khongco1"]

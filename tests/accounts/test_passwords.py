@@ -38,3 +38,28 @@ def test_the_members_route_tells_a_non_manager_nothing_about_usernames(create_us
     )
     assert existing.status_code == unknown.status_code == 403
     assert existing.get_json() == unknown.get_json()
+
+
+def test_a_new_password_is_stored_with_argon2id(create_user, api, app):
+    from accounts.service import find_user
+
+    create_user("quantri", admin=True)
+    api("quantri").post("/api/users", json={"username": "daibieu9", "password": "mot-mat-khau-moi"})
+    assert find_user("daibieu9").password_hash.startswith("$argon2id$v=19$m=7168,t=5,p=1$")
+
+
+def test_a_password_stored_the_old_way_still_logs_in_and_is_upgraded(create_user, client, app):
+    from werkzeug.security import generate_password_hash
+
+    from accounts.service import find_user
+    from core.extensions import db
+
+    user = create_user("daibieu1")
+    user.password_hash = generate_password_hash(PASSWORD, "scrypt")
+    db.session.commit()
+
+    assert client.post("/api/login", json={"username": "daibieu1", "password": PASSWORD}).status_code == 200
+    db.session.expire_all()
+    assert find_user("daibieu1").password_hash.startswith("$argon2id$")
+    client.post("/api/logout")
+    assert client.post("/api/login", json={"username": "daibieu1", "password": PASSWORD}).status_code == 200

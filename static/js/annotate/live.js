@@ -10,7 +10,6 @@
 import { openOutbox } from "../offline/outbox.js";
 
 const ACK_TIMEOUT_MS = 15000;
-const RETRY_MS = 5000;
 
 export function uuid() {
   if (window.crypto && crypto.randomUUID) return crypto.randomUUID().replace(/-/g, "");
@@ -132,7 +131,8 @@ export function createLive({ documentId, me, page = 1, onChange, onStatus, onPre
       });
       if (!done) {
         clearTimeout(retryTimer);
-        retryTimer = setTimeout(flush, RETRY_MS);  // no answer in time: same op_id again later
+        // No answer in time, or "busy": the same op_id again after a growing, jittered wait.
+        retryTimer = setTimeout(flush, box.retryInMs());
       }
       if (missing) await catchUp().catch(() => {});
     })().finally(() => {

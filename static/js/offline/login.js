@@ -4,3 +4,22 @@ import { guardLogin } from "./owner.js";
 
 const form = document.querySelector("form.login-form");
 if (form && "localStorage" in window) guardLogin(form);
+
+// A hall logging in at once queues at the server: say so, and about how long, instead of a
+// spinner that seems stuck (GET /api/login/queue).
+const note = form && form.querySelector(".login-queue");
+if (note) {
+  form.addEventListener("submit", () => {
+    note.hidden = false;
+    note.textContent = note.dataset.waiting;
+    const ask = async () => {
+      try {
+        const response = await fetch("/api/login/queue", { cache: "no-store" });
+        const { waiting, estimate_s: seconds } = await response.json();
+        if (waiting > 0) note.textContent = note.dataset.queued.replace("{seconds}", Math.max(1, seconds));
+      } catch (_) { /* the login itself will answer */ }
+    };
+    setTimeout(ask, 1000);
+    setInterval(ask, 3000);
+  });
+}

@@ -6,7 +6,20 @@
 import * as store from "./store.js";
 
 const ACK_TIMEOUT_MS = 15000;
+// Answers that say "not now", not "never": the operation stays queued and is sent again after a
+// back-off (a busy or failed-over server, a time-out). Any other refusal cannot change by
+// resending, so the operation is dropped and the delegate told (`onRefused`).
+export const TRANSIENT = new Set(["server_busy", "internal_error", "timeout", "request_timeout", "rate_limited"]);
+const FIRST_RETRY_MS = 1000;
+const LAST_RETRY_MS = 30000;
 const boxes = new Map();
+
+/** The wait before the next try after `failures` transient answers in a row: doubling, with
+ * jitter so a hall of tablets does not come back in the same second. */
+export function backoffMs(failures) {
+  const ceiling = Math.min(LAST_RETRY_MS, FIRST_RETRY_MS * 2 ** Math.max(0, failures - 1));
+  return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
+}
 
 /** The same outbox object for every caller on this page (the reader's live channel, the badges). */
 export function openOutbox(userId) {
@@ -19,6 +32,7 @@ function createOutbox(userId) {
   const legacyKey = `ph.outbox.${userId}`;  // where earlier versions kept it; moved over once
   let items = readLegacy();
   let writing = Promise.resolve();
+  let failures = 0;  // transient answers or time-outs in a row
   const watchers = new Set();
 
   function readLegacy() {
@@ -93,7 +107,8 @@ function createOutbox(userId) {
     });
   }
 
-  /** Send in order, one at a time, while the socket is up; false when an ack did not come in time. */
+  /** Send in order, one at a time, while the socket is up; false when an ack did not come in time
+   * or the server said "not now": then `retryInMs()` says when to try again. */
   async function drain(socket, { onAcked = () => {}, onRefused = () => {} } = {}) {
     await ready;
     while (items.length && socket && socket.connected) {
@@ -102,8 +117,14 @@ function createOutbox(userId) {
       try {
         ack = await emitAck(socket, operation.event, operation.payload);
       } catch (_) {
+        failures += 1;
         return false;
       }
+      if (ack && !ack.ok && TRANSIENT.has(ack.error)) {
+        failures += 1;  // kept, same op_id: the server acks a resend once
+        return false;
+      }
+      failures = 0;
       await remove(operation);
       if (!ack || !ack.ok) onRefused(operation, ack || {});
       else onAcked(operation, ack);
@@ -118,6 +139,7 @@ function createOutbox(userId) {
     push,
     remove,
     drain,
+    retryInMs: () => backoffMs(failures),
     watch: (watcher) => watchers.add(watcher),
   };
 }
