@@ -5,8 +5,8 @@ import { openOutbox } from "./outbox.js";
 import { PackError, isCurrent, packFor, packsOf, removePack, syncPack } from "./pack.js";
 import { supported } from "./register.js";
 import * as store from "./store.js";
+import { t, api, toast, confirm, live, formatDateTime } from "../app.js";
 
-const { t, api, toast, confirm, live, formatDateTime } = window.PH;
 const SELECTOR = "[data-offline-panel]";
 const QUIET_REFRESH_AFTER_MS = 10 * 60 * 1000;
 

@@ -5,6 +5,7 @@ import { Workbox } from "../../vendor/workbox/workbox-window.prod.mjs";
 import { claimDevice, forgetStored } from "./owner.js";
 import { markUsed, packFor, removePack, syncPack } from "./pack.js";
 import * as store from "./store.js";
+import * as PH from "../app.js";
 
 // Service workers need a secure context: HTTPS, or localhost. A council LAN on plain http has none.
 export const supported = "serviceWorker" in navigator && window.isSecureContext && "caches" in window;
@@ -49,7 +50,7 @@ if (supported && reader && reader.dataset.meetingId) {
   packFor(meetingId).then(async (pack) => {
     if (!pack) return;
     await markUsed(meetingId);
-    const socket = window.PH && window.PH.live();
+    const socket = PH.live();
     if (!socket) return;
     const refresh = () => syncPack(meetingId, pack.user_id).catch(() => {});
     socket.on("document:replaced", refresh);
@@ -74,7 +75,7 @@ if (signedIn && !document.querySelector("[data-offline-panel]")) {
     };
     const show = () => {
       badge.hidden = box.count() === 0;
-      badge.textContent = window.PH.t("outbox_badge", { n: box.count() });
+      badge.textContent = PH.t("outbox_badge", { n: box.count() });
       place();
     };
     box.watch(show);

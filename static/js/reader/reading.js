@@ -8,6 +8,7 @@
 
 import { textChunk } from "./chunks.js";
 import { createWords } from "./words.js";
+import * as PH from "../app.js";
 
 export { textChunks } from "./chunks.js";
 
@@ -149,7 +150,7 @@ export function createReading(ctx) {
     if (loaded.has(number)) return loaded.get(number);
     const [first, last] = textChunk(number, pages.length);
     number = first;
-    const request = window.PH.api("GET", `${base}/text?from=${first}&to=${last}`).then((answer) => {
+    const request = PH.api("GET", `${base}/text?from=${first}&to=${last}`).then((answer) => {
       answer.pages.forEach(drawPage);
     });
     for (let n = number; n <= last; n += 1) loaded.set(n, request);
@@ -191,7 +192,7 @@ export function createReading(ctx) {
       button.classList.toggle("has-comments", count > 0);
       const name = paragraph ? (paragraph.citation || t("paragraph_n", { n: paragraph.label ?? paragraph.number })) : "";
       button.setAttribute("aria-label", count
-        ? window.PH.t("comments_on", { name, count, n: count })
+        ? PH.t("comments_on", { name, count, n: count })
         : t("comment_on_paragraph", { name }));
     }
   }
