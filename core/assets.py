@@ -69,15 +69,12 @@ class Bundles:
     files: frozenset[str]
     needs: dict[str, dict[str, list[str]]] = field(default_factory=dict)
 
-    def modules_for(self, entries) -> list[str]:
-        """The chunks the given entry points load at once or later (the page view), to preload."""
-        chunks = {
-            chunk
-            for entry in entries
-            for kind in ("static", "dynamic")
-            for chunk in self.needs.get(entry, {}).get(kind, ())
-        }
-        return sorted(chunks)
+    def modules_for(self, entries, later: bool = True) -> list[str]:
+        """The chunks the given entry points import at once and, with `later`, those they import
+        only when asked (the page view): what a template preloads."""
+        kinds = ("static", "dynamic") if later else ("static",)
+        needs = [self.needs.get(entry, {}) for entry in entries]
+        return sorted({chunk for need in needs for kind in kinds for chunk in need.get(kind, ())})
 
 
 def load_bundles(static_folder: Path, templates_folder: Path) -> Bundles | None:
@@ -111,16 +108,18 @@ def served_files(app: Flask) -> list[str]:
     return sorted(names)
 
 
-def page_modules(entries, sources) -> list[str]:
+def page_modules(entries, sources=(), later: bool = True) -> list[str]:
     """What a template preloads for a view: the bundles' chunks, or the source modules without bundles."""
     bundles = current_app.extensions.get("bundles")
-    return bundles.modules_for(entries) if bundles else list(sources)
+    return bundles.modules_for(entries, later) if bundles else list(sources)
 
 
 def register_static_caching(app: Flask) -> None:
     """Immutable caching for current URLs; revalidation for any other build id."""
     send_static = app.view_functions["static"]
-    bundles = load_bundles(Path(app.static_folder), Path(app.root_path) / app.template_folder)
+    bundles = None
+    if app.config.get("STATIC_BUNDLES", True):
+        bundles = load_bundles(Path(app.static_folder), Path(app.root_path) / app.template_folder)
     app.extensions["bundles"] = bundles
     app.jinja_env.globals["page_modules"] = page_modules
 

@@ -185,15 +185,31 @@ def _stored_response(rendered) -> Response:
     return response
 
 
+def page_runs(pages: list[dict]) -> list[list]:
+    """Pages as runs of one size, `[count, width, height, rotation, scanned]`: the reader's HTML stays
+    the same size for 12 pages or 500 (reader/skeleton.js expands them and builds each page's markup)."""
+    runs: list[list] = []
+    for page in pages:
+        shape = [page["width"], page["height"], page["rotation"], page["scanned"]]
+        if runs and runs[-1][1:] == shape:
+            runs[-1][0] += 1
+        else:
+            runs.append([1, *shape])
+    return runs
+
+
 @bp.get("/documents/<int:document_id>")
 @login_required
 def reader_page(document_id: int):
     document = service.get_document(current_user, document_id)
     chosen = request.args.get("view") or request.cookies.get("reader_view")
+    detail = service.document_detail(document)
+    pages = detail.pop("pages")
     return render_template(
         "documents/reader.html",
         view_choice=chosen if chosen in READER_VIEWS else None,
-        document=service.document_detail(document),
+        document={**detail, "page_runs": page_runs(pages)},
+        first_page=pages[0] if pages else None,
         reader_constants=service.READER_CONSTANTS,
         meeting=document.meeting,
         agenda_item=document.agenda_item,

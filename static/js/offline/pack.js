@@ -3,6 +3,7 @@
 // the service worker (static/js/offline/sw.js) serves from it. The record of what each pack holds
 // and how big it is lives in IndexedDB ("packs"). docs/offline.md.
 import { textChunks } from "../reader/chunks.js";
+import { pagesOf } from "../reader/skeleton.js";
 import * as store from "./store.js";
 
 const PREFIX = "ph-pack-";
@@ -73,7 +74,7 @@ function documentPlan(data) {
   const blocks = Math.ceil(data.page_count / data.glyph_block_pages);
   for (let block = 0; block < blocks; block += 1) fixed.push(`${base}/glyphs/${block}`);
   const width = deviceWidth(data.width_buckets);
-  for (const page of data.pages) {
+  for (const page of pagesOf(data)) {
     fixed.push(page.scanned ? `${base}/pages/${page.number}/image?width=${width}` : `${base}/pages/${page.number}/view`);
     fixed.push(`${base}/pages/${page.number}/image?width=${data.thumbnail_width}`);
     fixed.push(`${base}/pages/${page.number}/text`);  // reading mode's selections become highlights

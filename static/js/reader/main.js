@@ -9,13 +9,16 @@
 // phone opening in reading mode never downloads them unless the delegate switches.
 import { watchStatus } from "./notice.js";
 import { createReading } from "./reading.js";
+import { buildSkeleton, pagesOf } from "./skeleton.js";
 import { createState } from "./state.js";
 import { createThumbnails } from "./thumbnails.js";
 import { createToolbar } from "./toolbar.js";
 import * as PH from "../app.js";
 
 const data = JSON.parse(document.getElementById("reader-data").textContent);
+data.pages = pagesOf(data);
 const root = document.getElementById("reader");
+buildSkeleton(data.pages, root, PH.t);
 const viewer = document.getElementById("viewer");
 const pagesBox = viewer.querySelector(".pages");
 const indicator = document.getElementById("page-indicator");
