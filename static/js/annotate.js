@@ -306,7 +306,7 @@ function renderPresence(users) {
 let wasOffline = false;
 function renderStatus({ connected, pending }) {
   statusLine.classList.toggle("offline", !connected);
-  if (!connected) statusLine.textContent = t("offline", { n: pending });
+  if (!connected) statusLine.textContent = pending ? t("offline", { n: pending }) : t("offline_reading");
   else if (pending) statusLine.textContent = t("pending");
   else statusLine.textContent = "";
   if (connected && wasOffline) PH.toast(t("reconnected"));
@@ -374,6 +374,7 @@ function render() {
   }
   pages.render(all, paragraphs, counts);
   reader.reading.showCounts(counts);
+  reader.reading.showMarks(all.filter((annotation) => annotation.kind === "note" || annotation.kind === "ink"));
   reader.reading.showHighlights(all.filter((annotation) => annotation.kind === "highlight"), config.highlight_colors);
   comments.update(all.filter((annotation) => annotation.kind === "comment"));
   loadParagraphTexts(all.map((annotation) => annotation.paragraph_id));
@@ -406,7 +407,9 @@ const live = createLive({
   onRefused: (operation, ack) => PH.toast(t("refused", { message: ack.message || ack.error || "" }), "error"),
   // The secretary uploaded a new version: the comments went with it; offer to follow them there.
   onReplaced: async ({ replaced_by: next, version }) => {
-    if (await PH.confirm(t("replaced", { version }), t("open_new_version"))) window.location.assign(`/documents/${next}`);
+    if (await PH.confirm(t("replaced", { version }), t("open_new_version"), false, t("keep_this_version"))) {
+      window.location.assign(`/documents/${next}`);
+    }
   },
 });
 loadPrefs();
@@ -435,8 +438,25 @@ reader.on("pagerendered", ({ number }) => loadParagraphs(number));
 // Reading mode brings paragraphs with their text, and opens a paragraph's thread from its number.
 reader.on("paragraphs", ({ list }) => addParagraphs(list));
 reader.on("paragraphtap", ({ id }) => ctx.openThread(id));
+// Where a page's margin cannot hold every paragraph's number beside its paragraph, those numbers are
+// left out (annotate/marks.js) and this bar offers reading mode, where every paragraph has its button.
+const marginHint = document.getElementById("margin-hint");
+let marginHintClosed = false;
+ctx.onCrowdedMargins = (pagesLeftOut) => {
+  if (marginHint) marginHint.hidden = marginHintClosed || reader.view() !== "pages" || pagesLeftOut.size === 0;
+};
+if (marginHint) {
+  marginHint.addEventListener("click", (event) => {
+    const action = event.target.closest("[data-margin-hint]");
+    if (!action) return;
+    marginHint.hidden = true;
+    if (action.dataset.marginHint === "text") reader.setView("text");
+    else marginHintClosed = true;
+  });
+}
 reader.on("viewchange", ({ view }) => {
   chooseTool("read");
+  if (marginHint && view !== "pages") marginHint.hidden = true;
   if (view === "pages") loadPageLayer();
 });
 if (reader.view() === "pages") loadPageLayer();

@@ -97,7 +97,7 @@ function upload(url, formData, onProgress) {
 }
 
 // A styled, touch-sized confirmation; window.confirm() is tiny on tablets and blocks the socket.
-function confirmAction(message, confirmLabel, danger) {
+function confirmAction(message, confirmLabel, danger, cancelLabel) {
   return new Promise((resolve) => {
     const dialog = document.createElement("dialog");
     dialog.className = "confirm-dialog";
@@ -108,7 +108,7 @@ function confirmAction(message, confirmLabel, danger) {
     const cancel = document.createElement("button");
     cancel.type = "button";
     cancel.className = "button";
-    cancel.textContent = t("cancel");
+    cancel.textContent = cancelLabel || t("cancel");  // better: what staying means ("Giữ phiên bản này")
     const ok = document.createElement("button");
     ok.type = "button";
     ok.className = "button " + (danger ? "danger" : "primary");
@@ -140,6 +140,17 @@ function live() {
   if (!socket && window.io) socket = window.io({ transports: ["websocket", "polling"] });
   return socket;
 }
+
+// The network gone is said at once, on every page: what is stored on the device still reads.
+function showNetwork() {
+  const banner = document.getElementById("offline-banner");
+  if (banner) banner.hidden = navigator.onLine !== false;
+  document.documentElement.classList.toggle("is-offline", navigator.onLine === false);
+}
+window.addEventListener("offline", showNetwork);
+window.addEventListener("online", showNetwork);
+if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", showNetwork);
+else showNetwork();
 
 export { api, upload, toast, t, pick, confirmAction as confirm, formatDateTime, live, setFontScale };
 window.PH = { api, upload, toast, t, pick, confirm: confirmAction, formatDateTime, live, setFontScale };

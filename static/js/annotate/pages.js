@@ -151,8 +151,10 @@ export function createPages(ctx, state = { tool: "read", color: "", penOnly: fal
     const places = placeMarks(reader, paragraphs, commentCounts);
     for (const paragraph of paragraphs) {
       const entry = layerFor(paragraph.page);
-      if (entry) drawParagraphMark(entry, paragraph, commentCounts.get(paragraph.id) || 0, places.get(paragraph.id));
+      const place = places.get(paragraph.id);
+      if (entry && place) drawParagraphMark(entry, paragraph, commentCounts.get(paragraph.id) || 0, place);
     }
+    if (ctx.onCrowdedMargins) ctx.onCrowdedMargins(places.dropped);
     for (const annotation of annotations) {
       const entry = annotation.page ? layerFor(annotation.page) : null;
       if (!entry) continue;

@@ -85,7 +85,10 @@ function render() {
     label.textContent = t("offline_save");
     detail.textContent = t("offline_unsupported");
   } else if (phase === "downloading") {
-    label.textContent = t("offline_saving", { done: progress ? progress.done : 0, total: progress ? progress.total : "…" });
+    label.textContent = t("offline_saving", {
+      done: progress ? progress.documentsDone : 0,
+      total: progress ? progress.documents : "…",
+    });
     detail.textContent = t("offline_saving_size", { size: megabytes(progress ? progress.bytes : 0) });
   } else if (phase === "ready") {
     label.textContent = t("offline_ready");

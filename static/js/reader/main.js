@@ -68,6 +68,7 @@ export const reader = {
   reading: {
     element: ctx.reading.element,
     showCounts: ctx.reading.showCounts,
+    showMarks: ctx.reading.showMarks,
     showHighlights: ctx.reading.showHighlights,
     selectionTargets: ctx.reading.selectionTargets,
     paragraph: ctx.reading.paragraph,
