@@ -53,9 +53,10 @@ def legal_draft(browser, live_server):
         },
     )
     assert upload.status == 201, upload.text()
+    document = upload.json()["id"]
     assert api.post(f"/api/meetings/{meeting}/publish").ok
     context.close()
-    return upload.json()["id"]
+    return document
 
 
 @pytest.mark.parametrize("font_scale", ["1", "1.6"])
@@ -64,7 +65,9 @@ def test_a_margin_number_on_a_phone_is_never_beside_another_paragraph(open_page,
     page.evaluate("(scale) => localStorage.setItem('fontScale', scale)", font_scale)
     paragraphs = page.request.get(f"/api/documents/{legal_draft}/paragraphs").json()
     on_first = {p["id"]: p for p in paragraphs if p["page"] == 1}
-    khoan = next(p for p in on_first.values() if p["label"] and "Điều 2" in p["label"] and "1" in p["label"])
+    khoan = next(
+        p for p in on_first.values() if p["text"].startswith("1. Đầu tư thiết bị")
+    )  # Điều 2, khoản 1
     page.goto(f"/documents/{legal_draft}?view=pages")
     expect(page.locator('.page[data-page="1"] .pmark').first).to_be_visible()
     marks = page.evaluate(MARK_DRIFT, 1)

@@ -14,6 +14,13 @@ export const registered = supported
   ? new Workbox("/sw.js", { scope: "/" }).register().catch(() => null)
   : Promise.resolve(null);
 
+// The worker found the login ended elsewhere and forgot what was stored: this page goes too.
+if (supported) {
+  navigator.serviceWorker.addEventListener("message", (event) => {
+    if (event.data && event.data.type === "ph:login-ended") window.location.assign("/login");
+  });
+}
+
 /** Everything stored for reading offline, for the next person who signs in on this device. */
 const clearStored = forgetStored;
 
@@ -29,9 +36,11 @@ if (supported && signedIn) {
     .catch(() => {});
 }
 
+// Logging out leaves nothing of the person on the device: stored meetings, and their unsent drafts
+// and outbox (kept in IndexedDB whether or not this browser runs service workers).
 document.addEventListener("submit", async (event) => {
   const form = event.target;
-  if (!supported || !form.matches('form[action$="/logout"]') || form.dataset.cleared) return;
+  if (!form.matches('form[action$="/logout"]') || form.dataset.cleared) return;
   event.preventDefault();
   try {
     await clearStored();
