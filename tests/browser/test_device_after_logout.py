@@ -13,59 +13,57 @@ pytestmark = [pytest.mark.browser, pytest.mark.server]
 CONTROLLED = "() => Boolean(navigator.serviceWorker && navigator.serviceWorker.controller)"
 PASSWORD = "Phien-hop-2026-thiet-bi"
 
+# The device's own records (static/js/offline/store.js), as a page script opens them.
+OPEN_DB = """new Promise((resolve, reject) => {
+    const opening = indexedDB.open('ph-offline', 1);
+    opening.onupgradeneeded = () => ['packs', 'outbox', 'drafts']
+        .forEach((name) => opening.result.createObjectStore(name));
+    opening.onsuccess = () => resolve(opening.result);
+    opening.onerror = () => reject(opening.error);
+})"""
+
 # What a person leaves on the device while working: a draft comment and an operation not yet sent.
 LEAVE_WORK = """async () => {
-    const db = await new Promise((resolve, reject) => {
-        const opening = indexedDB.open('ph-offline', 1);
-        opening.onupgradeneeded = () => ['packs', 'outbox', 'drafts'].forEach((s) => opening.result.createObjectStore(s));
-        opening.onsuccess = () => resolve(opening.result);
-        opening.onerror = () => reject(opening.error);
-    });
+    const db = await OPEN_DB_HERE;
     await new Promise((resolve) => {
         const tx = db.transaction(['outbox', 'drafts'], 'readwrite');
-        tx.objectStore('drafts').put({ text: 'Đề nghị làm rõ khoản 2', saved_at: new Date().toISOString() }, 'u:7:comment:1');
-        tx.objectStore('outbox').put([{ event: 'annotation:create', payload: { op_id: 'x1', body: 'Chưa gửi' } }], 'u:7');
+        const draft = { text: 'Đề nghị làm rõ khoản 2', saved_at: new Date().toISOString() };
+        tx.objectStore('drafts').put(draft, 'u:7:comment:1');
+        const operation = { event: 'annotation:create', payload: { op_id: 'x1', body: 'Chưa gửi' } };
+        tx.objectStore('outbox').put([operation], 'u:7');
         tx.oncomplete = resolve;
     });
     db.close();
 }"""
 
 LEFT_ON_DEVICE = """async () => {
-    const db = await new Promise((resolve) => {
-        const opening = indexedDB.open('ph-offline', 1);
-        opening.onupgradeneeded = () => ['packs', 'outbox', 'drafts'].forEach((s) => opening.result.createObjectStore(s));
-        opening.onsuccess = () => resolve(opening.result);
-    });
+    const db = await OPEN_DB_HERE;
     // Records, or for the outbox the operations in them (a page may keep an empty list there).
     const count = (store) => new Promise((resolve) => {
         const request = db.transaction(store).objectStore(store).getAll();
         request.onsuccess = () => resolve(store === 'outbox'
-            ? request.result.reduce((sum, list) => sum + (Array.isArray(list) ? list.length : 1), 0)
+            ? request.result.reduce((n, list) => n + (Array.isArray(list) ? list.length : 1), 0)
             : request.result.length);
     });
-    const left = { outbox: await count('outbox'), drafts: await count('drafts'), packs: await count('packs') };
+    const left = { outbox: await count('outbox'), drafts: await count('drafts') };
+    left.packs = await count('packs');
     db.close();
-    left.caches = (await caches.keys()).filter((name) => name.startsWith('ph-pack-') || name === 'ph-recent');
+    left.caches = (await caches.keys())
+        .filter((name) => name.startsWith('ph-pack-') || name === 'ph-recent');
     return left;
 }"""
 
-ALL_GONE = f"""async () => {{
-    const left = await ({LEFT_ON_DEVICE})();
-    return left.packs + left.drafts + left.outbox === 0 && left.caches.length === 0;
-}}"""
 
 # A stored meeting with a private note in it, as a pack holds it (static/js/offline/pack.js).
 STORE_A_PACK = """async () => {
     const pack = await caches.open('ph-pack-9999');
     const json = { headers: { 'Content-Type': 'application/json' } };
-    await pack.put('/api/documents/9999/annotations?since=0', new Response(JSON.stringify({ seq: 1, annotations: [
-        { id: 1, kind: 'note', visibility: 'private', body: 'Ghi chú riêng: không đọc trước phiên họp' }] }), json));
-    await pack.put('/documents/9999', new Response('<!doctype html><p>Bản đã lưu</p>', { headers: { 'Content-Type': 'text/html' } }));
-    const db = await new Promise((resolve) => {
-        const opening = indexedDB.open('ph-offline', 1);
-        opening.onupgradeneeded = () => ['packs', 'outbox', 'drafts'].forEach((s) => opening.result.createObjectStore(s));
-        opening.onsuccess = () => resolve(opening.result);
-    });
+    const note = { id: 1, kind: 'note', visibility: 'private', body: 'Ghi chú riêng của đại biểu' };
+    const notes = JSON.stringify({ seq: 1, annotations: [note] });
+    await pack.put('/api/documents/9999/annotations?since=0', new Response(notes, json));
+    const html = { headers: { 'Content-Type': 'text/html' } };
+    await pack.put('/documents/9999', new Response('<!doctype html><p>Bản đã lưu</p>', html));
+    const db = await OPEN_DB_HERE;
     await new Promise((resolve) => {
         const tx = db.transaction('packs', 'readwrite');
         tx.objectStore('packs').put({ meeting_id: 9999, state: 'ready', documents: {} }, 9999);
@@ -73,6 +71,16 @@ STORE_A_PACK = """async () => {
     });
     db.close();
 }"""
+
+
+LEAVE_WORK, LEFT_ON_DEVICE, STORE_A_PACK = (
+    script.replace("OPEN_DB_HERE", OPEN_DB) for script in (LEAVE_WORK, LEFT_ON_DEVICE, STORE_A_PACK)
+)
+
+ALL_GONE = f"""async () => {{
+    const left = await ({LEFT_ON_DEVICE})();
+    return left.packs + left.drafts + left.outbox === 0 && left.caches.length === 0;
+}}"""
 
 
 def _sign_in(browser, live_server, username: str, password: str = DEMO_PASSWORD):
