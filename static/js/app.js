@@ -1,5 +1,8 @@
 // Shared page behaviour: font size, strings, toasts, dialogs, JSON and upload calls, the live connection.
 // An ES module the other modules import from; `window.PH` stays as a handle for tests and the console.
+// It brings the offline layer (service worker, logout clearing) to every signed-in page: one entry for
+// base.html, so the bundles of a page share fewer, larger chunks (docs/architecture.md).
+import "./offline/register.js";
 const MIN_SCALE = 0.85, MAX_SCALE = 1.6, STEP = 0.15;
 
 function setFontScale(scale) {

@@ -10,12 +10,15 @@ import * as PH from "../app.js";
 // Service workers need a secure context: HTTPS, or localhost. A council LAN on plain http has none.
 export const supported = "serviceWorker" in navigator && window.isSecureContext && "caches" in window;
 
-export const registered = supported
+// Imported by app.js on every page: only a signed-in page registers the worker and claims the device.
+const signedIn = document.querySelector('meta[name="ph-user"]');
+
+export const registered = supported && signedIn
   ? new Workbox("/sw.js", { scope: "/" }).register().catch(() => null)
   : Promise.resolve(null);
 
 // The worker found the login ended elsewhere and forgot what was stored: this page goes too.
-if (supported) {
+if (supported && signedIn) {
   navigator.serviceWorker.addEventListener("message", (event) => {
     if (event.data && event.data.type === "ph:login-ended") window.location.assign("/login");
   });
@@ -27,7 +30,6 @@ const clearStored = forgetStored;
 // Someone else signed in on this device without logging out first (a session that expired): what
 // the previous person stored (packs, and the pages kept from their visits) must not be readable by
 // this one, offline or not. The login form already checked by username (owner.js).
-const signedIn = document.querySelector('meta[name="ph-user"]');
 if (supported && signedIn) {
   const userId = Number(signedIn.content);
   claimDevice(userId)
