@@ -13,6 +13,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from core import cluster, sqlite_writes
 from core.assets import build_id, register_static_caching
 from core.bodies import read_body_first
+from core.collation import by_given_name
 from core.config import load_config
 from core.errors import register_error_handlers
 from core.extensions import babel, compress, db, limiter, login_manager, migrate, socketio
@@ -69,6 +70,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     db.init_app(app)
     compress.init_app(app)
     register_static_caching(app)
+    app.jinja_env.filters["by_given_name"] = by_given_name
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
     login_manager.init_app(app)
     login_manager.session_protection = "basic"

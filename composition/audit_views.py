@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 
 from accounts.auth import admin_required
 from audit import service
-from audit.labels import action_label
+from audit.labels import action_label, detail_label, value_label
 from audit.presenters import event_json
 from meetings.service import audit_events, get_meeting
 
@@ -24,6 +24,16 @@ def _before() -> int | None:
 @bp.app_template_filter("audit_action")
 def audit_action(action: str) -> str:
     return action_label(action)
+
+
+@bp.app_template_filter("audit_detail")
+def audit_detail(key: str) -> str:
+    return detail_label(key)
+
+
+@bp.app_template_filter("audit_value")
+def audit_value(value) -> str:
+    return value_label(value)
 
 
 @bp.get("/api/meetings/<int:meeting_id>/audit")

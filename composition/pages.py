@@ -11,7 +11,7 @@ from composition.presenters import meeting_detail
 from core.http import json_body
 from core.validation import parse
 from documents import service as documents
-from documents.presenters import document_detail
+from documents.presenters import document_detail, page_runs
 from meetings import service as meetings
 from meetings.permissions import can_moderate, role_of
 from meetings.schemas import AgendaOrder, MeetingChanges
@@ -70,10 +70,13 @@ def meeting_page(meeting_id: int):
 def reader_page(document_id: int):
     document = documents.get_document(current_user, document_id)
     chosen = request.args.get("view") or request.cookies.get("reader_view")
+    detail = document_detail(document)
+    pages = detail.pop("pages")
     return render_template(
         "documents/reader.html",
         view_choice=chosen if chosen in READER_VIEWS else None,
-        document=document_detail(document),
+        document={**detail, "page_runs": page_runs(pages)},
+        first_page=pages[0] if pages else None,
         reader_constants=documents.READER_CONSTANTS,
         meeting=document.meeting,
         agenda_item=document.agenda_item,

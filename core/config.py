@@ -62,6 +62,10 @@ def load_config() -> dict:
         "PRESENCE_HOST_TTL_S": _env_float("PRESENCE_HOST_TTL_S", 30.0),
         # `python wsgi.py` switches to gevent; the CLI and tests stay on plain threads.
         "SOCKETIO_ASYNC_MODE": os.environ.get("SOCKETIO_ASYNC_MODE") or "threading",
+        # Serve static/dist's bundles when built from today's sources (core/assets.py); `off`: always
+        # the source modules (bench/reader_network_bench.py compares the two).
+        "STATIC_BUNDLES": (os.environ.get("STATIC_BUNDLES") or "on").strip().lower()
+        not in ("0", "off", "false"),
         "MAX_UPLOAD_MB": max_upload_mb,
         # Room for a multipart envelope around the largest accepted file.
         "MAX_CONTENT_LENGTH": max_upload_mb * 1024 * 1024 + 64 * 1024,

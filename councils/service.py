@@ -9,6 +9,7 @@ from accounts.models import User
 from accounts.service import get_user, require_user
 from audit import service as audit
 from core.broadcast import disconnect_user_after_commit
+from core.collation import name_key
 from core.errors import AppError
 from core.extensions import db
 from councils.models import Council, CouncilLevel, CouncilMember, CouncilOfficer
@@ -124,11 +125,9 @@ def roster_users(council: Council) -> list[User]:
     """The council's delegates as Vietnamese lists order people: by given name (the last word),
     then by the whole name."""
 
-    def by_given_name(user: User) -> tuple[str, str]:
-        name = (user.full_name or user.username).lower()
-        return (name.split()[-1] if name.split() else name, name)
-
-    return sorted((member.user for member in council.roster), key=by_given_name)
+    return sorted(
+        (member.user for member in council.roster), key=lambda user: name_key(user.full_name or user.username)
+    )
 
 
 def roster(actor: User, council_id: int) -> list[User]:

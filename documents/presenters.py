@@ -81,3 +81,16 @@ def removed_paragraph_json(paragraph) -> dict:
     """A paragraph of the earlier version that the new one no longer has."""
     shaped = paragraph_json(paragraph)
     return {key: shaped[key] for key in ("id", "number", "page", "text", "label", "citation")}
+
+
+def page_runs(pages: list[dict]) -> list[list]:
+    """Pages as runs of one size, `[count, width, height, rotation, scanned]`: the reader's HTML stays
+    the same size for 12 pages or 500 (reader/skeleton.js expands them and builds each page's markup)."""
+    runs: list[list] = []
+    for page in pages:
+        shape = [page["width"], page["height"], page["rotation"], page["scanned"]]
+        if runs and runs[-1][1:] == shape:
+            runs[-1][0] += 1
+        else:
+            runs.append([1, *shape])
+    return runs

@@ -6,9 +6,9 @@ to import, and the static files to keep on the device. A new build changes these
 browser installs the new worker, which drops the files of the old build (docs/offline.md).
 """
 
-from pathlib import Path
-
 from flask import Blueprint, Response, current_app, render_template
+
+from core.assets import served_files
 
 bp = Blueprint("offline", __name__)
 
@@ -17,10 +17,11 @@ WORKBOX_MODULES = ("core", "routing", "strategies", "precaching")
 _WORKER_ONLY_PREFIXES = tuple(f"vendor/workbox/workbox-{m}.prod.js" for m in WORKBOX_MODULES)
 
 
-def static_files(static_folder: Path) -> list[str]:
-    """Every file the pages may load (scripts, styles, vendor libraries), relative to the folder."""
-    names = sorted(p.relative_to(static_folder).as_posix() for p in static_folder.rglob("*") if p.is_file())
-    return [name for name in names if name not in _WORKER_ONLY_PREFIXES and name != "js/offline/sw.js"]
+def static_files(app) -> list[str]:
+    """Every file the pages may load (scripts, styles, vendor libraries; bundled where built)."""
+    return [
+        name for name in served_files(app) if name not in _WORKER_ONLY_PREFIXES and name != "js/offline/sw.js"
+    ]
 
 
 @bp.get("/sw.js")
@@ -30,7 +31,7 @@ def service_worker():
     scripts.append(f"{prefix}js/offline/sw.js")
     config = {
         "static_prefix": prefix,
-        "precache": [prefix + name for name in static_files(Path(current_app.static_folder))],
+        "precache": [prefix + name for name in static_files(current_app)],
     }
     body = render_template("offline/sw.js", config=config, scripts=scripts)
     response = Response(body, mimetype="text/javascript")

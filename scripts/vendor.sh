@@ -13,3 +13,6 @@ for module in core routing strategies precaching; do
   cp "node_modules/workbox-$module/build/workbox-$module.prod.js" static/vendor/workbox/
 done
 cp node_modules/workbox-window/build/workbox-window.prod.mjs static/vendor/workbox/workbox-window.prod.mjs
+# One minified bundle per page (and shared chunks) into static/dist, served at the sources' own URLs
+# while built from today's sources (core/assets.py, docs/architecture.md "The front end").
+node scripts/build_static.mjs

@@ -40,11 +40,11 @@ def wait_until(condition, timeout: float = 10.0, what: str = "condition") -> Non
         time.sleep(0.02)
 
 
-def make_demo_data(data_dir: Path) -> None:
+def make_demo_data(data_dir: Path, pack: Path = MEETING_PACK) -> None:
     """`flask demo` once; the CLI closes its connections, so the database is complete to copy."""
     env = {**os.environ, **data_env(data_dir), "PDF_WORKERS": "1"}
     subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "wsgi", "demo", "--pack", str(MEETING_PACK)],
+        [sys.executable, "-m", "flask", "--app", "wsgi", "demo", "--pack", str(pack)],
         cwd=ROOT,
         env=env,
         check=True,

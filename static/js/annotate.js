@@ -1,11 +1,12 @@
 // Live annotation on the reader: highlights, ink, notes, per-paragraph comments and who is reading.
-// Built on window.PHReader (static/js/reader/main.js); the live protocol is in docs/realtime.md.
+// Built on the reader's `reader` (static/js/reader/main.js); the live protocol is in docs/realtime.md.
 import { createComments } from "./annotate/comments.js";
 import { createLive } from "./annotate/live.js";
 import { createSelection } from "./annotate/select.js";
 import { attachDrafts } from "./offline/drafts.js";
+import * as PH from "./app.js";
+import { reader } from "./reader/main.js";
 
-const reader = window.PHReader;
 const config = JSON.parse(document.getElementById("annotate-data").textContent);
 const me = config.user;
 const bar = document.querySelector(".annot-bar");
@@ -16,7 +17,7 @@ const presenceSheet = document.getElementById("annot-presence");
 const prefsKey = "ph.annotate.prefs";
 
 function t(key, params) {
-  const text = window.PH.pick(config.strings[key] ?? key, params);
+  const text = PH.pick(config.strings[key] ?? key, params);
   return params ? text.replace(/\{(\w+)\}/g, (whole, name) => (params[name] !== undefined ? String(params[name]) : whole)) : text;
 }
 
@@ -119,7 +120,7 @@ function fillNoteEditor(editing) {
   const input = noteEditor.querySelector("[data-note-input]");
   const share = noteEditor.querySelector("[data-note-share]");
   noteEditor.querySelector("[data-note-meta]").textContent = annotation
-    ? `${t("note_by", { name: mine ? t("you") : annotation.author.name })} · ${window.PH.formatDateTime(annotation.created_at)}`
+    ? `${t("note_by", { name: mine ? t("you") : annotation.author.name })} · ${PH.formatDateTime(annotation.created_at)}`
     : "";
   const text = noteEditor.querySelector("[data-note-text]");
   text.textContent = annotation ? annotation.body : "";
@@ -160,7 +161,7 @@ noteEditor.addEventListener("click", async (event) => {
     fillNoteEditor(true);
   } else if (event.target.closest("[data-note-delete]")) {
     noteEditor.hidden = true;
-    if (await window.PH.confirm(t("confirm_delete_note"), t("delete"), true)) live.submit("annotation:delete", { id: annotation.id });
+    if (await PH.confirm(t("confirm_delete_note"), t("delete"), true)) live.submit("annotation:delete", { id: annotation.id });
   } else if (event.target.closest("[data-note-save]")) {
     const body = noteEditor.querySelector("[data-note-input]").value.trim();
     const shared = noteEditor.querySelector("[data-note-share]").checked;
@@ -187,7 +188,7 @@ function showHighlight(highlight, clientX, clientY) {
   const mine = highlight.author.id === me.id;
   const meta = document.createElement("p");
   meta.className = "note-meta";
-  meta.textContent = `${mine ? t("you") : highlight.author.name} · ${window.PH.formatDateTime(highlight.created_at)}`;
+  meta.textContent = `${mine ? t("you") : highlight.author.name} · ${PH.formatDateTime(highlight.created_at)}`;
   const quote = document.createElement("blockquote");
   quote.className = "comment-quote";
   quote.textContent = highlight.target.quote || "";
@@ -305,10 +306,10 @@ function renderPresence(users) {
 let wasOffline = false;
 function renderStatus({ connected, pending }) {
   statusLine.classList.toggle("offline", !connected);
-  if (!connected) statusLine.textContent = t("offline", { n: pending });
+  if (!connected) statusLine.textContent = pending ? t("offline", { n: pending }) : t("offline_reading");
   else if (pending) statusLine.textContent = t("pending");
   else statusLine.textContent = "";
-  if (connected && wasOffline) window.PH.toast(t("reconnected"));
+  if (connected && wasOffline) PH.toast(t("reconnected"));
   wasOffline = !connected;
 }
 
@@ -335,7 +336,7 @@ function addParagraphs(list) {
 function loadParagraphs(page) {
   if (paragraphPages.has(page)) return;
   paragraphPages.add(page);
-  window.PH.api("GET", `/api/documents/${reader.documentId}/paragraphs?page=${page}`)
+  PH.api("GET", `/api/documents/${reader.documentId}/paragraphs?page=${page}`)
     .then(addParagraphs)
     .catch(() => paragraphPages.delete(page));  // asked again when the page is shown again
 }
@@ -353,7 +354,7 @@ function loadParagraphTexts(ids) {
     const ids = [...missing].slice(0, 500);
     ids.forEach((id) => missing.delete(id));
     ids.forEach((id) => paragraphsAsked.add(id));
-    window.PH.api("GET", `/api/documents/${reader.documentId}/paragraphs?ids=${ids.join(",")}`)
+    PH.api("GET", `/api/documents/${reader.documentId}/paragraphs?ids=${ids.join(",")}`)
       .then(addParagraphs)
       .catch(() => ids.forEach((id) => paragraphsAsked.delete(id)));
   }, 50);
@@ -373,6 +374,7 @@ function render() {
   }
   pages.render(all, paragraphs, counts);
   reader.reading.showCounts(counts);
+  reader.reading.showMarks(all.filter((annotation) => annotation.kind === "note" || annotation.kind === "ink"));
   reader.reading.showHighlights(all.filter((annotation) => annotation.kind === "highlight"), config.highlight_colors);
   comments.update(all.filter((annotation) => annotation.kind === "comment"));
   loadParagraphTexts(all.map((annotation) => annotation.paragraph_id));
@@ -405,17 +407,19 @@ const live = createLive({
   onRefused: (operation, ack) => {
     // Written to a version replaced meanwhile: say so, and offer the new one, as the live event does.
     if (ack.error === "document_replaced" && ack.replaced_by) {
-      window.PH.toast(ack.message, "error");
+      PH.toast(ack.message, "error");
       offerNewVersion(ack);
       return;
     }
-    window.PH.toast(t("refused", { message: ack.message || ack.error || "" }), "error");
+    PH.toast(t("refused", { message: ack.message || ack.error || "" }), "error");
   },
   // The secretary uploaded a new version: the comments went with it; offer to follow them there.
   onReplaced: (message) => offerNewVersion(message),
 });
 async function offerNewVersion({ replaced_by: next, version }) {
-  if (await window.PH.confirm(t("replaced", { version }), t("open_new_version"))) window.location.assign(`/documents/${next}`);
+  if (await PH.confirm(t("replaced", { version }), t("open_new_version"), false, t("keep_this_version"))) {
+    window.location.assign(`/documents/${next}`);
+  }
 }
 loadPrefs();
 attachDrafts({ userId: me.id, documentId: reader.documentId, t, openThread: (paragraphId) => ctx.openThread(paragraphId) });
@@ -443,14 +447,31 @@ reader.on("pagerendered", ({ number }) => loadParagraphs(number));
 // Reading mode brings paragraphs with their text, and opens a paragraph's thread from its number.
 reader.on("paragraphs", ({ list }) => addParagraphs(list));
 reader.on("paragraphtap", ({ id }) => ctx.openThread(id));
+// Where a page's margin cannot hold every paragraph's number beside its paragraph, those numbers are
+// left out (annotate/marks.js) and this bar offers reading mode, where every paragraph has its button.
+const marginHint = document.getElementById("margin-hint");
+let marginHintClosed = false;
+ctx.onCrowdedMargins = (pagesLeftOut) => {
+  if (marginHint) marginHint.hidden = marginHintClosed || reader.view() !== "pages" || pagesLeftOut.size === 0;
+};
+if (marginHint) {
+  marginHint.addEventListener("click", (event) => {
+    const action = event.target.closest("[data-margin-hint]");
+    if (!action) return;
+    marginHint.hidden = true;
+    if (action.dataset.marginHint === "text") reader.setView("text");
+    else marginHintClosed = true;
+  });
+}
 reader.on("viewchange", ({ view }) => {
   chooseTool("read");
+  if (marginHint && view !== "pages") marginHint.hidden = true;
   if (view === "pages") loadPageLayer();
 });
 if (reader.view() === "pages") loadPageLayer();
 reader.on("pagechange", ({ number }) => loadParagraphs(number));  // again, if it failed before
 reader.pages.forEach((page) => { if (reader.isRendered(page.number)) loadParagraphs(page.number); });
-window.PH.api("GET", `/api/documents/${reader.documentId}/changes`).then((found) => {
+PH.api("GET", `/api/documents/${reader.documentId}/changes`).then((found) => {
   if (!found.previous_id) return;
   changes = { paragraphs: new Map(found.paragraphs.map((p) => [p.id, p])), removed: found.removed };
   // The changed paragraphs are listed by name even where their page has not been shown yet.

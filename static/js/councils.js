@@ -1,7 +1,7 @@
 // Councils: an admin adds councils and names officers; officers keep their council's roster.
-(function () {
-  "use strict";
-  const { api, t, toast, confirm } = window.PH;
+import { api, t, toast, confirm } from "./app.js";
+
+(function start() {
 
   function showError(form, message) {
     const box = form.querySelector(".form-error");

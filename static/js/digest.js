@@ -1,9 +1,9 @@
 // The chair's digest: comments per agenda item, document and paragraph, kept current while the meeting runs.
 // Data comes from /api/meetings/<id>/digest.json; a change in any document (Socket.IO annotation:* events in
 // the document rooms) refetches it; without a live connection it refetches every 30 seconds.
-(function () {
-  "use strict";
-  const { api, t, live, formatDateTime, toast } = window.PH;
+import { api, t, live, formatDateTime, toast } from "./app.js";
+
+(function start() {
   const root = document.getElementById("digest");
   if (!root) return;
   const meetingId = Number(root.dataset.meetingId);

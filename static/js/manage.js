@@ -1,9 +1,10 @@
 // The secretary's tools on the meeting page: agenda, documents, members and publishing.
 // Every change goes through the JSON API; the page then re-renders from the server (meetings.js).
-(function () {
-  "use strict";
-  const { api, upload, t, toast, confirm } = window.PH;
-  const meeting = window.PHMeeting;
+import { api, upload, t, toast, confirm } from "./app.js";
+import { meetingPage } from "./meetings.js";
+
+(function start() {
+  const meeting = meetingPage;
   if (!meeting) return;
   const root = meeting.root;
   const base = `/api/meetings/${meeting.id}`;

@@ -1,5 +1,6 @@
 // The comment panel: every comment of the document grouped by paragraph, one paragraph's thread,
 // the composer, replies, edits, deletes and the chair's hide. Text is always set as text, never HTML.
+import * as PH from "../app.js";
 
 function el(tag, className, text) {
   const node = document.createElement(tag);
@@ -142,7 +143,7 @@ export function createComments(ctx) {
 
     const head = el("header", "comment-head");
     head.append(el("strong", "comment-author", mine ? t("you") : comment.author.name));
-    head.append(el("time", "comment-time", window.PH.formatDateTime(comment.created_at)));
+    head.append(el("time", "comment-time", PH.formatDateTime(comment.created_at)));
     if (comment.visibility === "private") head.append(el("span", "tag", t("private")));
     if (comment.anchor && !reply) head.append(el("span", `tag carried-${comment.anchor.status}`, t(`carried_${comment.anchor.status}`)));
     if (comment.pending) head.append(el("span", "tag pending-tag", t("pending")));
@@ -167,7 +168,7 @@ export function createComments(ctx) {
           render();
         }));
         actions.append(button(t("delete"), "link-button danger", async () => {
-          if (await window.PH.confirm(t("confirm_delete"), t("delete"), true)) ctx.submit("annotation:delete", { id: comment.id });
+          if (await PH.confirm(t("confirm_delete"), t("delete"), true)) ctx.submit("annotation:delete", { id: comment.id });
         }));
       }
       if (config.can_moderate && comment.visibility === "shared") {

@@ -8,6 +8,7 @@
 // appears at once, stays through a reload while offline, and disappears by itself if refused.
 
 import { openOutbox } from "../offline/outbox.js";
+import * as PH from "../app.js";
 
 const ACK_TIMEOUT_MS = 15000;
 
@@ -21,7 +22,7 @@ export function uuid() {
 }
 
 export function createLive({ documentId, me, page = 1, onChange, onStatus, onPresence, onRefused, onReplaced = () => {} }) {
-  const socket = window.PH.live();
+  const socket = PH.live();
   const confirmed = new Map();  // id -> the server's latest version, or {id, seq, deleted: true}
   const box = openOutbox(me.id);
   let synced = 0;
@@ -143,7 +144,7 @@ export function createLive({ documentId, me, page = 1, onChange, onStatus, onPre
   }
 
   async function catchUp() {
-    const changes = await window.PH.api("GET", `/api/documents/${documentId}/annotations?since=${synced}`);
+    const changes = await PH.api("GET", `/api/documents/${documentId}/annotations?since=${synced}`);
     changes.annotations.forEach(applyConfirmed);
     synced = Math.max(synced, changes.seq);
     changed();

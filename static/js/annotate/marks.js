@@ -65,8 +65,10 @@ function textFrame(quarter, width, height) {
 /**
  * Marks sit in the margin before each paragraph's first line, in the text's own direction (so they
  * turn with a page whose text runs sideways). Where paragraphs crowd, marks use a second column if the
- * margin has room, else they move down; each mark's invisible tap area grows towards 40 px without
- * reaching the text or a neighbour.
+ * margin has room, else they move down, but never further than one line of the page's text: a mark
+ * that would sit beside another paragraph is left out (its place is null, and `dropped` names its
+ * page), and the reader offers reading mode for commenting there. Each mark's invisible tap area grows
+ * towards 40 px without reaching the text or a neighbour.
  */
 export function placeMarks(reader, list, counts) {
   const boxesByPage = new Map();
@@ -82,6 +84,7 @@ export function placeMarks(reader, list, counts) {
     startsByPage.get(paragraph.page).push(paragraph);
   }
   const places = new Map();
+  places.dropped = new Set();
   for (const [number, starts] of startsByPage) {
     const page = reader.pages[number - 1];
     if (!page) continue;
@@ -96,6 +99,8 @@ export function placeMarks(reader, list, counts) {
     const quarter = textQuarter(reader, number, onPage);
     const frame = textFrame(quarter, page.width, page.height);
     const boxes = new Map(starts.map((p) => [p.id, frame.box(p.bbox)]));
+    // One line of the page's text: the lowest paragraph box (a one-line paragraph) is one line tall.
+    const line = Math.min(40, Math.max(6, ...[...boxes.values()].map(([, y0, , y1]) => y1 - y0).filter((h) => h > 0).sort((a, b) => a - b).slice(0, 1)));
     const left = Math.min(...onPage.map((box) => frame.box(box)[0]));
     let widest = Math.max(...starts.map((p) => markEms(p, counts.get(p.id) || 0))) * size;
     // A narrow margin (a phone, a long number with comments) keeps the count on the mark's corner
@@ -116,6 +121,11 @@ export function placeMarks(reader, list, counts) {
       let index = free.findIndex((bottom) => bottom <= want);
       if (index < 0) index = free.indexOf(Math.min(...free));
       const top = Math.max(want, free[index]);
+      if (top - want > line) {  // beside the next paragraph, not its own: no mark here
+        places.set(paragraph.id, null);
+        places.dropped.add(number);
+        continue;
+      }
       free[index] = top + height;
       const place = { x: edges[index], y: top, inside, corner, quarter, hitUp: 0, hitDown: 0, hitRight: 0, hitWidth: 0 };
       stacks[index].push(place);

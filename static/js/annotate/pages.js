@@ -3,6 +3,7 @@
 // margin; and the pen, eraser and note tools that turn pointers into operations.
 import { getStroke } from "../../vendor/perfect-freehand.mjs";
 import { markText, placeMarks } from "./marks.js";
+import * as PH from "../app.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 const PEN_GRACE_MS = 800;  // a palm landing right after the pen lifts is still a palm
@@ -150,8 +151,10 @@ export function createPages(ctx, state = { tool: "read", color: "", penOnly: fal
     const places = placeMarks(reader, paragraphs, commentCounts);
     for (const paragraph of paragraphs) {
       const entry = layerFor(paragraph.page);
-      if (entry) drawParagraphMark(entry, paragraph, commentCounts.get(paragraph.id) || 0, places.get(paragraph.id));
+      const place = places.get(paragraph.id);
+      if (entry && place) drawParagraphMark(entry, paragraph, commentCounts.get(paragraph.id) || 0, place);
     }
+    if (ctx.onCrowdedMargins) ctx.onCrowdedMargins(places.dropped);
     for (const annotation of annotations) {
       const entry = annotation.page ? layerFor(annotation.page) : null;
       if (!entry) continue;
@@ -225,7 +228,7 @@ export function createPages(ctx, state = { tool: "read", color: "", penOnly: fal
       if (erased.has(annotation.id)) continue;
       erased.add(annotation.id);
       ctx.submit("annotation:delete", { id: annotation.id });
-      window.PH.toast(t("stroke_deleted"));
+      PH.toast(t("stroke_deleted"));
     }
   }
 

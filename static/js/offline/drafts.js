@@ -2,6 +2,7 @@
 // sent or discarded: a half-written comment survives a reload and is offered back. The composer and
 // the note editor name their draft in `data-draft-key` (static/js/annotate/comments.js, annotate.js).
 import * as store from "./store.js";
+import * as PH from "../app.js";
 
 const SAVE_DELAY_MS = 300;
 
@@ -48,7 +49,7 @@ export function attachDrafts({ userId, documentId, t, openThread }) {
     if (draft && draft.text && draft.text !== original) {
       area.value = draft.text;
       const node = notice(container);
-      node.firstChild.textContent = t("draft_restored", { time: window.PH.formatDateTime(draft.saved_at) });
+      node.firstChild.textContent = t("draft_restored", { time: PH.formatDateTime(draft.saved_at) });
       node.hidden = false;
     } else if (container.matches("form")) {
       area.value = "";  // a comment belongs to its paragraph: what was typed for another stays there

@@ -5,8 +5,8 @@ import { openOutbox } from "./outbox.js";
 import { PackError, isCurrent, packFor, packsOf, removePack, syncPack } from "./pack.js";
 import { supported } from "./register.js";
 import * as store from "./store.js";
+import { t, api, toast, confirm, live, formatDateTime } from "../app.js";
 
-const { t, api, toast, confirm, live, formatDateTime } = window.PH;
 const SELECTOR = "[data-offline-panel]";
 const QUIET_REFRESH_AFTER_MS = 10 * 60 * 1000;
 
@@ -85,7 +85,10 @@ function render() {
     label.textContent = t("offline_save");
     detail.textContent = t("offline_unsupported");
   } else if (phase === "downloading") {
-    label.textContent = t("offline_saving", { done: progress ? progress.done : 0, total: progress ? progress.total : "…" });
+    label.textContent = t("offline_saving", {
+      done: progress ? progress.documentsDone : 0,
+      total: progress ? progress.documents : "…",
+    });
     detail.textContent = t("offline_saving_size", { size: megabytes(progress ? progress.bytes : 0) });
   } else if (phase === "ready") {
     label.textContent = t("offline_ready");

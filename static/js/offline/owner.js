@@ -10,14 +10,17 @@ import * as store from "./store.js";
 const OWNER_NAME = "ph-device-owner";  // the username typed at the last login on this device
 const OWNER_ID = "ph-device-owner-id";
 
-/** Every stored copy: meeting packs and the pages kept from visits. */
+/** Every stored copy (meeting packs and the pages kept from visits) and what the person was
+ * writing: unsent operations (the outbox) and drafts. Nothing of theirs stays for the next person. */
 export async function forgetStored() {
   if ("caches" in window) {
     for (const name of await caches.keys()) {
       if (name.startsWith("ph-pack-") || name === "ph-recent") await caches.delete(name);
     }
   }
-  await store.clear("packs");
+  for (const name of ["packs", "outbox", "drafts"]) await store.clear(name).catch(() => {});
+  // Where a browser without IndexedDB keeps the outbox (static/js/offline/outbox.js).
+  Object.keys(localStorage).filter((name) => name.startsWith("ph.outbox.")).forEach((name) => localStorage.removeItem(name));
 }
 
 /** On the login form: a different username than the last one forgets the copies first. */

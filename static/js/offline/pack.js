@@ -3,6 +3,7 @@
 // the service worker (static/js/offline/sw.js) serves from it. The record of what each pack holds
 // and how big it is lives in IndexedDB ("packs"). docs/offline.md.
 import { textChunks } from "../reader/chunks.js";
+import { pagesOf } from "../reader/skeleton.js";
 import * as store from "./store.js";
 
 const PREFIX = "ph-pack-";
@@ -73,7 +74,7 @@ function documentPlan(data) {
   const blocks = Math.ceil(data.page_count / data.glyph_block_pages);
   for (let block = 0; block < blocks; block += 1) fixed.push(`${base}/glyphs/${block}`);
   const width = deviceWidth(data.width_buckets);
-  for (const page of data.pages) {
+  for (const page of pagesOf(data)) {
     fixed.push(page.scanned ? `${base}/pages/${page.number}/image?width=${width}` : `${base}/pages/${page.number}/view`);
     fixed.push(`${base}/pages/${page.number}/image?width=${data.thumbnail_width}`);
     fixed.push(`${base}/pages/${page.number}/text`);  // reading mode's selections become highlights
@@ -124,7 +125,8 @@ async function makeRoom(meetingId, userId, bytesNeeded) {
 /**
  * Download or bring up to date the pack of one meeting. Files already stored and immutable are kept;
  * pages and JSON that change are fetched again; documents no longer in the meeting (withdrawn,
- * replaced by a new version) are dropped. `onProgress({done, total, bytes})` as it goes.
+ * replaced by a new version) are dropped. `onProgress({done, total, bytes, documents, documentsDone})` as
+ * it goes: files for the bar, documents for what a delegate reads ("3/5 tài liệu").
  */
 export async function syncPack(meetingId, userId, onProgress = () => {}) {
   if (!("caches" in window)) throw new PackError("unsupported");
@@ -139,8 +141,8 @@ export async function syncPack(meetingId, userId, onProgress = () => {}) {
   await makeRoom(meetingId, userId, Math.max(0, estimated));
   if (navigator.storage && navigator.storage.persist) navigator.storage.persist().catch(() => {});
 
-  let done = 0, total = 0, bytes = 0;
-  const report = () => onProgress({ done, total, bytes });
+  let done = 0, total = 0, bytes = 0, documentsDone = 0;
+  const report = () => onProgress({ done, total, bytes, documents: documents.length, documentsDone });
 
   /** Store a response under its URL; when the device is full, the oldest other meeting makes room. */
   async function keep(url, response) {
@@ -210,7 +212,10 @@ export async function syncPack(meetingId, userId, onProgress = () => {}) {
     try {
       readerResponse = await fetchOk(`/documents/${doc.id}`);
     } catch (error) {
-      if (error.code === "gone") continue;  // withdrawn or replaced since the meeting was read: not stored
+      if (error.code === "gone") {  // withdrawn or replaced since the meeting was read: not stored
+        documentsDone += 1;
+        continue;
+      }
       throw error;
     }
     const data = readerData(await readerResponse.clone().text());
@@ -237,6 +242,8 @@ export async function syncPack(meetingId, userId, onProgress = () => {}) {
       files: [...plan.changing, ...plan.fixed, ...rasters],
     };
     record.bytes += docBytes;
+    documentsDone += 1;
+    report();
     // A first download is listed (and removable) as it goes; a stored one stays as it was until done.
     if (!previous.meeting_id) await store.put("packs", meetingId, record);
   }

@@ -5,13 +5,24 @@ import { Workbox } from "../../vendor/workbox/workbox-window.prod.mjs";
 import { claimDevice, forgetStored } from "./owner.js";
 import { markUsed, packFor, removePack, syncPack } from "./pack.js";
 import * as store from "./store.js";
+import * as PH from "../app.js";
 
 // Service workers need a secure context: HTTPS, or localhost. A council LAN on plain http has none.
 export const supported = "serviceWorker" in navigator && window.isSecureContext && "caches" in window;
 
-export const registered = supported
+// Imported by app.js on every page: only a signed-in page registers the worker and claims the device.
+const signedIn = document.querySelector('meta[name="ph-user"]');
+
+export const registered = supported && signedIn
   ? new Workbox("/sw.js", { scope: "/" }).register().catch(() => null)
   : Promise.resolve(null);
+
+// The worker found the login ended elsewhere and forgot what was stored: this page goes too.
+if (supported && signedIn) {
+  navigator.serviceWorker.addEventListener("message", (event) => {
+    if (event.data && event.data.type === "ph:login-ended") window.location.assign("/login");
+  });
+}
 
 /** Everything stored for reading offline, for the next person who signs in on this device. */
 const clearStored = forgetStored;
@@ -19,7 +30,6 @@ const clearStored = forgetStored;
 // Someone else signed in on this device without logging out first (a session that expired): what
 // the previous person stored (packs, and the pages kept from their visits) must not be readable by
 // this one, offline or not. The login form already checked by username (owner.js).
-const signedIn = document.querySelector('meta[name="ph-user"]');
 if (supported && signedIn) {
   const userId = Number(signedIn.content);
   claimDevice(userId)
@@ -28,9 +38,11 @@ if (supported && signedIn) {
     .catch(() => {});
 }
 
+// Logging out leaves nothing of the person on the device: stored meetings, and their unsent drafts
+// and outbox (kept in IndexedDB whether or not this browser runs service workers).
 document.addEventListener("submit", async (event) => {
   const form = event.target;
-  if (!supported || !form.matches('form[action$="/logout"]') || form.dataset.cleared) return;
+  if (!form.matches('form[action$="/logout"]') || form.dataset.cleared) return;
   event.preventDefault();
   try {
     await clearStored();
@@ -49,7 +61,7 @@ if (supported && reader && reader.dataset.meetingId) {
   packFor(meetingId).then(async (pack) => {
     if (!pack) return;
     await markUsed(meetingId);
-    const socket = window.PH && window.PH.live();
+    const socket = PH.live();
     if (!socket) return;
     const refresh = () => syncPack(meetingId, pack.user_id).catch(() => {});
     socket.on("document:replaced", refresh);
@@ -74,7 +86,7 @@ if (signedIn && !document.querySelector("[data-offline-panel]")) {
     };
     const show = () => {
       badge.hidden = box.count() === 0;
-      badge.textContent = window.PH.t("outbox_badge", { n: box.count() });
+      badge.textContent = PH.t("outbox_badge", { n: box.count() });
       place();
     };
     box.watch(show);

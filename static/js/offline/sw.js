@@ -18,6 +18,7 @@ const PACK_PREFIX = "ph-pack-";
 const RECENT = "ph-recent";
 const RECENT_MAX_ENTRIES = 400;
 const NETWORK_TIMEOUT_S = 8;  // a weak hall signal: after this long, the stored copy is better than nothing
+const LOGIN_CHECK_TIMEOUT_MS = 2500;  // asking whether the login stands must not hold a stored page long
 
 self.skipWaiting();
 workbox.core.clientsClaim();
@@ -86,10 +87,68 @@ function offlinePage() {
   return new Response(html, { status: 503, headers: { "Content-Type": "text/html; charset=utf-8" } });
 }
 
-/** When the network gave nothing: a pack's copy, a slice of a stored full list, or the offline page. */
+/* ---------- a login ended elsewhere (logout on another device, password changed, account locked) ---------- */
+
+/** Everything stored that belongs to the person: packs, the copies kept from visits, and the device's
+ * records (packs, outbox, drafts: static/js/offline/store.js); the pages are told, to drop theirs. */
+async function forgetPrivate() {
+  for (const name of await caches.keys()) if (name.startsWith(PACK_PREFIX) || name === RECENT) await caches.delete(name);
+  await new Promise((resolve) => {
+    const opening = indexedDB.open("ph-offline", 1);
+    opening.onupgradeneeded = () => {
+      for (const store of ["packs", "outbox", "drafts"]) opening.result.createObjectStore(store);
+    };
+    opening.onerror = () => resolve();
+    opening.onsuccess = () => {
+      const database = opening.result;
+      const transaction = database.transaction(["packs", "outbox", "drafts"], "readwrite");
+      for (const store of ["packs", "outbox", "drafts"]) transaction.objectStore(store).clear();
+      transaction.oncomplete = transaction.onerror = transaction.onabort = () => { database.close(); resolve(); };
+    };
+  });
+  for (const client of await self.clients.matchAll({ includeUncontrolled: true })) client.postMessage({ type: "ph:login-ended" });
+}
+
+/** The server's answer says nobody is signed in: the stored copies are not theirs to read any more. */
+const endedLogin = (response) => response && (response.status === 401 || (response.redirected && new URL(response.url).pathname === "/login"));
+
+/** Whether the login still stands: "ok", "ended", or "unknown" (no network: the stored copies serve). */
+async function loginStands() {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), LOGIN_CHECK_TIMEOUT_MS);
+  try {
+    const response = await fetch("/api/me", { credentials: "same-origin", cache: "no-store", signal: controller.signal });
+    if (response.status === 401) return "ended";
+    return response.ok ? "ok" : "unknown";
+  } catch (_) {
+    return "unknown";
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+const watchLogin = {
+  fetchDidSucceed: async ({ response }) => {
+    if (endedLogin(response)) await forgetPrivate();
+    return response;
+  },
+  // A slow link's stored copy (the network timed out) is served only to a login that still stands.
+  cachedResponseWillBeUsed: async ({ cachedResponse }) => {
+    if (!cachedResponse || (await loginStands()) !== "ended") return cachedResponse;
+    await forgetPrivate();
+    return null;
+  },
+};
+
+/** When the network gave nothing: a pack's copy, a slice of a stored full list, or the offline page;
+ * but first, where the server can still be asked, whether the login stands. */
 const fromPacks = {
   handlerDidError: async ({ request }) => {
     const url = new URL(request.url);
+    if ((await loginStands()) === "ended") {
+      await forgetPrivate();
+      return request.mode === "navigate" ? Response.redirect("/login", 303) : Response.error();
+    }
     const exact = await stored(request);
     if (exact) return exact;
     if (/\/paragraphs$/.test(url.pathname) && url.search) return (await paragraphsFromFullList(url)) || Response.error();
@@ -106,7 +165,7 @@ const fromPacks = {
 const changing = new NetworkFirst({
   cacheName: RECENT,
   networkTimeoutSeconds: NETWORK_TIMEOUT_S,
-  plugins: [keepOnlyGood, trimRecent, fromPacks],
+  plugins: [watchLogin, keepOnlyGood, trimRecent, fromPacks],
 });
 
 const PAGES = /^\/(meetings\/\d+|documents\/\d+)?$/;

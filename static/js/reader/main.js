@@ -1,5 +1,5 @@
-// The reader: continuous pages or reading mode, and `window.PHReader`, the extension point the
-// annotation layer (static/js/annotate.js) is built on. Each module owns one concern and gets `ctx`:
+// The reader: continuous pages or reading mode, and `reader`, the extension point the annotation
+// layer (static/js/annotate.js) imports (also `window.PHReader`, for tests and the console). Each module owns one concern and gets `ctx`:
 // state.js owns the state; zoom.js the layout and zoom; pages.js the page images and the current page;
 // textlayer.js the page views' markup and words; thumbnails.js the page drawer; reading.js reading
 // mode (words.js matching its text to the printed words for selections and highlights);
@@ -9,16 +9,20 @@
 // phone opening in reading mode never downloads them unless the delegate switches.
 import { watchStatus } from "./notice.js";
 import { createReading } from "./reading.js";
+import { buildSkeleton, pagesOf } from "./skeleton.js";
 import { createState } from "./state.js";
 import { createThumbnails } from "./thumbnails.js";
 import { createToolbar } from "./toolbar.js";
+import * as PH from "../app.js";
 
 const data = JSON.parse(document.getElementById("reader-data").textContent);
+data.pages = pagesOf(data);
 const root = document.getElementById("reader");
+buildSkeleton(data.pages, root, PH.t);
 const viewer = document.getElementById("viewer");
 const pagesBox = viewer.querySelector(".pages");
 const indicator = document.getElementById("page-indicator");
-const state = createState(data, pagesBox, indicator, window.PH.t);
+const state = createState(data, pagesBox, indicator, PH.t);
 
 const ctx = {
   state,
@@ -27,7 +31,7 @@ const ctx = {
   pagesBox,
   indicator,
   base: `/api/documents/${data.id}`,
-  t: window.PH.t,
+  t: PH.t,
 };
 let pageView = null;
 /** The page view's modules, fetched and started once. */
@@ -40,14 +44,18 @@ ctx.pageView = () => {
   return pageView;
 };
 /** Page n (and `fraction` of it further down) at the top of the screen, in the view shown. */
-ctx.goToPage = (n, fraction) => (state.view === "text" ? ctx.reading.goToPage(n, fraction) : ctx.pages.goToPage(n, fraction));
+ctx.goToPage = (n, fraction) => {
+  if (state.view === "text") return ctx.reading.goToPage(n, fraction);
+  // A tap (or a link) that comes before the page view's bundle has arrived waits for it.
+  return ctx.pages ? ctx.pages.goToPage(n, fraction) : ctx.pageView().then(() => ctx.pages.goToPage(n, fraction));
+};
 ctx.reading = createReading(ctx);
 ctx.thumbnails = createThumbnails(ctx);
 ctx.toolbar = createToolbar(ctx);
 
 const byNumber = state.byNumber;
 
-window.PHReader = {
+export const reader = {
   documentId: data.id,
   meetingId: Number(root.dataset.meetingId),
   title: data.title,
@@ -60,6 +68,7 @@ window.PHReader = {
   reading: {
     element: ctx.reading.element,
     showCounts: ctx.reading.showCounts,
+    showMarks: ctx.reading.showMarks,
     showHighlights: ctx.reading.showHighlights,
     selectionTargets: ctx.reading.selectionTargets,
     paragraph: ctx.reading.paragraph,
@@ -121,4 +130,5 @@ new ResizeObserver(() => {
 }).observe(topBar);
 
 watchStatus(ctx);
-document.dispatchEvent(new CustomEvent("phreader:ready", { detail: window.PHReader }));
+window.PHReader = reader;
+document.dispatchEvent(new CustomEvent("phreader:ready", { detail: reader }));

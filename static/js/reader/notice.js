@@ -1,10 +1,11 @@
 // When the secretary replaces or withdraws this document while it is open: say so, and link the
 // version that took its place.
+import * as PH from "../app.js";
 
 export function watchStatus(ctx) {
   const { state, root, base } = ctx;
   const { data } = state;
-  const { api, live } = window.PH;
+  const { api, live } = PH;
   const notice = document.getElementById("reader-notice");
 
   /** The active version that took this one's place, following a chain of replacements; null if none. */

@@ -101,10 +101,12 @@ export function createPages(ctx) {
     return Math.abs(page.n - state.current.n);
   }
 
-  // Nearest pages first, a few at a time; pages flung past are never fetched.
+  // Nearest pages first, a few at a time; pages flung past are never fetched. Until the first page is
+  // drawn it has the link (and the processor) to itself: on a slow link the next page only delays it.
+  let drawnAny = false;
   function pump() {
     if (state.view !== "pages") return;
-    while (inFlight < MAX_IN_FLIGHT) {
+    while (inFlight < (drawnAny ? MAX_IN_FLIGHT : 1)) {
       const next = pages
         .filter((page) => page.near && !page.image && !page.loading && !page.failed)
         .sort((a, b) => distance(a) - distance(b))[0];
@@ -123,6 +125,7 @@ export function createPages(ctx) {
       page.image = image;
       page.img.src = image.url;
       page.slot.classList.add("ready");
+      drawnAny = true;
       if (!page.rendered) {
         page.rendered = true;
         state.emit("pagerendered", { number: page.n, element: page.el });

@@ -8,6 +8,7 @@
 
 import { textChunk } from "./chunks.js";
 import { createWords } from "./words.js";
+import * as PH from "../app.js";
 
 export { textChunks } from "./chunks.js";
 
@@ -140,6 +141,7 @@ export function createReading(ctx) {
     section.replaceChildren(...children);
     section.classList.add("ready");
     applyCounts(section);
+    placeMarks(info.number);
     state.emit("paragraphs", { list: info.paragraphs });
     words.repaintNear(info.number);
   }
@@ -149,7 +151,7 @@ export function createReading(ctx) {
     if (loaded.has(number)) return loaded.get(number);
     const [first, last] = textChunk(number, pages.length);
     number = first;
-    const request = window.PH.api("GET", `${base}/text?from=${first}&to=${last}`).then((answer) => {
+    const request = PH.api("GET", `${base}/text?from=${first}&to=${last}`).then((answer) => {
       answer.pages.forEach(drawPage);
     });
     for (let n = number; n <= last; n += 1) loaded.set(n, request);
@@ -191,9 +193,60 @@ export function createReading(ctx) {
       button.classList.toggle("has-comments", count > 0);
       const name = paragraph ? (paragraph.citation || t("paragraph_n", { n: paragraph.label ?? paragraph.number })) : "";
       button.setAttribute("aria-label", count
-        ? window.PH.t("comments_on", { name, count, n: count })
+        ? PH.t("comments_on", { name, count, n: count })
         : t("comment_on_paragraph", { name }));
     }
+  }
+
+  /* ---------- notes and ink, where they are on the page ---------- */
+
+  let marks = [];
+  const markPage = (mark) => (mark.target && mark.target.page) || mark.page;
+  /** Where on its page a note or a stroke is, in points from the top. */
+  function markTop(mark) {
+    const target = mark.target || {};
+    if (target.point) return target.point[1];
+    const ys = (target.paths || []).flat().map((point) => point[1]);
+    return ys.length ? Math.min(...ys) : 0;
+  }
+
+  /** Each note and stroke of a drawn page, after the paragraph it sits beside (or atop the page). */
+  function placeMarks(number) {
+    const section = sections.get(number);
+    if (!section || !section.classList.contains("ready")) return;
+    section.querySelectorAll(".reading-mark").forEach((node) => node.remove());
+    for (const mark of marks.filter((m) => markPage(m) === number).sort((a, b) => markTop(b) - markTop(a))) {
+      const top = markTop(mark);
+      const beside = [...section.querySelectorAll(".rp[data-paragraph]")]
+        .filter((node) => Number(node.dataset.page) === number)
+        .filter((node) => (paragraphs.get(Number(node.dataset.paragraph)) || { bbox: [0, Infinity] }).bbox[1] <= top + 2)
+        .pop();
+      const node = el("aside", `reading-mark ${mark.kind}`);
+      const name = mark.author ? mark.author.name : "";
+      const head = el("strong", "", mark.kind === "ink" ? t("ink_in_text", { name, n: number }) : t("note_in_text", { name }));
+      node.append(head);
+      if (mark.kind === "note" && mark.body) {
+        const body = el("p", "", mark.body);
+        body.lang = "vi";
+        node.append(body);
+      }
+      const show = el("button", "button small", t("show_on_page"));
+      show.type = "button";
+      show.addEventListener("click", async () => {
+        if (ctx.toolbar) await ctx.toolbar.setView("pages");
+        ctx.goToPage(number, Math.max(0, top - 20) / (pages[number - 1].meta.height || 1));
+      });
+      node.append(show);
+      if (beside) beside.after(node);
+      else section.querySelector(".reading-page-label").after(node);
+    }
+  }
+
+  /** The notes and ink the delegate may see (shared ones and their own), shown in the text. */
+  function showMarks(next) {
+    const touched = new Set([...marks, ...next].map(markPage));
+    marks = next;
+    touched.forEach(placeMarks);
   }
 
   /** Comments per paragraph id, as the annotation layer counts them. */
@@ -285,5 +338,5 @@ export function createReading(ctx) {
     words.paint();
   }
 
-  return { goToPage, place, showCounts, showHighlights: words.showHighlights, selectionTargets: words.selectionTargets, start, updateCurrent, element: box, paragraph: (id) => paragraphs.get(id) || null };
+  return { goToPage, place, showCounts, showMarks, showHighlights: words.showHighlights, selectionTargets: words.selectionTargets, start, updateCurrent, element: box, paragraph: (id) => paragraphs.get(id) || null };
 }

@@ -2,6 +2,7 @@
 // selection becomes quads on its page, one per line (so a highlight made in reading mode is an ordinary
 // one, seen by the page view, the other delegates and every export), and highlights are painted back
 // over the words they cover with the CSS Custom Highlight API.
+import * as PH from "../app.js";
 
 /** `box`: reading mode's element; `paragraphs`: the paragraphs it shows, by id (with their text). */
 export function createWords(ctx, box, paragraphs) {
@@ -12,7 +13,7 @@ export function createWords(ctx, box, paragraphs) {
   const pageWords = new Map();
   function wordsOf(number) {
     if (!pageWords.has(number)) {
-      const loading = window.PH.api("GET", `${base}/pages/${number}/text`).then((answer) => answer.words);
+      const loading = PH.api("GET", `${base}/pages/${number}/text`).then((answer) => answer.words);
       loading.catch(() => pageWords.delete(number));
       pageWords.set(number, loading);
     }

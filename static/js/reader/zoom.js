@@ -1,5 +1,6 @@
 // Page layout and zoom: pages fit the width one by one (--s, CSS px per PDF point), zoom by buttons,
 // pinch, ctrl+wheel and keys, quarter turns per page; the point under the finger stays put.
+import * as PH from "../app.js";
 
 const ZOOM_STEPS = [0.5, 0.67, 0.8, 1, 1.25, 1.5, 2, 2.5, 3, 4];
 const MIN_ZOOM = 0.5, MAX_ZOOM = 4;
@@ -88,7 +89,7 @@ export function createZoom(ctx) {
     state.setRotation(page, (page.rotation + 90) % 360);
     relayout(anchor);
     state.emit("rotate", { number: page.n, rotation: page.rotation, scale: page.scale });
-    window.PH.toast(t("rotated", { n: page.n }));
+    PH.toast(t("rotated", { n: page.n }));
   }
 
   /* ---------- pinch, ctrl+wheel and keyboard ---------- */
