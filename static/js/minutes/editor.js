@@ -110,5 +110,7 @@ publishButton.addEventListener("click", async () => {
   }
 });
 
-state = await window.PH.api("GET", base);
-render();
+window.PH.api("GET", base).then((found) => {
+  state = found;
+  render();
+}, (error) => window.PH.toast(error.message, "error"));
