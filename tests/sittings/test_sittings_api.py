@@ -228,3 +228,34 @@ def test_every_sitting_change_is_on_the_audit_trail(hall, api):
         "poll.ballot_cast",
         "poll.closed",
     } <= actions
+
+
+def test_a_resolution_voted_on_is_marked_on_its_agenda_item(hall, api):
+    """After the vote the agenda says what the council decided: passed or not, in the official words."""
+    item_id = hall.meeting.agenda_items[0].id
+    sitting_id = _open(api, hall)
+    _check_in(api, sitting_id, "chutoa", "daibieu01", "daibieu02")
+    created = api("thuky").post(
+        f"/api/meetings/{hall.meeting.id}/polls",
+        json={"title": "Nghị quyết chuyển đổi số", "agenda_item_id": item_id, "rule": "majority_of_total"},
+    )
+    poll_id = created.get_json()["id"]
+    api("chutoa").post(f"/api/polls/{poll_id}/open")
+    for username in ("chutoa", "daibieu01", "daibieu02"):
+        _vote(api, username, poll_id, "for")
+    api("chutoa").post(f"/api/polls/{poll_id}/close")
+    result = "Tán thành 3/4 đại biểu (75,00% tổng số đại biểu) — THÔNG QUA"
+
+    [item] = api("daibieu01").get(f"/api/meetings/{hall.meeting.id}").get_json()["agenda"]
+    assert item["votes"] == [
+        {
+            "poll_id": poll_id,
+            "title": "Nghị quyết chuyển đổi số",
+            "document_id": None,
+            "passed": True,
+            "result_text": result,
+        }
+    ]
+    page = api("daibieu01").get(f"/meetings/{hall.meeting.id}").get_data(as_text=True)
+    assert result in page
+    assert "Đã thông qua" in page
