@@ -43,7 +43,7 @@ def prepare(data_dir: Path, delegates: int) -> dict:
     from accounts.models import User
     from accounts.schemas import NewUser
     from accounts.service import create_user, issue_token, start_login
-    from core.app import create_app
+    from composition.app import create_app
     from core.extensions import db
     from councils.models import Council, CouncilMember, CouncilOfficer
     from meetings.models import Membership

@@ -44,7 +44,7 @@ def prepare(data_dir: Path, clients: int) -> dict:
     from accounts.models import User
     from accounts.schemas import NewUser
     from accounts.service import create_user, issue_token, start_login
-    from core.app import create_app
+    from composition.app import create_app
     from core.extensions import db
     from floor import service as floor
     from floor.schemas import NewSpeaker

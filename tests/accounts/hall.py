@@ -18,10 +18,10 @@ def build(data_dir: Path, live: int, hall: int) -> dict:
     from accounts.models import User
     from accounts.schemas import NewUser
     from accounts.service import create_user
-    from core.app import create_app
+    from composition.app import create_app
+    from composition.demo_pack import demo_pack
     from core.extensions import db
     from documents.service import upload_document
-    from meetings.demo_pack import demo_pack
     from meetings.schemas import NewAgendaItem, NewMeeting, NewMember
     from meetings.service import add_agenda_item, add_member, create_meeting, publish
 
