@@ -51,5 +51,7 @@ def _trailing(app, poll_id: int, room: str, wait: float, payload_for) -> None:
             payload = payload_for(poll_id)
             if payload is not None:
                 socketio.emit("poll:changed", payload, to=room)
+        except Exception:  # the next ballot or the close sends the count again; never a dead thread
+            app.logger.warning("poll %s: the trailing count could not be sent", poll_id, exc_info=True)
         finally:
             db.session.remove()

@@ -103,7 +103,11 @@ def app(tmp_path, monkeypatch, migrated_template, pdf_pool):
             shutil.copy(migrated_template / name, data_dir / name)
     for name, value in data_env(data_dir).items():
         monkeypatch.setenv(name, value)
-    app = create_app({"TESTING": True, "AUTO_MIGRATE": False, "PREWARM_PAGES": False})
+    # A poll's vote count is sent with each ballot's commit, not by a trailing thread that could
+    # outlive the test's database (tests/sittings/test_sitting_live.py sets its own interval).
+    app = create_app(
+        {"TESTING": True, "AUTO_MIGRATE": False, "PREWARM_PAGES": False, "POLL_PULSE_INTERVAL_S": 0}
+    )
     app.extensions["documents"].pool.close()
     app.extensions["documents"].pool = pdf_pool
     app.test_client_class = FreshLoginClient

@@ -2,11 +2,12 @@
 // order the queue, project a page, note answers and commitments. Every action is one API call; what
 // the console shows comes back through the same `floor:changed` deltas the hall screen gets.
 import { clock, connectFloor, dueDate, holder, mountSittings } from "./live.js";
+import * as PH from "../app.js";
 
 const root = document.getElementById("console");
 const meetingId = Number(root.dataset.meetingId);
 const warningS = Number(root.dataset.warningS) || 30;
-const { api, t, toast } = window.PH;
+const { api, t, toast } = PH;
 const $ = (name) => root.querySelector(`[data-console-${name}]`);
 
 async function act(method, url, body) {

@@ -1,10 +1,11 @@
 // The council's page: its open commitments (cam kết), soonest due first, until reported on.
 import { dueDate } from "./live.js";
+import * as PH from "../app.js";
 
 const box = document.querySelector("[data-council-commitments]");
 
 async function load() {
-  const { api, t } = window.PH;
+  const { api, t } = PH;
   const list = box.querySelector("[data-commitment-list]");
   let rows = [];
   try {

@@ -4,11 +4,12 @@
 //
 // Countdowns run on this device's clock from `remaining_ms` as the server saw it when it sent the
 // delta: a projector PC whose clock is wrong still shows the right time.
+import * as PH from "../app.js";
 
 const RETRY_MS = 3000;
 
 export function connectFloor({ meetingId, onChange, onStatus = () => {} }) {
-  const socket = window.PH.live();
+  const socket = PH.live();
   let floor = null;
   let deadline = null;  // Date.now() at which the current turn runs out
   let fetching = null;
@@ -20,7 +21,7 @@ export function connectFloor({ meetingId, onChange, onStatus = () => {} }) {
 
   async function refresh() {
     if (fetching) return fetching;
-    fetching = window.PH.api("GET", `/api/meetings/${meetingId}/floor`)
+    fetching = PH.api("GET", `/api/meetings/${meetingId}/floor`)
       .then((data) => {
         floor = data;
         setSpeaker(data.speaker);

@@ -2,10 +2,11 @@
 // countdown (a warning colour in the last `warning_s`), the queue, a projected document page, and
 // the sittings' attendance and poll panes when that package is present.
 import { clock, connectFloor, holder, itemLabel, mountSittings } from "./live.js";
+import * as PH from "../app.js";
 
 const root = document.getElementById("hall");
 const meetingId = Number(root.dataset.meetingId);
-const t = window.PH.t;
+const t = PH.t;
 const $ = (name) => root.querySelector(`[data-screen-${name}]`);
 
 let warningS = Number(root.dataset.warningS) || 30;

@@ -1,5 +1,6 @@
 // The minutes' editing page: the secretary writes each speech's summary and the chair's
 // conclusion per agenda item, one paragraph at a time; the generated parts stay tied to the record.
+import * as PH from "../app.js";
 const root = document.getElementById("minutes");
 const meetingId = root.dataset.meetingId;
 const strings = JSON.parse(document.getElementById("minutes-strings").textContent);
@@ -76,22 +77,22 @@ async function save(event, form) {
   const body = { text: form.elements.text.value };
   if (form.elements.reason) body.reason = form.elements.reason.value;
   try {
-    state = await window.PH.api("PUT", `${base}/paragraphs/${encodeURIComponent(form.dataset.key)}`, body);
+    state = await PH.api("PUT", `${base}/paragraphs/${encodeURIComponent(form.dataset.key)}`, body);
     render();
     const saved = document.querySelector(`[data-key="${CSS.escape(form.dataset.key)}"] .minutes-saved`);
     if (saved) saved.textContent = say("saved");
   } catch (error) {
-    window.PH.toast(error.message, "error");
+    PH.toast(error.message, "error");
   }
 }
 
 document.getElementById("minutes-finalise").addEventListener("click", async () => {
-  if (!(await window.PH.confirm(say("confirm_final")))) return;
+  if (!(await PH.confirm(say("confirm_final")))) return;
   try {
-    state = await window.PH.api("POST", `${base}/finalise`, {});
+    state = await PH.api("POST", `${base}/finalise`, {});
     render();
   } catch (error) {
-    window.PH.toast(error.message, "error");
+    PH.toast(error.message, "error");
   }
 });
 
@@ -99,18 +100,18 @@ const publishButton = document.getElementById("minutes-publish");
 publishButton.addEventListener("click", async () => {
   publishButton.disabled = true;
   try {
-    const published = await window.PH.api("POST", `${base}/publish`);
-    window.PH.toast(say("published", { n: published.version }));
-    state = await window.PH.api("GET", base);
+    const published = await PH.api("POST", `${base}/publish`);
+    PH.toast(say("published", { n: published.version }));
+    state = await PH.api("GET", base);
     render();
   } catch (error) {
-    window.PH.toast(error.message, "error");
+    PH.toast(error.message, "error");
   } finally {
     publishButton.disabled = false;
   }
 });
 
-window.PH.api("GET", base).then((found) => {
+PH.api("GET", base).then((found) => {
   state = found;
   render();
-}, (error) => window.PH.toast(error.message, "error"));
+}, (error) => PH.toast(error.message, "error"));

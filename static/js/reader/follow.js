@@ -1,6 +1,7 @@
 // "Follow the screen": with the toggle on, the reader turns to the page the chair projects on the
 // hall screen (and opens the projected document if it is another one), so the whole hall looks at
 // the same page without searching. The choice lasts for this tab and meeting (sessionStorage).
+import * as PH from "../app.js";
 const button = document.querySelector("[data-follow-screen]");
 const root = document.getElementById("reader");
 
@@ -40,7 +41,7 @@ function start(reader) {
 
   function show() {
     button.setAttribute("aria-pressed", on ? "true" : "false");
-    button.title = window.PH.t(on ? "floor_follow_on" : "floor_follow_off");
+    button.title = PH.t(on ? "floor_follow_on" : "floor_follow_off");
   }
 
   button.hidden = false;

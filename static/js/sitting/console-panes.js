@@ -3,8 +3,9 @@
 // delegates have no acknowledged ballot names them first.
 import { uuid } from "../annotate/live.js";
 import { createSittingState, el } from "./state.js";
+import * as PH from "../app.js";
 
-const t = (key, params) => window.PH.t(key, params);
+const t = (key, params) => PH.t(key, params);
 const MARKS = [
   ["mark_present", { status: "present" }],
   ["mark_late", { status: "late" }],
@@ -29,17 +30,17 @@ export function mountSittingConsole(root, { meetingId, socket, state = null }) {
       await work();
       await sitting.reload();
     } catch (error) {
-      window.PH.toast(error.message, "error");
+      PH.toast(error.message, "error");
     } finally {
       if (button) delete button.dataset.busy;
     }
   }
 
-  openButton.addEventListener("click", () => act(openButton, () => window.PH.api("POST", `/api/meetings/${meetingId}/sittings`)));
+  openButton.addEventListener("click", () => act(openButton, () => PH.api("POST", `/api/meetings/${meetingId}/sittings`)));
   closeButton.addEventListener("click", async () => {
     const s = sitting.get();
-    if (!(await window.PH.confirm(t("close_sitting_confirm"), t("confirm"), true))) return;
-    act(closeButton, () => window.PH.api("POST", `/api/sittings/${s.sitting.id}/close`));
+    if (!(await PH.confirm(t("close_sitting_confirm"), t("confirm"), true))) return;
+    act(closeButton, () => PH.api("POST", `/api/sittings/${s.sitting.id}/close`));
   });
 
   form.addEventListener("submit", (event) => {
@@ -48,12 +49,12 @@ export function mountSittingConsole(root, { meetingId, socket, state = null }) {
     const body = { title: data.title, rule: data.rule, kind: data.kind };
     if (data.agenda_item_id) body.agenda_item_id = Number(data.agenda_item_id);
     act(form.querySelector("button"), async () => {
-      await window.PH.api("POST", `/api/meetings/${meetingId}/polls`, body);
+      await PH.api("POST", `/api/meetings/${meetingId}/polls`, body);
       form.reset();
     });
   });
 
-  window.PH.api("GET", `/api/meetings/${meetingId}`).then((meeting) => {
+  PH.api("GET", `/api/meetings/${meetingId}`).then((meeting) => {
     for (const item of meeting.agenda || []) agendaSelect.append(el("option", { value: item.id }, item.title));
   }).catch(() => {});
 
@@ -73,22 +74,22 @@ export function mountSittingConsole(root, { meetingId, socket, state = null }) {
           sittingId && s.can_manage ? el("span", { class: "attendance-marks" },
             ...MARKS.map(([label, body]) => el("button", {
               type: "button", class: "button small", onclick: (event) => act(event.currentTarget,
-                () => window.PH.api("PUT", `/api/sittings/${sittingId}/attendance/${person.user_id}`, body)),
+                () => PH.api("PUT", `/api/sittings/${sittingId}/attendance/${person.user_id}`, body)),
             }, t(label))),
             person.status !== "unmarked" ? el("button", {
               type: "button", class: "button small danger-outline", onclick: (event) => act(event.currentTarget,
-                () => window.PH.api("DELETE", `/api/sittings/${sittingId}/attendance/${person.user_id}`)),
+                () => PH.api("DELETE", `/api/sittings/${sittingId}/attendance/${person.user_id}`)),
             }, t("mark_undo")) : null) : null)));
   }
 
   async function closePoll(button, poll) {
-    const fresh = await window.PH.api("GET", `/api/polls/${poll.id}`).catch(() => poll);
+    const fresh = await PH.api("GET", `/api/polls/${poll.id}`).catch(() => poll);
     const waiting = fresh.not_voted || [];
     const message = waiting.length
       ? t("close_unacked", { n: waiting.length, names: waiting.map((p) => p.full_name).join(", ") })
       : t("close_confirm");
-    if (!(await window.PH.confirm(message, t("poll_close_button"), waiting.length > 0))) return;
-    act(button, () => window.PH.api("POST", `/api/polls/${poll.id}/close`));
+    if (!(await PH.confirm(message, t("poll_close_button"), waiting.length > 0))) return;
+    act(button, () => PH.api("POST", `/api/polls/${poll.id}/close`));
   }
 
   function boardForm(poll) {
@@ -102,7 +103,7 @@ export function mountSittingConsole(root, { meetingId, socket, state = null }) {
       event.preventDefault();
       const body = {};
       for (const [name, value] of new FormData(boardForm)) if (value !== "") body[name] = Number(value);
-      act(boardForm.querySelector("button"), () => window.PH.api("POST", `/api/polls/${poll.id}/result`, body));
+      act(boardForm.querySelector("button"), () => PH.api("POST", `/api/polls/${poll.id}/result`, body));
     });
     return boardForm;
   }
@@ -116,8 +117,8 @@ export function mountSittingConsole(root, { meetingId, socket, state = null }) {
             type: "button", class: "button small", "data-hands": choice,
             onclick: async (event) => {
               const button = event.currentTarget;
-              if (!(await window.PH.confirm(t("hands_confirm", { name: person.full_name, choice: t(`board_${choice}`) })))) return;
-              act(button, () => window.PH.api("POST", `/api/polls/${poll.id}/hands`, { user_id: person.user_id, ballot_id: uuid(), choice }));
+              if (!(await PH.confirm(t("hands_confirm", { name: person.full_name, choice: t(`board_${choice}`) })))) return;
+              act(button, () => PH.api("POST", `/api/polls/${poll.id}/hands`, { user_id: person.user_id, ballot_id: uuid(), choice }));
             },
           }, t(`board_${choice}`)))))));
   }
@@ -138,7 +139,7 @@ export function mountSittingConsole(root, { meetingId, socket, state = null }) {
       } else if (poll.state === "draft" && poll.kind === "electronic") {
         row.append(el("button", {
           type: "button", class: "button primary big", disabled: !sittingOpen,
-          onclick: (e) => act(e.currentTarget, () => window.PH.api("POST", `/api/polls/${poll.id}/open`)),
+          onclick: (e) => act(e.currentTarget, () => PH.api("POST", `/api/polls/${poll.id}/open`)),
         }, t("poll_open_button")));
       } else if (poll.state === "draft") {
         row.append(boardForm(poll));

@@ -3,11 +3,12 @@
 import { mountSittingConsole } from "./console-panes.js";
 import { mountSittingScreen } from "./screen-panes.js";
 import { createSittingState } from "./state.js";
+import * as PH from "../app.js";
 
 const page = document.querySelector("[data-sitting-page]");
 if (page) {
   const meetingId = Number(page.dataset.meetingId);
-  const socket = window.PH.live();
+  const socket = PH.live();
   const state = createSittingState(meetingId, socket);
   mountSittingScreen(page.querySelector("[data-sitting-screen]"), { meetingId, socket, state });
   mountSittingConsole(page.querySelector("[data-sitting-console]"), { meetingId, socket, state });

@@ -2,8 +2,9 @@
 // its QR (changing every 30 s, shown only to a screen signed in as chair or secretary), and the
 // poll: how many voted while open, the official result once closed.
 import { createSittingState } from "./state.js";
+import * as PH from "../app.js";
 
-const t = (key, params) => window.PH.t(key, params);
+const t = (key, params) => PH.t(key, params);
 
 export function mountSittingScreen(root, { meetingId, socket, state = null }) {
   const sitting = state || createSittingState(meetingId, socket);
@@ -51,7 +52,7 @@ export function mountSittingScreen(root, { meetingId, socket, state = null }) {
     clearTimeout(codeTimer);
     clearInterval(countdown);
     try {
-      const shown = await window.PH.api("GET", `/api/sittings/${sittingId}/checkin-code`);
+      const shown = await PH.api("GET", `/api/sittings/${sittingId}/checkin-code`);
       codeText.textContent = shown.code;
       if (shown.qr) qr.src = shown.qr;
       qr.hidden = !shown.qr;

@@ -1,5 +1,6 @@
 // The sitting as the server last told it (GET /api/meetings/<id>/sitting), kept current by the
 // meeting room's events. One owner per page; panes subscribe and redraw from it.
+import * as PH from "../app.js";
 
 export function createSittingState(meetingId, socket) {
   const listeners = new Set();
@@ -9,7 +10,7 @@ export function createSittingState(meetingId, socket) {
   const notify = () => listeners.forEach((listener) => listener(state));
 
   function reload() {
-    loading = window.PH.api("GET", `/api/meetings/${meetingId}/sitting`)
+    loading = PH.api("GET", `/api/meetings/${meetingId}/sitting`)
       .then((fresh) => { state = fresh; notify(); return state; })
       .catch(() => state);
     return loading;

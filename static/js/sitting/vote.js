@@ -5,16 +5,17 @@
 import { openOutbox } from "../offline/outbox.js";
 import { uuid } from "../annotate/live.js";
 import { createSittingState, el } from "./state.js";
+import * as PH from "../app.js";
 
 const RETRY_MS = 3000;
-const t = (key, params) => window.PH.t(key, params);
+const t = (key, params) => PH.t(key, params);
 const CHOICES = ["for", "against", "abstain"];
 
 const page = document.querySelector("[data-vote-page]");
 if (page) {
   const meetingId = Number(page.dataset.meetingId);
   const box = openOutbox(Number(page.dataset.userId));
-  const socket = window.PH.live();
+  const socket = PH.live();
   const sitting = createSittingState(meetingId, socket);
   const attendance = page.querySelector("[data-vote-attendance]");
   const checkinForm = page.querySelector("[data-checkin-form]");
@@ -31,7 +32,7 @@ if (page) {
     try {
       await box.drain(socket, {
         onAcked: (op, ack) => { if (op.event === "ballot:cast") receipts.set(op.payload.poll_id, { receipt: ack.receipt, choice: op.payload.choice }); },
-        onRefused: (op, ack) => { if (op.event === "ballot:cast") window.PH.toast(ack.message || ack.error, "error"); },
+        onRefused: (op, ack) => { if (op.event === "ballot:cast") PH.toast(ack.message || ack.error, "error"); },
       });
     } finally {
       draining = false;
@@ -43,7 +44,7 @@ if (page) {
 
   async function vote(poll, choice) {
     const label = t(`choice_${choice}`);
-    if (!(await window.PH.confirm(t("confirm_choice", { choice: label }), t("send")))) return;
+    if (!(await PH.confirm(t("confirm_choice", { choice: label }), t("send")))) return;
     await box.push({ event: "ballot:cast", payload: { op_id: uuid(), poll_id: poll.id, choice } });
     draw();
     drain();
@@ -53,11 +54,11 @@ if (page) {
     const s = sitting.get();
     if (!s || !s.sitting) return;
     try {
-      await window.PH.api("POST", `/api/sittings/${s.sitting.id}/checkin`, { code });
-      window.PH.toast(t("checked_in"));
+      await PH.api("POST", `/api/sittings/${s.sitting.id}/checkin`, { code });
+      PH.toast(t("checked_in"));
       await sitting.reload();
     } catch (error) {
-      window.PH.toast(error.message, "error");
+      PH.toast(error.message, "error");
     }
   }
 
