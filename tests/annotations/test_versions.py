@@ -324,11 +324,12 @@ def test_a_delegate_posting_throughout_a_replace_loses_no_comment(app, join, api
     author = join("daibieu1")
     old = _paragraphs(document.id)
     acks = []
+    # Made here, before the replace commits: the writer's thread touches no ORM object.
+    payloads = [comment(document, old[n % len(old)], f"Ý kiến số {n}") for n in range(32)]
 
     def post():
         with app.app_context():
-            for n in range(32):
-                payload = comment(document, old[n % len(old)], f"Ý kiến số {n}")
+            for payload in payloads:
                 acks.append(author.emit("annotation:create", payload, callback=True))
 
     writer = threading.Thread(target=post)
