@@ -1,23 +1,14 @@
 // The chair's console (/meetings/<id>/console): give and end the floor, move through the agenda,
 // order the queue, project a page, note answers and commitments. Every action is one API call; what
 // the console shows comes back through the same `floor:changed` deltas the hall screen gets.
-import { clock, connectFloor, dueDate, holder, mountSittings } from "./live.js";
+import { act, clock, connectFloor, dueDate, holder, mountSittings } from "./live.js";
 import * as PH from "../app.js";
 
 const root = document.getElementById("console");
 const meetingId = Number(root.dataset.meetingId);
 const warningS = Number(root.dataset.warningS) || 30;
-const { api, t, toast } = PH;
+const { t, toast } = PH;
 const $ = (name) => root.querySelector(`[data-console-${name}]`);
-
-async function act(method, url, body) {
-  try {
-    return await api(method, url, body);
-  } catch (error) {
-    toast(error.message, "error");
-    return null;
-  }
-}
 
 function button(label, className, onClick) {
   const b = document.createElement("button");

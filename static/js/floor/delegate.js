@@ -1,24 +1,15 @@
 // A delegate's floor page (/meetings/<id>/floor): ask to speak (with an optional topic), raise a
 // point of order, file a question to a guest (optionally on a paragraph), follow one's place in the
 // queue and the countdown, and read what was promised at earlier meetings ("việc đã hứa").
-import { clock, connectFloor, dueDate, holder, itemLabel } from "./live.js";
+import { act, clock, connectFloor, dueDate, holder, itemLabel } from "./live.js";
 import * as PH from "../app.js";
 
 const root = document.getElementById("delegate-floor");
 const meetingId = Number(root.dataset.meetingId);
 const me = Number(root.dataset.userId);
 const warningS = Number(root.dataset.warningS) || 30;
-const { api, t, toast } = PH;
+const { t, toast } = PH;
 const $ = (name) => root.querySelector(`[data-floor-${name}]`);
-
-async function act(method, url, body) {
-  try {
-    return await api(method, url, body);
-  } catch (error) {
-    toast(error.message, "error");
-    return null;
-  }
-}
 
 function render(floor) {
   $("item").textContent = itemLabel(floor);

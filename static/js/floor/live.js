@@ -98,6 +98,16 @@ export function connectFloor({ meetingId, onChange, onStatus = () => {} }) {
 }
 
 /** The agenda item as the hall reads it: its number on today's agenda, then its title. */
+/** A floor action from the console or a delegate's page: the refusal is shown, never thrown. */
+export async function act(method, url, body) {
+  try {
+    return await PH.api(method, url, body);
+  } catch (error) {
+    PH.toast(error.message, "error");
+    return null;
+  }
+}
+
 export function itemLabel(floor) {
   const item = floor.agenda_item;
   if (!item) return "";
