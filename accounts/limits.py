@@ -13,25 +13,29 @@ about 850 checks a minute per thread on the 2-core reference machine):
 - failed attempts per account (`LOGIN_LIMIT_PER_ACCOUNT`, 10/minute; 30/hour; 100/day), shared by
   the form and `/api/login`: guessing one delegate's password is slowed more and more, while the
   delegate who typed a wrong password twice is not. An admin lifts it (`lift_account_lock`).
+
+A known device (accounts/devices.py: it logged in to that account before) is spared both address
+limits, and its failures are counted for that device alone: a flood from the same NAT address,
+or someone guessing the delegate's password elsewhere, does not lock the delegate's own tablet.
 Counters live in `RATELIMIT_STORAGE_URI` (memory:// for one process, redis:// for several).
 """
 
-from flask import current_app, request
+import hashlib
+
+from flask import current_app
 from flask_limiter.util import get_remote_address
 from limits import parse_many
 
+from accounts.devices import is_known_device, known_device_token, login_name
 from core.extensions import limiter
 
 ACCOUNT_SCOPE = "login-account"
 
 
 def _account_key() -> str:
-    if request.is_json:
-        payload = request.get_json(silent=True)
-        name = payload.get("username") if isinstance(payload, dict) else None
-    else:
-        name = request.form.get("username")
-    return account_key(name if isinstance(name, str) else "")
+    device = known_device_token()
+    key = account_key(login_name())
+    return key if device is None else f"{key}:device:{hashlib.sha256(device.encode()).hexdigest()[:16]}"
 
 
 def account_key(username: str) -> str:
@@ -47,6 +51,7 @@ per_address = limiter.shared_limit(
     key_func=get_remote_address,
     scope="login-address",
     methods=["POST"],
+    exempt_when=is_known_device,
 )
 failures_per_address = limiter.shared_limit(
     lambda: current_app.config["LOGIN_FAILURES_PER_ADDRESS"],
@@ -54,6 +59,7 @@ failures_per_address = limiter.shared_limit(
     scope="login-address-failures",
     methods=["POST"],
     deduct_when=_failed,
+    exempt_when=is_known_device,
 )
 per_account = limiter.shared_limit(
     lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"],

@@ -11,7 +11,6 @@ from accounts import passwords
 from accounts.models import LoginSession, User
 from accounts.schemas import AccountChanges, Credentials, NewUser, PasswordChange
 from audit import service as audit
-from audit.models import AuditEvent
 from core.broadcast import disconnect_room_after_commit, disconnect_user_after_commit, login_room
 from core.clock import utcnow
 from core.errors import AppError
@@ -122,30 +121,14 @@ def _dummy() -> str:
 
 def _count_unknown_user(username: str, address: str) -> None:
     """Names nobody has, tried from one address, make one audit row per `UNKNOWN_USER_WINDOW`
-    with a count (a flood wrote 253 rows): the first names tried are kept, the rest counted."""
-    since = utcnow() - UNKNOWN_USER_WINDOW
-    recent = db.session.scalars(
-        select(AuditEvent)
-        .where(
-            AuditEvent.action == "login_failed",
-            AuditEvent.actor_id.is_(None),
-            AuditEvent.address == address[:64],
-            AuditEvent.created_at >= since,
-        )
-        .order_by(AuditEvent.id.desc())
-        .limit(5)
-    )
-    row = next((event for event in recent if (event.detail or {}).get("reason") == "unknown_user"), None)
-    if row is None:
-        audit.record(
-            None, "login_failed", username=username, reason="unknown_user", count=1, usernames=[username]
-        )
-        return
-    detail = dict(row.detail)
-    names = list(detail.get("usernames") or [detail.get("username")])
+    with a count (a flood wrote 253 rows): the first names tried are kept, every try counted."""
+    row = audit.record_counted(
+        "login_failed", f"unknown_user:{address[:64]}", UNKNOWN_USER_WINDOW,
+        username=username, reason="unknown_user", usernames=[username],
+    )  # fmt: skip
+    names = list((row.detail or {}).get("usernames") or [])
     if username not in names and len(names) < UNKNOWN_NAMES_KEPT:
-        names.append(username)
-    row.detail = {**detail, "count": int(detail.get("count") or 1) + 1, "usernames": names}
+        row.detail = {**row.detail, "usernames": [*names, username]}
 
 
 def authenticate(credentials: Credentials, address: str = "") -> User:

@@ -2,11 +2,21 @@
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    after_this_request,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_required, login_user, logout_user
 
 from accounts import presenters, roster, service
 from accounts.auth import admin_required, bearer_token, login_key_of_token
+from accounts.devices import is_known_device, remember_device
 from accounts.limits import lift_account_lock, login_limited
 from accounts.schemas import AccountChanges, Credentials, NewUser, PasswordChange
 from core.errors import AppError
@@ -21,10 +31,12 @@ def _begin(user, via: str) -> None:
     """A new login for this device: the session (and remember) cookie and the token name it."""
     service.start_login(user, request.user_agent.string, request.remote_addr or "", via)
     login_user(user, remember=via == "form")
+    username = user.username
+    after_this_request(lambda response: remember_device(response, username))
 
 
 @bp.post("/api/login")
-@one_batch_at_a_time
+@one_batch_at_a_time(ahead=is_known_device)
 @login_limited
 def api_login():
     user = service.authenticate(parse(Credentials, json_body()), request.remote_addr or "")
@@ -130,7 +142,7 @@ def api_import_roster():
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@one_batch_at_a_time
+@one_batch_at_a_time(ahead=is_known_device)
 @login_limited
 def login_page():
     error = None

@@ -25,6 +25,10 @@ class AuditEvent(db.Model):
     document_id: Mapped[int | None]
     address: Mapped[str] = mapped_column(String(64), default="")
     detail: Mapped[dict] = mapped_column(JSON, default=dict)
+    # A counted event (`audit.service.record_counted`): one row per key and time window, and how
+    # many times it happened, bumped by the database itself so concurrent writers lose no count.
+    tally_key: Mapped[str | None] = mapped_column(String(160), unique=True)
+    count: Mapped[int] = mapped_column(default=1, server_default="1")
 
     actor: Mapped["User | None"] = relationship("User")
 

@@ -13,5 +13,5 @@ def event_json(event) -> dict:
         "meeting_id": event.meeting_id,
         "document_id": event.document_id,
         "address": event.address,
-        "detail": event.detail or {},
+        "detail": {**(event.detail or {}), "count": event.count} if event.tally_key else event.detail or {},
     }

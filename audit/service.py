@@ -7,12 +7,15 @@ A leaf: every feature calls it, so it imports nothing of theirs (the layers in p
 Who may read a meeting's trail is the meeting's rule (meetings.service.audit_events).
 """
 
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from flask import has_request_context, request
 from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
 
 from audit.models import AuditEvent
+from core.clock import utcnow
 from core.errors import AppError
 from core.extensions import db
 
@@ -32,19 +35,46 @@ def record(
     **detail,
 ) -> AuditEvent:
     """Add an event to the current transaction; the caller's commit stores it."""
-    # The calling address is the one thing a service cannot be handed without touching every
-    # adapter; it is read here, where no domain logic depends on it.
-    address = (request.remote_addr or "") if has_request_context() else ""
     event = AuditEvent(
         actor_id=actor.id if actor is not None else None,
         action=action,
         meeting_id=meeting_id,
         document_id=document_id,
-        address=address[:64],
+        address=_address(),
         detail=detail,
     )
     db.session.add(event)
     return event
+
+
+def _address() -> str:
+    # The calling address is the one thing a service cannot be handed without touching every
+    # adapter; it is read here, where no domain logic depends on it.
+    return ((request.remote_addr or "") if has_request_context() else "")[:64]
+
+
+def record_counted(action: str, key: str, every: timedelta, **detail) -> AuditEvent:
+    """One row per `key` and window of `every` with a count, for events that come in floods
+    (failed logins under names nobody has): the first one's `detail` is kept, the rest counted.
+
+    The row is written or bumped by one `INSERT ... ON CONFLICT DO UPDATE`, so logins failing at
+    the same moment, in one process or several, each count once; the row stays locked for the
+    caller's transaction, so a change the caller makes to its detail is not lost either."""
+    now = utcnow()
+    window = int(now.timestamp() // every.total_seconds())
+    tally_key = f"{action}:{window}:{key}"[:160]
+    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[db.session.get_bind().dialect.name]
+    statement = insert(AuditEvent).values(
+        created_at=now, action=action, address=_address(), detail=detail, tally_key=tally_key, count=1
+    )
+    db.session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["tally_key"], set_={"count": AuditEvent.__table__.c["count"] + 1}
+        )
+    )
+    return db.session.scalar(
+        select(AuditEvent).where(AuditEvent.tally_key == tally_key).execution_options(populate_existing=True)
+    )
 
 
 def _page(query, before: int | None) -> list[AuditEvent]:

@@ -8,6 +8,7 @@ pool instead of taking every core from the loop. Hand only plain values to such 
 never a database session or an ORM object, which belong to the loop's thread.
 """
 
+import collections
 import contextlib
 import functools
 import os
@@ -54,7 +55,7 @@ def offload_threads() -> int:
     return current_app.config.get("OFFLOAD_THREADS") or max(1, (os.cpu_count() or 2) - 1)
 
 
-def one_batch_at_a_time(view):
+def one_batch_at_a_time(ahead: Callable[[], bool] | None = None):
     """Admit only as many requests of this view as the threads can hash, plus one getting ready.
 
     A hall's 120 logins arriving in the same second would otherwise each do their loop-side
@@ -62,35 +63,84 @@ def one_batch_at_a_time(view):
     live event queued behind that burst would wait a second. Waiting here yields to the loop
     and holds no database connection (nothing has touched the database yet).
 
+    Requests for which `ahead()` is true (a device that logged in to that account before) wait in
+    a lane of their own that is served first: a flood of guesses cannot starve a delegate's login.
+
     The view's unit of work ends here, inside the gate: leaving the gate may yield, and a write
     left open across a yield holds every other writer of the process (core/sqlite_writes.py).
     The boundary's own commit afterwards finds nothing left to do.
     """
-    gate = None
 
-    @functools.wraps(view)
-    def admitted(*args, **kwargs):
-        nonlocal gate
-        if gate is None:
-            gate = _semaphore(offload_threads() + 1)
-        queue.waiting += 1
-        try:
-            gate.acquire()
-        finally:
-            queue.waiting -= 1
-        try:
+    def decorate(view):
+        gate = None
+
+        @functools.wraps(view)
+        def admitted(*args, **kwargs):
+            nonlocal gate
+            if gate is None:
+                gate = AdmissionGate(offload_threads() + 1, _event_type())
+            queue.waiting += 1
             try:
-                response = current_app.make_response(view(*args, **kwargs))
-            except BaseException:
-                finish(refused=True)
-                raise
-            finish(refused=response.status_code >= 400)
-            return response
-        finally:
-            queue.served()
-            gate.release()
+                gate.acquire(first=bool(ahead and ahead()))
+            finally:
+                queue.waiting -= 1
+            try:
+                try:
+                    response = current_app.make_response(view(*args, **kwargs))
+                except BaseException:
+                    finish(refused=True)
+                    raise
+                finish(refused=response.status_code >= 400)
+                return response
+            finally:
+                queue.served()
+                gate.release()
 
-    return admitted
+        return admitted
+
+    return decorate
+
+
+class AdmissionGate:
+    """A semaphore of `size` places with two queues: a place that frees up goes to the longest
+    waiter of the first lane, then to the longest waiter of the other, in arrival order."""
+
+    def __init__(self, size: int, event_type=threading.Event):
+        self._free = size
+        self._lanes: tuple[collections.deque, collections.deque] = (collections.deque(), collections.deque())
+        self._event_type = event_type
+        self._lock = threading.Lock()  # held for a few lines only, never across a wait
+
+    def acquire(self, first: bool = False) -> None:
+        with self._lock:
+            if self._free > 0 and not (self._lanes[0] or self._lanes[1]):
+                self._free -= 1
+                return
+            turn = self._event_type()
+            lane = self._lanes[0 if first else 1]
+            lane.append(turn)
+        try:
+            turn.wait()
+        except BaseException:
+            with self._lock:
+                handed_over = turn not in lane
+                if not handed_over:
+                    lane.remove(turn)
+            if handed_over:  # the place was given to us as we left: pass it on
+                self.release()
+            raise
+
+    def release(self) -> None:
+        with self._lock:
+            for lane in self._lanes:
+                if lane:
+                    lane.popleft().set()  # the place passes straight to the waiter
+                    return
+            self._free += 1
+
+    @property
+    def waiting(self) -> int:
+        return len(self._lanes[0]) + len(self._lanes[1])
 
 
 class _Queue:
@@ -115,14 +165,14 @@ class _Queue:
 queue = _Queue()
 
 
-def _semaphore(size: int):
-    """gevent's own semaphore when serving with gevent: waiters are woken in order, and 120 of
-    them on `threading.BoundedSemaphore` (a Condition over patched locks) were seen to stall."""
+def _event_type():
+    """gevent's own event when serving with gevent: 120 waiters on patched `threading`
+    primitives (a Condition over patched locks) were seen to stall."""
     if current_app.config.get("SOCKETIO_ASYNC_MODE") == "gevent":
-        from gevent.lock import BoundedSemaphore
+        from gevent.event import Event
 
-        return BoundedSemaphore(size)
-    return threading.BoundedSemaphore(size)
+        return Event
+    return threading.Event
 
 
 def off_loop(function: Callable[..., Result], *args) -> Result:

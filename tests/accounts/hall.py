@@ -1,5 +1,6 @@
 """A hall for the login-storm test: a published meeting with one document, `live` delegates who
-comment and `hall` more who log in at once; every account has the password `HALL_PASSWORD`.
+comment and `hall` more who log in at once, and an admin `quantri` who reads the audit trail;
+every account has the password `HALL_PASSWORD`.
 
 Built in a subprocess (`python -m tests.accounts.hall DIR LIVE HALL`) so the test process never
 holds the app's database or PDF workers; prints the usernames and the document as JSON.
@@ -28,6 +29,10 @@ def build(data_dir: Path, live: int, hall: int) -> dict:
     app = create_app()
     with app.app_context():
         secretary = create_user(NewUser(username="thuky", password=HALL_PASSWORD, full_name="Thư ký"))
+        admin = User(
+            username="quantri", full_name="Quản trị", is_admin=True, password_hash=secretary.password_hash
+        )
+        db.session.add(admin)
         # One production hash shared: checking it costs every login the same as its own would.
         people = [
             User(username=f"daibieu{n}", full_name=f"Đại biểu {n}", password_hash=secretary.password_hash)

@@ -132,3 +132,34 @@ def test_a_flood_of_unknown_names_is_one_counted_row_on_the_audit_trail(client, 
     assert failed[0]["detail"]["reason"] == "unknown_user"
     assert failed[0]["detail"]["count"] == 12
     assert failed[0]["detail"]["usernames"][:2] == ["khongco0", "khongco1"]
+
+
+def test_a_delegates_own_tablet_still_logs_in_while_its_address_and_account_are_flooded(
+    app, create_user, cheap_hashes
+):
+    create_user("daibieu1")
+    tablet, stranger = app.test_client(), app.test_client()  # both behind the commune's one address
+    assert tablet.post("/api/login", json={"username": "daibieu1", "password": PASSWORD}).status_code == 200
+
+    for n in range(60):
+        stranger.post("/api/login", json={"username": f"khongco{n}", "password": "doan"})
+    for n in range(11):
+        stranger.post("/api/login", json={"username": "daibieu1", "password": f"doan-{n}"})
+    assert stranger.post("/api/login", json={"username": "daibieu1", "password": PASSWORD}).status_code == 429
+
+    assert tablet.post("/api/login", json={"username": "daibieu1", "password": PASSWORD}).status_code == 200
+    assert tablet.post("/login", data={"username": "daibieu1", "password": PASSWORD}).status_code == 302
+
+
+def test_a_tablet_is_known_only_for_the_account_that_logged_in_on_it(app, create_user):
+    create_user("daibieu1")
+    create_user("daibieu2")
+    tablet = app.test_client()
+    assert tablet.post("/api/login", json={"username": "daibieu1", "password": PASSWORD}).status_code == 200
+    for n in range(10):
+        tablet.post("/api/login", json={"username": "daibieu2", "password": f"doan-{n}"})
+    assert tablet.post("/api/login", json={"username": "daibieu2", "password": PASSWORD}).status_code == 429
+    # Its own account's guesses are counted for this tablet too.
+    for n in range(10):
+        tablet.post("/api/login", json={"username": "daibieu1", "password": f"doan-{n}"})
+    assert tablet.post("/api/login", json={"username": "daibieu1", "password": PASSWORD}).status_code == 429
