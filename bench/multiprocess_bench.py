@@ -30,6 +30,7 @@ import json
 import os
 import shutil
 import sqlite3
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -164,7 +165,13 @@ def tree_cpu_seconds(pid: int) -> float:
 
 
 def start_processes(
-    count: int, data_dir: Path, redis: Redis, secret_key: str, tag: str, database_url: str
+    count: int,
+    data_dir: Path,
+    redis: Redis,
+    secret_key: str,
+    tag: str,
+    database_url: str,
+    behind_nginx: bool = False,
 ) -> list[Server]:
     servers = []
     for index in range(count):
@@ -180,12 +187,19 @@ def start_processes(
             "PREWARM_PAGES": "0",
             "PDF_WORKERS": "1",
             "HOST": HOST,
-            # A province's communes reach it from many addresses; here they all come from 127.0.0.1.
-            "LOGIN_LIMIT_PER_ADDRESS": "100000/minute",
-            "LOGIN_FAILURES_PER_ADDRESS": "100000/minute",
-            "LOGIN_LIMIT_PER_ACCOUNT": "100/minute",
             "WORKER_CONNECTIONS": "4000",
         }
+        if behind_nginx:
+            # Each commune arrives from its own address, which nginx passes on (X-Forwarded-For):
+            # the login limits stay as shipped.
+            env["TRUSTED_PROXY_COUNT"] = "1"
+        else:
+            # Straight to the processes, every delegate comes from 127.0.0.1.
+            env.update(
+                LOGIN_LIMIT_PER_ADDRESS="100000/minute",
+                LOGIN_FAILURES_PER_ADDRESS="100000/minute",
+                LOGIN_LIMIT_PER_ACCOUNT="100/minute",
+            )
         command = [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "wsgi:app"]
         servers.append(Server(f"{tag}{index}", command, port, env, "/healthz", node_dir / "server.log"))
     for server in servers:
@@ -262,6 +276,45 @@ async def one_document(ports: list[int], meeting: dict, redis: Redis, args) -> R
 # --- 2. a province morning ----------------------------------------------------------------------
 
 
+class Entry:
+    """Where the morning's tablets connect: the shipped nginx sample in front of the processes
+    (TLS, each commune from its own address), or each process directly (all from 127.0.0.1)."""
+
+    def __init__(self, ports: list[int], nginx=None):
+        self.nginx = nginx
+        self.ports = [nginx.https_port] if nginx else ports
+        self.ssl = None
+        if nginx:
+            self.ssl = ssl.create_default_context(cafile=str(nginx.certificate))
+
+    def url(self, port: int) -> str:
+        return f"{'https' if self.nginx else 'http'}://{HOST}:{port}"
+
+    def address(self, commune: int) -> str | None:
+        """A commune's own address: 127.0.<n>.1 (all of 127/8 is loopback on Linux)."""
+        return f"127.0.{commune + 1}.1" if self.nginx else None
+
+    def session(self, address: str | None) -> requests.Session:
+        session = requests.Session()
+        session.trust_env = False
+        if self.nginx:
+            session.verify = str(self.nginx.certificate)
+        if address:
+            for prefix in ("http://", "https://"):
+                session.mount(prefix, _FromAddress(address))
+        return session
+
+
+class _FromAddress(requests.adapters.HTTPAdapter):
+    def __init__(self, address: str):
+        self.address = address  # before the base class builds its pool
+        super().__init__()
+
+    def init_poolmanager(self, *args, **kwargs):
+        kwargs["source_address"] = (self.address, 0)
+        super().init_poolmanager(*args, **kwargs)
+
+
 class Morning:
     def __init__(self) -> None:
         self.login_ms: list[float] = []
@@ -290,27 +343,28 @@ class Morning:
         self.error("connection dropped")
 
 
-def _login(url: str, username: str) -> tuple[str | None, float]:
+def _login(entry: Entry, port: int, address: str | None, username: str) -> tuple[str | None, float]:
     started = time.monotonic()
     try:
-        response = requests.post(
-            f"{url}/api/login", json={"username": username, "password": PASSWORD}, timeout=120
-        )
+        with entry.session(address) as session:
+            response = session.post(
+                f"{entry.url(port)}/api/login", json={"username": username, "password": PASSWORD}, timeout=120
+            )
     except requests.RequestException:
         return None, 0.0
     elapsed = (time.monotonic() - started) * 1000
     return (response.json().get("token") if response.status_code == 200 else None), elapsed
 
 
-async def delegate_morning(morning, pool, client, port, username, meeting, comments) -> None:
+async def delegate_morning(morning, pool, client, entry, port, address, username, meeting, comments) -> None:
     loop = asyncio.get_running_loop()
-    token, login_ms = await loop.run_in_executor(pool, _login, f"http://{HOST}:{port}", username)
+    token, login_ms = await loop.run_in_executor(pool, _login, entry, port, address, username)
     if token is None:
         morning.error("login refused or failed")
         return
     morning.login_ms.append(login_ms)
     try:
-        await client.connect(HOST, port, token)
+        await client.connect(HOST, port, token, ssl=entry.ssl, local_address=address)
     except (OSError, RuntimeError, asyncio.IncompleteReadError):
         morning.error("socket connect failed")
         return
@@ -359,7 +413,7 @@ async def delegate_morning(morning, pool, client, port, username, meeting, comme
             morning.error(f"comment refused: {ack.get('error')}")
 
 
-async def province_morning(ports: list[int], setup: dict, redis: Redis, args) -> tuple[Morning, float]:
+async def province_morning(entry: Entry, setup: dict, redis: Redis, args) -> tuple[Morning, float]:
     morning = Morning()
     meetings = setup["meetings"][: args.meetings]
     clients, tasks = [], []
@@ -370,15 +424,17 @@ async def province_morning(ports: list[int], setup: dict, redis: Redis, args) ->
         for meeting in meetings:
             meeting["all_joined"] = asyncio.Event()
             meeting["joined"] = 0
-        for meeting in meetings:
+        for commune, meeting in enumerate(meetings):
             for username in meeting["usernames"][: args.delegates]:
                 client = Client(index, morning.on_event, morning.on_disconnect)
                 client.joined = client.counted = False
                 clients.append((client, meeting))
+                port = entry.ports[index % len(entry.ports)]
+                address = entry.address(commune)
                 tasks.append(
                     asyncio.create_task(
                         delegate_morning(
-                            morning, pool, client, ports[index % len(ports)], username, meeting, args.comments
+                            morning, pool, client, entry, port, address, username, meeting, args.comments
                         )
                     )
                 )
@@ -440,6 +496,20 @@ def _copy_database(data_dir: Path, template_url: str | None) -> str:
     return f"sqlite:///{target}"
 
 
+def login_addresses(database_url: str) -> int:
+    """How many addresses the app saw the morning's logins come from (one per commune behind nginx)."""
+    import sqlalchemy
+
+    engine = sqlalchemy.create_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            return connection.scalar(
+                sqlalchemy.text("SELECT count(DISTINCT address) FROM login_sessions WHERE address <> ''")
+            )
+    finally:
+        engine.dispose()
+
+
 def server_errors(data_dir: Path) -> list[str]:
     """Every error a server process logged, with its cause: the last line of each traceback."""
     found = []
@@ -472,13 +542,21 @@ def main() -> int:
     parser.add_argument("--senders", type=int, default=10)
     parser.add_argument("--rate", type=float, default=10.0, help="comments per second per sender (<= 50)")
     parser.add_argument("--seconds", type=float, default=15.0, help="sending time per run (<= 60)")
-    parser.add_argument("--processes", default="1,2,4", help="process counts for the one-document run")
+    parser.add_argument(
+        "--processes", default="1,2,4", help="process counts for the one-document run ('' to skip it)"
+    )
     parser.add_argument("--meetings", type=int, default=30, choices=range(61), metavar="0..60")
     parser.add_argument("--delegates", type=int, default=30, choices=range(2, 61), metavar="2..60")
     parser.add_argument("--comments", type=int, default=2, help="comments per delegate in the morning")
     parser.add_argument("--morning-processes", default="2", help="process counts for the morning")
     parser.add_argument("--morning-limit-s", type=float, default=600.0, help="bound on each morning phase")
     parser.add_argument("--database", choices=["postgresql", "sqlite"], default="postgresql")
+    parser.add_argument(
+        "--via",
+        choices=["nginx", "direct"],
+        default="nginx",
+        help="the morning through the shipped nginx sample (each commune from its own address), or direct",
+    )
     parser.add_argument("--prepare", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--sizes", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -511,8 +589,8 @@ def run(args, counts: list[int], morning_counts: list[int], data_dir: Path) -> i
     sizes = [max(args.clients, args.delegates)] + [args.delegates] * (args.meetings - 1)
     template_url = None
     env = dict(os.environ)
+    sys.path.insert(0, str(ROOT))  # tests/: the throwaway cluster, the nginx sample's runner
     if args.database == "postgresql":
-        sys.path.insert(0, str(ROOT))
         from tests.pg_cluster import cluster
 
         template_url = cluster().create_database(prefix="bench")
@@ -570,7 +648,8 @@ def run(args, counts: list[int], morning_counts: list[int], data_dir: Path) -> i
                     "server_cpu_s": round(cpu, 1),
                 }
             )
-        _report_one_document(results["one_document"])
+        if results["one_document"]:
+            _report_one_document(results["one_document"])
 
         for count in morning_counts if args.meetings else []:
             database_url = _copy_database(data_dir, template_url)
@@ -578,16 +657,31 @@ def run(args, counts: list[int], morning_counts: list[int], data_dir: Path) -> i
             print(
                 f"\n2. a province morning on {count} process(es): {args.meetings} meetings x "
                 f"{args.delegates} delegates log in, connect, join and post {args.comments} comments each, "
-                "all at once"
-            )
-            servers = start_processes(
-                count, data_dir, redis, setup["secret_key"], f"morning{count}", database_url
-            )
-            try:
-                morning, elapsed = asyncio.run(
-                    province_morning([s.port for s in servers], setup, redis, args)
+                "all at once, "
+                + (
+                    "through the nginx sample (TLS), communes from their own addresses, shipped login limits"
+                    if args.via == "nginx"
+                    else "straight to the processes from 127.0.0.1"
                 )
+            )
+            behind_nginx = args.via == "nginx"
+            servers = start_processes(
+                count, data_dir, redis, setup["secret_key"], f"morning{count}", database_url, behind_nginx
+            )
+            nginx = None
+            try:
+                if behind_nginx:
+                    from tests.cluster.nginx_server import Nginx
+
+                    nginx = Nginx(data_dir / f"morning{count}-nginx", [s.port for s in servers])
+                    nginx.start()
+                entry = Entry([s.port for s in servers], nginx)
+                cpu_before = sum(tree_cpu_seconds(s.process.pid) for s in servers)
+                morning, elapsed = asyncio.run(province_morning(entry, setup, redis, args))
+                cpu = sum(tree_cpu_seconds(s.process.pid) for s in servers) - cpu_before
             finally:
+                if nginx is not None:
+                    nginx.stop()
                 stop_processes(servers)
             row = {
                 "processes": count,
@@ -604,6 +698,9 @@ def run(args, counts: list[int], morning_counts: list[int], data_dir: Path) -> i
                 "expected": morning.expected,
                 "delivery_p99_ms": round(_percentile(morning.delivery_ms, 99)),
                 "errors": morning.errors,
+                "server_cpu_s": round(cpu, 1),
+                "via": args.via,
+                "login_addresses": login_addresses(database_url),
             }
             results["morning"].append(row)
             for key, value in row.items():

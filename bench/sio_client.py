@@ -21,8 +21,18 @@ class Client:
         self.ack_ids = itertools.count()
         self.seen: set = set()  # for the caller's bookkeeping
 
-    async def connect(self, host: str, port: int, token: str | None) -> None:
-        self.reader, self.writer = await asyncio.open_connection(host, port)
+    async def connect(
+        self, host: str, port: int, token: str | None, ssl=None, local_address: str | None = None
+    ) -> None:
+        """`ssl`: a context for TLS (through nginx); `local_address`: the address to send from
+        (127.x.y.z on loopback stands for a commune's own public address)."""
+        self.reader, self.writer = await asyncio.open_connection(
+            host,
+            port,
+            ssl=ssl,
+            server_hostname=host if ssl else None,
+            local_addr=(local_address, 0) if local_address else None,
+        )
         key = base64.b64encode(os.urandom(16)).decode()
         self.writer.write(
             f"GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: {host}:{port}\r\n"

@@ -18,8 +18,9 @@ SAMPLE_PORTS = ("5001", "5002")
 
 class Nginx:
     def __init__(self, directory: Path, app_ports: list[int]):
+        """Two processes as the sample names them; one process stands in for both."""
         self.directory = directory
-        self.app_ports = app_ports
+        self.app_ports = app_ports * 2 if len(app_ports) == 1 else app_ports
         self.https_port, self.http_port = free_port(), free_port()
         self.url = f"https://127.0.0.1:{self.https_port}"
         self.certificate = directory / "cert.pem"
