@@ -5,12 +5,18 @@
    post comments at a fixed rate. Every comment must reach the 99 others exactly once. Reported:
    deliveries/s and p99 delivery latency, and both as ratios to one process.
 2. A province morning: 30 meetings x 30 delegates arrive at once on `--morning-processes`
-   processes: each logs in with a password (HTTP), connects, joins their meeting's document and
-   posts 2 comments that reach their 29 colleagues. Reported: p99 of login, join and comment acks,
-   and of delivery, and every error (a refused login, a refused ack, a lost delivery, a drop).
+   processes, through the shipped nginx sample (TLS; `--via direct` skips it), each commune from
+   its own address (127.0.<n>.1, passed on in X-Forwarded-For) with the login limits as shipped:
+   each logs in with a password (HTTP), connects, joins their meeting's document and posts 2
+   comments at random moments of the next minute (`--comment-window-s`) that reach their
+   colleagues. A refused comment is sent again as the browser's outbox does (transient answers,
+   same op_id, back-off) and the resends are counted apart. Reported: p99 of login, join and
+   comment acks (from the first send), and of delivery, and every error (a refused login, a
+   refused ack, a lost delivery, a drop).
 
     .venv/bin/python bench/multiprocess_bench.py [--seconds 15] [--rate 10] [--processes 1,2,4]
         [--meetings 30 --delegates 30 --morning-processes 2]
+    .venv/bin/python bench/multiprocess_bench.py --processes '' --meetings 24 --delegates 25  # 600
 
 The database is PostgreSQL by default, as a province deploys it: a throwaway cluster this run
 starts and removes (tests/pg_cluster.py), one fresh copy of the prepared database per run;
@@ -28,6 +34,7 @@ import concurrent.futures
 import contextlib
 import json
 import os
+import random
 import shutil
 import sqlite3
 import ssl
@@ -47,6 +54,9 @@ HOST = "127.0.0.1"
 PASSWORD = "bench-only-password"
 # Logins in flight at once (each a blocking HTTP request on a thread of the load generator).
 LOGIN_THREADS = 64
+# The browser outbox's answers worth sending again, and how often the bench tries (outbox.js).
+TRANSIENT = {"server_busy", "internal_error", "timeout", "request_timeout", "rate_limited"}
+OUTBOX_TRIES = 8
 
 
 # --- data -------------------------------------------------------------------------------------
@@ -322,6 +332,7 @@ class Morning:
         self.ack_ms: list[float] = []
         self.delivery_ms: list[float] = []
         self.errors: dict[str, int] = {}
+        self.resent: dict[str, int] = {}  # transient refusals the outbox sent again
         self.sent: dict[str, float] = {}
         self.expected = 0
         self.delivered = 0
@@ -356,7 +367,9 @@ def _login(entry: Entry, port: int, address: str | None, username: str) -> tuple
     return (response.json().get("token") if response.status_code == 200 else None), elapsed
 
 
-async def delegate_morning(morning, pool, client, entry, port, address, username, meeting, comments) -> None:
+async def delegate_morning(
+    morning, pool, client, entry, port, address, username, meeting, comments, window_s
+) -> None:
     loop = asyncio.get_running_loop()
     token, login_ms = await loop.run_in_executor(pool, _login, entry, port, address, username)
     if token is None:
@@ -382,35 +395,51 @@ async def delegate_morning(morning, pool, client, entry, port, address, username
     morning.join_ms.append((time.monotonic() - started) * 1000)
     client.joined = True
     await meeting["all_joined"].wait()
-    for number in range(comments):
-        await asyncio.sleep(0.5 + (client.index % 30) / 30)
+    # A delegate's comments come at a human pace: at random moments of the comment window.
+    pace = random.Random(client.index)
+    window_started = time.monotonic()
+    moments = sorted(pace.uniform(0.5, max(0.5, window_s)) for _ in range(comments))
+    for number, moment in enumerate(moments):
+        await asyncio.sleep(max(0.0, window_started + moment - time.monotonic()))
         key = f"{client.index}:{number}"
         sent = time.monotonic()
         morning.sent[key] = sent
         morning.expected += meeting["joined"] - 1
-        future = client.call(
-            "annotation:create",
-            {
-                "op_id": uuid.uuid4().hex,
-                "document_id": meeting["document_id"],
-                "kind": "comment",
-                "target": {
-                    "paragraph_id": meeting["paragraph_ids"][number % len(meeting["paragraph_ids"])],
-                    "quote": "",
-                },
-                "body": f"sáng {key} Ý kiến của đại biểu về dự thảo.",
-                "visibility": "shared",
+        payload = {
+            "op_id": uuid.uuid4().hex,
+            "document_id": meeting["document_id"],
+            "kind": "comment",
+            "target": {
+                "paragraph_id": meeting["paragraph_ids"][number % len(meeting["paragraph_ids"])],
+                "quote": "",
             },
-        )
-        try:
-            ack = await asyncio.wait_for(future, 60)
-        except TimeoutError:
-            morning.error("comment not acked in 60 s")
+            "body": f"sáng {key} Ý kiến của đại biểu về dự thảo.",
+            "visibility": "shared",
+        }
+        ack = await _send_as_the_outbox(morning, client, payload)
+        if ack is None:
             continue
         if ack.get("ok"):
             morning.ack_ms.append((time.monotonic() - sent) * 1000)
         else:
             morning.error(f"comment refused: {ack.get('error')}")
+
+
+async def _send_as_the_outbox(morning, client, payload) -> dict | None:
+    """What the browser's outbox does (static/js/offline/outbox.js): a transient refusal is sent
+    again, same op_id, after a doubling back-off with jitter; each resend is counted apart."""
+    for failures in range(1, OUTBOX_TRIES + 1):
+        try:
+            ack = await asyncio.wait_for(client.call("annotation:create", payload), 60)
+        except TimeoutError:
+            morning.error("comment not acked in 60 s")
+            return None
+        if ack.get("ok") or ack.get("error") not in TRANSIENT or failures == OUTBOX_TRIES:
+            return ack
+        morning.resent[ack["error"]] = morning.resent.get(ack["error"], 0) + 1
+        ceiling = min(30.0, 2 ** (failures - 1))
+        await asyncio.sleep(ceiling / 2 + random.random() * ceiling / 2)
+    return None
 
 
 async def province_morning(entry: Entry, setup: dict, redis: Redis, args) -> tuple[Morning, float]:
@@ -434,7 +463,16 @@ async def province_morning(entry: Entry, setup: dict, redis: Redis, args) -> tup
                 tasks.append(
                     asyncio.create_task(
                         delegate_morning(
-                            morning, pool, client, entry, port, address, username, meeting, args.comments
+                            morning,
+                            pool,
+                            client,
+                            entry,
+                            port,
+                            address,
+                            username,
+                            meeting,
+                            args.comments,
+                            args.comment_window_s,
                         )
                     )
                 )
@@ -548,6 +586,12 @@ def main() -> int:
     parser.add_argument("--meetings", type=int, default=30, choices=range(61), metavar="0..60")
     parser.add_argument("--delegates", type=int, default=30, choices=range(2, 61), metavar="2..60")
     parser.add_argument("--comments", type=int, default=2, help="comments per delegate in the morning")
+    parser.add_argument(
+        "--comment-window-s",
+        type=float,
+        default=60.0,
+        help="each delegate's comments fall at random moments of this window after the meeting has joined",
+    )
     parser.add_argument("--morning-processes", default="2", help="process counts for the morning")
     parser.add_argument("--morning-limit-s", type=float, default=600.0, help="bound on each morning phase")
     parser.add_argument("--database", choices=["postgresql", "sqlite"], default="postgresql")
@@ -698,6 +742,7 @@ def run(args, counts: list[int], morning_counts: list[int], data_dir: Path) -> i
                 "expected": morning.expected,
                 "delivery_p99_ms": round(_percentile(morning.delivery_ms, 99)),
                 "errors": morning.errors,
+                "resent": morning.resent,
                 "server_cpu_s": round(cpu, 1),
                 "via": args.via,
                 "login_addresses": login_addresses(database_url),

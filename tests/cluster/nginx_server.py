@@ -14,6 +14,10 @@ from tests.live_server import ROOT, free_port, wait_until
 
 SAMPLE = ROOT / "deploy" / "nginx" / "phonghop.conf"
 SAMPLE_PORTS = ("5001", "5002")
+# What docs/deploy.md ("nginx") tells a province to set in /etc/nginx/nginx.conf: every live tablet
+# holds two connections in nginx (its own and the one to the process); Debian's 768 per worker
+# refused logins from about the 250th delegate of a morning (bench/multiprocess_bench.py).
+MAIN_CONTEXT = "worker_processes auto;\nworker_rlimit_nofile 16384;\nevents { worker_connections 8192; }"
 
 
 class Nginx:
@@ -67,7 +71,7 @@ class Nginx:
         (self.directory / "nginx.conf").write_text(
             f"{worker_user}daemon off;\npid {self.directory}/nginx.pid;\n"
             f"error_log {self.directory}/error.log;\n"
-            "events {}\n"
+            f"{MAIN_CONTEXT}\n"
             f"http {{\n  include /etc/nginx/mime.types;\n  include {self.directory}/site.conf;\n}}\n"
         )
         nginx = shutil.which("nginx") or "/usr/sbin/nginx"
