@@ -6,6 +6,7 @@ outbox until acked; after a reconnect it joins, catches up with `?since=` and re
 
 import contextlib
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -19,7 +20,7 @@ from pathlib import Path
 import requests
 import socketio
 
-from tests.databases import copy_data_dir, data_env
+from tests.databases import MARKER, copy_data_dir, data_env
 
 ROOT = Path(__file__).resolve().parents[1]
 MEETING_PACK = ROOT.parent / "shared" / "fixtures" / "meeting"
@@ -57,11 +58,23 @@ class LiveServer:
     """`python wsgi.py` (gevent) on a free port with its own DATA_DIR; can be SIGKILLed and restarted.
 
     `env` adds settings (a shared DATABASE_URL, a message queue); `gunicorn=True` serves it the
-    production way instead (deploy/gunicorn.conf.py, one gevent worker).
+    production way instead (deploy/gunicorn.conf.py, one gevent worker). `database_url` serves
+    that database itself instead of a copy of the template's.
     """
 
-    def __init__(self, template: Path, data_dir: Path, env: dict | None = None, gunicorn: bool = False):
-        copy_data_dir(template, data_dir)
+    def __init__(
+        self,
+        template: Path,
+        data_dir: Path,
+        env: dict | None = None,
+        gunicorn: bool = False,
+        database_url: str | None = None,
+    ):
+        if database_url is None:
+            copy_data_dir(template, data_dir)
+        else:
+            shutil.copytree(template, data_dir, ignore=shutil.ignore_patterns(MARKER))
+            (data_dir / MARKER).write_text(database_url)
         self.data_dir = data_dir
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"

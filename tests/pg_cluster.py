@@ -10,6 +10,7 @@ import atexit
 import contextlib
 import itertools
 import os
+import shlex
 import shutil
 import socket
 import subprocess
@@ -84,8 +85,45 @@ class Cluster:
         prefix = ["runuser", "-u", "postgres", "--"] if self.as_root else []
         subprocess.run([*prefix, *command], check=True, capture_output=True, timeout=120, cwd=self.root)
 
-    def url(self, database: str) -> str:
-        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{database}"
+    @property
+    def version(self) -> str:
+        """The server's major version, as its data directory records it ("15")."""
+        return (self.data / "PG_VERSION").read_text().strip()
+
+    def program(self, name: str) -> str:
+        """A client program of the server's own version (`/usr/lib/postgresql/15/bin/pg_dump`), not
+        whichever one Debian's `pg_wrapper` would pick on a machine with several."""
+        own = Path(f"/usr/lib/postgresql/{self.version}/bin") / name
+        return str(own) if own.exists() else _program(name)
+
+    def operator(self, command: str, **streams) -> subprocess.CompletedProcess:
+        """`command` as the postgres user, as `runuser -u postgres -- COMMAND` runs it on a server.
+
+        The command line is the runbook's, word for word; PGHOST and PGPORT name this cluster, as
+        the default socket names a machine's only one. No controlling terminal, so a password
+        prompt (`createuser -P`) reads `input`. `streams`: stdin/stdout files or `input` text.
+        """
+        name, *arguments = shlex.split(command)
+        prefix = ["runuser", "-u", "postgres", "--"] if self.as_root else []
+        env = {**os.environ, "PGHOST": str(self.root), "PGPORT": str(self.port), "PGUSER": "postgres"}
+        done = subprocess.run(
+            [*prefix, self.program(name), *arguments],
+            timeout=120,
+            env=env,
+            cwd=self.root,
+            start_new_session=True,
+            stderr=subprocess.PIPE,
+            text="input" in streams,
+            **streams,
+        )
+        if done.returncode != 0:
+            said = done.stderr if isinstance(done.stderr, str) else done.stderr.decode(errors="replace")
+            raise RuntimeError(f"`{command}` failed ({done.returncode}): {said}")
+        return done
+
+    def url(self, database: str, user: str = "postgres", password: str | None = None) -> str:
+        login = f"{user}:{password}" if password else user
+        return f"postgresql+psycopg://{login}@127.0.0.1:{self.port}/{database}"
 
     def _admin(self) -> psycopg.Connection:
         return psycopg.connect(
