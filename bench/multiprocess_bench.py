@@ -333,9 +333,20 @@ class Morning:
         self.delivery_ms: list[float] = []
         self.errors: dict[str, int] = {}
         self.resent: dict[str, int] = {}  # transient refusals the outbox sent again
+        self.generator_lag_ms: list[float] = []  # how late the load generator's own loop ran
+        self.ack_at: list[tuple[float, float]] = []  # (seconds into the comment window, ack ms)
+
         self.sent: dict[str, float] = {}
         self.expected = 0
         self.delivered = 0
+
+    async def watch_generator(self) -> None:
+        """A timer that should fire every 100 ms: how late it fires is time every latency measured
+        here spent waiting in the load generator, not in the server."""
+        while True:
+            planned = time.monotonic() + 0.1
+            await asyncio.sleep(0.1)
+            self.generator_lag_ms.append(max(0.0, time.monotonic() - planned) * 1000)
 
     def error(self, kind: str) -> None:
         self.errors[kind] = self.errors.get(kind, 0) + 1
@@ -421,6 +432,7 @@ async def delegate_morning(
             continue
         if ack.get("ok"):
             morning.ack_ms.append((time.monotonic() - sent) * 1000)
+            morning.ack_at.append((sent - window_started, morning.ack_ms[-1]))
         else:
             morning.error(f"comment refused: {ack.get('error')}")
 
@@ -444,6 +456,8 @@ async def _send_as_the_outbox(morning, client, payload) -> dict | None:
 
 async def province_morning(entry: Entry, setup: dict, redis: Redis, args) -> tuple[Morning, float]:
     morning = Morning()
+    watcher = asyncio.create_task(morning.watch_generator())
+    generator_cpu = time.process_time()
     meetings = setup["meetings"][: args.meetings]
     clients, tasks = [], []
     started = time.monotonic()
@@ -502,6 +516,8 @@ async def province_morning(entry: Entry, setup: dict, redis: Redis, args) -> tup
     finally:
         pool.shutdown(wait=False, cancel_futures=True)  # logins still queued are dropped
     elapsed = time.monotonic() - started
+    watcher.cancel()
+    morning.generator_cpu_s = time.process_time() - generator_cpu
     lost = morning.expected - morning.delivered
     if lost > 0:
         morning.errors["deliveries lost"] = lost
@@ -743,6 +759,13 @@ def run(args, counts: list[int], morning_counts: list[int], data_dir: Path) -> i
                 "delivery_p99_ms": round(_percentile(morning.delivery_ms, 99)),
                 "errors": morning.errors,
                 "resent": morning.resent,
+                "ack_p99_ms_by_10_s": [
+                    round(_percentile(window, 99)) if window else None
+                    for start in range(0, int(args.comment_window_s) + 10, 10)
+                    for window in [[ms for at, ms in morning.ack_at if start <= at < start + 10]]
+                ],
+                "generator_cpu_s": round(morning.generator_cpu_s, 1),
+                "generator_lag_p99_ms": round(_percentile(morning.generator_lag_ms, 99)),
                 "server_cpu_s": round(cpu, 1),
                 "via": args.via,
                 "login_addresses": login_addresses(database_url),
