@@ -244,9 +244,13 @@ async def _wait_subscribed(redis: Redis, count: int) -> None:
 # --- 1. one document, 1/2/4 processes -----------------------------------------------------------
 
 
-async def one_document(ports: list[int], meeting: dict, redis: Redis, args) -> Run:
+async def one_document(ports: list[int], meeting: dict, redis: Redis, args, cpu=None) -> Run:
+    """`cpu`: a callable giving the servers' CPU seconds so far; the run then records what
+    connecting and joining cost (`run.join_cpu_s`) and what the comments cost (`run.comments_cpu_s`)."""
+    cpu = cpu or (lambda: 0.0)
     run = Run(f"{len(ports)} process(es)", args.clients)
     clients = [Client(i, run.on_event, run.on_disconnect) for i in range(args.clients)]
+    cpu_before = cpu()
     for batch in range(0, len(clients), 20):
         await asyncio.gather(
             *(
@@ -260,6 +264,7 @@ async def one_document(ports: list[int], meeting: dict, redis: Redis, args) -> R
     )
     if not all(ack.get("ok") for ack in joins):
         raise SystemExit(f"join refused: {joins[0]}")
+    run.join_cpu_s = cpu() - cpu_before
     senders = clients[: args.senders]
     start = time.monotonic() + 0.5
     await asyncio.gather(*(_send_comments(run, c, meeting, range(-1, 0), 1, start, 0) for c in senders))
@@ -270,6 +275,7 @@ async def one_document(ports: list[int], meeting: dict, redis: Redis, args) -> R
         client.seen.clear()
     start = time.monotonic() + 0.2
     count = int(args.rate * args.seconds)
+    cpu_before = cpu()
     await asyncio.gather(
         *(
             _send_comments(run, c, meeting, range(count), args.rate, start, i / (args.rate * args.senders))
@@ -277,6 +283,7 @@ async def one_document(ports: list[int], meeting: dict, redis: Redis, args) -> R
         )
     )
     await _drain(run, timeout=30)
+    run.comments_cpu_s = cpu() - cpu_before
     run.window_s = max(run.last_delivery - start, 1e-9)
     for client in clients:
         client.close()

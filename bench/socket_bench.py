@@ -162,6 +162,8 @@ class Run:
     last_delivery: float = 0.0
     window_s: float = 0.0
     generator_cpu_s: float = 0.0
+    join_cpu_s: float = 0.0  # the servers' CPU, when the caller measures it
+    comments_cpu_s: float = 0.0
 
     def on_disconnect(self, _client: Client) -> None:
         self.disconnects += 1
