@@ -147,16 +147,17 @@ class Gauges:
 
     def read(self) -> dict:
         trees = [_tree(pid) for pid in self.pids]
-        db = None
+        db = db_busy = None
         if self.pg is not None:  # the bench's own connection left out
-            db = self.pg.execute(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                "AND pid <> pg_backend_pid()"
-            ).fetchone()[0]
+            db, db_busy = self.pg.execute(
+                "SELECT count(*), count(*) FILTER (WHERE state <> 'idle') FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            ).fetchone()
         return {
             "rss_mb": [round(sum(_rss_kb(p) for p in tree) / 1024, 1) for tree in trees],
             "fds": [sum(_fds(p) for p in tree) for tree in trees],
             "db": db,
+            "db_busy": db_busy,  # in a transaction or a query: held, not just pooled
             "redis": self.redis.info("clients")["connected_clients"] - 1,
             "load1": round(os.getloadavg()[0], 2),
         }
@@ -188,7 +189,7 @@ def _line(row: dict) -> str:
         f"{row['t_s'] / 60:5.1f}",
         f"{pair(row['rss_mb']):>13}",
         f"{pair(row['fds']):>9}",
-        f"{'-' if row['db'] is None else row['db']:>3}",
+        f"{'-' if row['db'] is None else str(row['db']) + '/' + str(row['db_busy']):>6}",
         f"{row['redis']:>5}",
         f"{row['load1']:>5.1f}",
     ]
@@ -200,11 +201,13 @@ def _line(row: dict) -> str:
 
 
 HEADER = (
-    "  min        RSS MB       fds  db redis  load "
+    "  min        RSS MB       fds     db redis  load "
     + " ".join(f"{SHORT[k]:>6}" for k in KINDS)
     + " errors\n"
-    + " " * 48
-    + "(p99 in ms of each window; RSS and fds per server process)"
+    + " " * 51
+    + "(p99 in ms of each window; RSS and fds per server process;\n"
+    + " " * 51
+    + " db: connections to the database / of them in a transaction or query)"
 )
 
 

@@ -165,6 +165,7 @@ class Delegate:
         self.outbox: list[Op] = []
         self.sending = asyncio.Lock()
         self.synced = 0
+        self.behind = False  # the last catch-up failed
         self.known: dict[int, int] = {}  # annotation id -> seq, live or from a catch-up
         self.windows: list[Window] = []
         self.page = self.rng.randint(1, meeting["page_count"])
@@ -253,10 +254,10 @@ class Delegate:
                 self.token,
             )
         except NETWORK_ERRORS:
-            self.ledger.error("catch-up failed")
-            return
-        if status != 200:
-            self.ledger.error(f"catch-up HTTP {status}")
+            status = 0
+        self.behind = status != 200  # tried again a few seconds later
+        if self.behind:
+            self.ledger.error(f"catch-up HTTP {status or 'failed'}")
             return
         changes = json.loads(body)
         ids = [a["id"] for a in changes["annotations"]]
@@ -419,6 +420,10 @@ class Delegate:
                 else:
                     await self.hall.sleep(rng.uniform(1, 5))
                 continue
+            if self.behind:
+                await self.hall.sleep(rng.uniform(2, 5))
+                await self.catch_up()
+                continue
             now = time.monotonic()
             due = min(next_page, next_comment, next_drop)
             if due > now:
@@ -440,12 +445,17 @@ class Delegate:
         """After the run: back online if the link is down, and the outbox emptied."""
         for task in list(self.tasks):  # a ballot chosen before the stop still goes
             await task
-        while (self.need_reconnect or not self.connected or self.outbox) and time.monotonic() < deadline:
+        while (self.need_reconnect or not self.connected or self.outbox or self.behind) and (
+            time.monotonic() < deadline
+        ):
             if self.need_reconnect or not self.connected:
                 if await self.connect(again=True):
                     self.need_reconnect = False
                 else:
                     await asyncio.sleep(2)
+            elif self.behind:
+                await asyncio.sleep(2)
+                await self.catch_up()
             else:
                 await self.flush()
                 if self.outbox:
@@ -457,6 +467,27 @@ class Delegate:
             self.client.close()
 
 
+async def _press(ledger: Ledger, port: int, path: str, token: str, body=None, expect=200) -> dict | None:
+    """The chair presses again when the server says "not now" (a 5xx, no answer), for two minutes; a
+    409 on a later press means the earlier one landed. None: refused for good."""
+    deadline, presses = time.monotonic() + 120, 0
+    while time.monotonic() < deadline:
+        presses += 1
+        try:
+            status, answer = await http(port, "POST", path, token, body, timeout=60)
+        except NETWORK_ERRORS:
+            status, answer = 0, b""
+        if status == expect:
+            return json.loads(answer)
+        if status == 409 and presses > 1:
+            return {}
+        ledger.error(f"POST {path.split('/')[-1]} by the chair: HTTP {status}")
+        if status and status < 500:
+            return None
+        await asyncio.sleep(3)
+    return None
+
+
 async def chair(hall: Hall, meeting: dict, port: int, token: str, first_in: float) -> None:
     """Opens a poll every `poll_every_s`, closes it `poll_open_s` later, as the chair would."""
     pace, ledger, number = hall.pace, hall.ledger, 0
@@ -464,33 +495,14 @@ async def chair(hall: Hall, meeting: dict, port: int, token: str, first_in: floa
     while not hall.stopping.is_set():
         number += 1
         cycle = time.monotonic()
-        try:
-            status, body = await http(
-                port, "POST", f"/api/meetings/{meeting['meeting_id']}/polls", token,
-                {"title": f"Dự thảo nghị quyết số {number}"},
-            )  # fmt: skip
-            if status != 201:
-                ledger.error(f"poll create HTTP {status}")
-                await hall.sleep(pace.poll_every_s)
-                continue
-            poll_id = json.loads(body)["id"]
-            status, _ = await http(port, "POST", f"/api/polls/{poll_id}/open", token)
-            if status != 200:
-                ledger.error(f"poll open HTTP {status}")
-                await hall.sleep(pace.poll_every_s)
-                continue
-            ledger.polls[poll_id] = {
-                "meeting_id": meeting["meeting_id"],
-                "document_id": meeting["document_id"],
-            }
+        title = {"title": f"Dự thảo nghị quyết số {number}"}
+        created = await _press(
+            ledger, port, f"/api/meetings/{meeting['meeting_id']}/polls", token, title, 201
+        )
+        if created and await _press(ledger, port, f"/api/polls/{created['id']}/open", token) is not None:
+            ledger.polls[created["id"]] = {"meeting_id": meeting["meeting_id"], "opened": True}
             await hall.sleep(pace.poll_open_s)  # the stop closes it at once
-            status, body = await http(port, "POST", f"/api/polls/{poll_id}/close", token, timeout=60)
-            if status != 200:
-                ledger.error(f"poll close HTTP {status}")
-            else:
-                ledger.polls[poll_id]["counts"] = json.loads(body)["counts"]
-        except NETWORK_ERRORS:
-            ledger.error("poll request failed")
+            await _press(ledger, port, f"/api/polls/{created['id']}/close", token)
         await hall.sleep(cycle + pace.poll_every_s - time.monotonic())
 
 
