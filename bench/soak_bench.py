@@ -24,6 +24,7 @@ Exit status: 1 when anything was lost or any error happened (refusal, time-out, 
 dropped, a server-side error in a log), 2 when nothing was lost but something grew or slowed
 beyond the tolerances printed with the verdict, else 0. Writes bench/out/soak_bench.json. All
 traffic goes to 127.0.0.1; the load generator and the servers share this machine's CPUs.
+The checks are in bench/soak_checks.py, the gauges and their fitted lines in bench/soak_gauges.py.
 """
 
 import argparse
@@ -32,7 +33,6 @@ import json
 import os
 import random
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -49,16 +49,15 @@ from multiprocess_bench import (
     stop_processes,
     tree_cpu_seconds,
 )
-from soak_hall import KINDS, Delegate, Hall, Pace, chair, http, nothing_lost
+from soak_checks import nothing_lost
+from soak_gauges import Gauges, growth
+from soak_hall import KINDS, Delegate, Hall, Pace, chair, http
 from socket_bench import _percentile
 
 ROOT = Path(__file__).resolve().parent.parent
 # What a delegate reads: the 28-page report of the shared meeting pack (the demo pack's one-page
 # document where the shared folder is absent). Every meeting uploads it: one page cache per process.
 REPORT = ROOT.parent / "shared" / "fixtures" / "meeting" / "bao-cao-kinh-te-xa-hoi.pdf"
-# Flat: what the line fitted over the second half adds across it stays within the larger of a share
-# of the mean and an absolute amount.
-TOLERANCE = {"rss_mb": (0.05, 8.0), "fds": (0.05, 5.0), "db": (0.0, 3.0), "redis": (0.05, 3.0)}
 # Steady: the last third's p99 at most 1.5 x the first third's, or at most 50 ms above it; judged
 # only with at least 20 measurements in each third.
 P99_RATIO_MAX, P99_SLACK_MS, P99_MIN_N = 1.5, 50.0, 20
@@ -97,75 +96,6 @@ def open_sittings(app, secretary, result: dict) -> None:
 
 def _report() -> Path | None:
     return REPORT if REPORT.exists() else None
-
-
-# --- what is measured on the servers ---------------------------------------------------------------
-
-
-def _tree(pid: int) -> list[int]:
-    """A process and its descendants (gunicorn's master, its worker, the worker's PDF process)."""
-    found = [pid]
-    try:
-        for task in Path(f"/proc/{pid}/task").iterdir():
-            for child in (task / "children").read_text().split():
-                found += _tree(int(child))
-    except (FileNotFoundError, ProcessLookupError):
-        pass
-    return found
-
-
-def _rss_kb(pid: int) -> int:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    except (FileNotFoundError, ProcessLookupError):
-        pass
-    return 0
-
-
-def _fds(pid: int) -> int:
-    try:
-        return len(os.listdir(f"/proc/{pid}/fd"))
-    except (FileNotFoundError, ProcessLookupError):
-        return 0
-
-
-class Gauges:
-    """Each server process's memory and descriptors, the database's connections, Redis's clients."""
-
-    def __init__(self, servers, database_url: str, redis: Redis) -> None:
-        import redis as redis_client
-
-        self.pids = [server.process.pid for server in servers]
-        self.pg = None
-        if database_url.startswith("postgresql"):
-            import psycopg
-
-            self.pg = psycopg.connect(database_url.replace("+psycopg", ""), autocommit=True)
-        self.redis = redis_client.Redis(host="127.0.0.1", port=redis.port)
-
-    def read(self) -> dict:
-        trees = [_tree(pid) for pid in self.pids]
-        db = db_busy = None
-        if self.pg is not None:  # the bench's own connection left out
-            db, db_busy = self.pg.execute(
-                "SELECT count(*), count(*) FILTER (WHERE state <> 'idle') FROM pg_stat_activity "
-                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
-            ).fetchone()
-        return {
-            "rss_mb": [round(sum(_rss_kb(p) for p in tree) / 1024, 1) for tree in trees],
-            "fds": [sum(_fds(p) for p in tree) for tree in trees],
-            "db": db,
-            "db_busy": db_busy,  # in a transaction or a query: held, not just pooled
-            "redis": self.redis.info("clients")["connected_clients"] - 1,
-            "load1": round(os.getloadavg()[0], 2),
-        }
-
-    def close(self) -> None:
-        if self.pg is not None:
-            self.pg.close()
-        self.redis.close()
 
 
 def window_stats(hall: Hall, since: float, until: float) -> dict:
@@ -330,42 +260,6 @@ def _thirds(hall: Hall, started: float, duration: float) -> dict:
         ratio = round(last / first, 2) if first else None
         steady = (ratio is not None and ratio <= P99_RATIO_MAX) or last - first <= P99_SLACK_MS
         found[kind] = {"first_p99_ms": first, "last_p99_ms": last, "ratio": ratio, "steady": steady}
-    return found
-
-
-def _slope_per_min(points: list[tuple[float, float]]) -> float:
-    xs, ys = [x / 60 for x, _ in points], [y for _, y in points]
-    mean_x, mean_y = statistics.fmean(xs), statistics.fmean(ys)
-    spread = sum((x - mean_x) ** 2 for x in xs)
-    return sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)) / spread if spread else 0.0
-
-
-def growth(rows: list[dict], duration: float) -> dict:
-    """Each gauge's line over the second half: the slope per minute, what it adds across the second
-    half, and whether that stays within TOLERANCE."""
-    half = [row for row in rows[1:] if row["t_s"] >= duration / 2]
-    series: dict[str, list[tuple[float, float]]] = {}
-    for row in half:
-        for gauge in ("rss_mb", "fds"):
-            for process, value in enumerate(row[gauge]):
-                series.setdefault(f"{gauge}[{process}]", []).append((row["t_s"], value))
-        for gauge in ("db", "redis"):
-            if row[gauge] is not None:
-                series.setdefault(gauge, []).append((row["t_s"], row[gauge]))
-    found = {}
-    for name, points in series.items():
-        if len(points) < 3:
-            continue
-        slope = _slope_per_min(points)
-        added = slope * (points[-1][0] - points[0][0]) / 60
-        share, absolute = TOLERANCE[name.split("[")[0]]
-        allowed = max(share * statistics.fmean(v for _, v in points), absolute)
-        found[name] = {
-            "slope_per_min": round(slope, 3),
-            "added_over_second_half": round(added, 2),
-            "allowed": round(allowed, 2),
-            "flat": added <= allowed,
-        }
     return found
 
 
