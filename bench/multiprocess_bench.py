@@ -62,8 +62,15 @@ OUTBOX_TRIES = 8
 # --- data -------------------------------------------------------------------------------------
 
 
-def prepare(data_dir: Path, sizes: list[int]) -> dict:
-    """Run in a subprocess: one published meeting per size, with that many delegates and one document."""
+def prepare(
+    data_dir: Path, sizes: list[int], all_tokens: bool = False, extend=None, pdf: Path | None = None
+) -> dict:
+    """Run in a subprocess: one published meeting per size, with that many delegates and one document.
+
+    Tokens for meeting 0's delegates (every delegate's with `all_tokens`); the file `pdf` instead of
+    the demo pack's second document; `extend(app, secretary, result)` adds what another bench needs in the
+    same unit of work (bench/soak_bench.py: sittings).
+    """
     os.environ.update({"DATA_DIR": str(data_dir), "PREWARM_PAGES": "0", "PDF_WORKERS": "1"})
     sys.path.insert(0, str(ROOT))
     from accounts.models import User
@@ -84,6 +91,8 @@ def prepare(data_dir: Path, sizes: list[int]) -> dict:
             NewUser(username="thuky", password=PASSWORD, full_name="Thư ký", can_convene=True)
         )
         _, title, filename, data = demo_pack()[1]
+        if pdf is not None:
+            title, filename, data = pdf.stem, pdf.name, pdf.read_bytes()
         for m, delegates in enumerate(sizes):
             people = [
                 User(
@@ -105,18 +114,22 @@ def prepare(data_dir: Path, sizes: list[int]) -> dict:
             publish(secretary, meeting.id)
             paragraphs = [p.id for p in Paragraph.query.filter_by(document_id=document.id)]
             tokens = []
-            if m == 0:  # the one-document run connects with tokens; the morning logs in
+            if m == 0 or all_tokens:  # the one-document run connects with tokens; the morning logs in
                 for person in people:
                     start_login(person, via="bench")
                     tokens.append(issue_token(person, app.config["SECRET_KEY"]))
             result["meetings"].append(
                 {
+                    "meeting_id": meeting.id,
                     "document_id": document.id,
+                    "page_count": document.page_count,
                     "paragraph_ids": paragraphs,
                     "usernames": [p.username for p in people],
                     "tokens": tokens,
                 }
             )
+        if extend is not None:
+            extend(app, secretary, result)
         db.session.commit()  # the last meeting's members, document and publication too
         db.engine.dispose()
     app.extensions["documents"].pool.close()
