@@ -3,8 +3,13 @@
 Each change commits the annotation, its new seq and the ack of its `op_id` in one transaction, and
 only then is it broadcast; a resent `op_id` gets the stored ack back and changes nothing. Reading
 them back (catch-up, the digest's and exports' rows) is annotations.queries.
+
+A process killed between its commit and its broadcast leaves a change stored that no one heard;
+the author's outbox resends it to another process, which finds the ack another process stored and
+announces the change again (clients merge by id and seq, so hearing it twice is harmless).
 """
 
+import secrets
 from collections.abc import Iterable
 from datetime import timedelta
 from functools import wraps
@@ -33,6 +38,10 @@ from documents.models import Document, DocumentPage, DocumentStatus, Paragraph
 
 # Half a point of slack: clients round coordinates they derived from CSS pixels.
 EDGE_TOLERANCE_PT = 0.5
+# Which process stored an ack (a restarted process is another one): gunicorn imports the app in
+# each worker, after the fork.
+THIS_PROCESS = secrets.token_hex(8)
+EVENTS = {"create": "annotation:created", "update": "annotation:updated", "hide": "annotation:updated"}
 
 
 def _next_seq(document_id: int) -> int:
@@ -80,7 +89,8 @@ def _operation(data) -> str:
 
 
 def _stored_ack(user: User, data) -> dict | None:
-    """The first ack of `data.op_id`, if it was for this same operation; None if never seen."""
+    """The first ack of `data.op_id`, if it was for this same operation; None if never seen. Stored
+    by another process, the change is broadcast again (see the module's docstring)."""
     stored = db.session.scalar(
         select(ProcessedOperation.ack).where(
             ProcessedOperation.user_id == user.id, ProcessedOperation.op_id == data.op_id
@@ -92,7 +102,21 @@ def _stored_ack(user: User, data) -> dict | None:
     operation = ack.pop("op", None)
     if operation is not None and operation != _operation(data):
         raise AppError("op_id_reused", 409)
+    if ack.pop("by", None) != THIS_PROCESS and ack.get("ok"):
+        _announce_again(ack["id"], (operation or _operation(data)).split(":")[0])
     return ack
+
+
+def _announce_again(annotation_id: int, operation: str) -> None:
+    """The process that stored this change may have died before broadcasting it: broadcast its
+    current state (after a later edit or deletion too) with the boundary's commit."""
+    annotation = db.session.get(Annotation, annotation_id)
+    if annotation is None:
+        return
+    event_name = (
+        "annotation:deleted" if annotation.is_deleted else EVENTS.get(operation, "annotation:updated")
+    )
+    _broadcast(annotation, event_name, db.session.get(Document, annotation.document_id))
 
 
 def prune_processed_operations(older_than: timedelta) -> int:
@@ -136,7 +160,7 @@ def _commit(user: User, data, annotation: Annotation, event_name: str, document:
     db.session.flush()
     _broadcast(annotation, event_name, document)  # before the ack row: building payloads may autoflush
     ack = {"ok": True, "id": annotation.id, "seq": annotation.seq}
-    stored = {**ack, "op": _operation(data)}
+    stored = {**ack, "op": _operation(data), "by": THIS_PROCESS}
     try:
         db.session.execute(
             insert(ProcessedOperation.__table__).values(user_id=user.id, op_id=data.op_id, ack=stored)

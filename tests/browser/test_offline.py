@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import PHONE, TABLET
+from tests.browsers import PHONE, TABLET, Devices
 from tests.conftest import MEETING_PACK
 from tests.live_server import DEMO_PASSWORD
 
@@ -50,31 +50,10 @@ KEPT_FROM_VISITS = """async (ids) => {
 def device(browser, live_server):
     """`device(viewport, username)`: a signed-in page in its own browser profile (its own storage and
     service worker); console errors fail the test, except the network's own while it is off."""
-    contexts, errors = [], []
-
-    def factory(viewport: dict, username: str):
-        context = browser.new_context(base_url=live_server, **viewport)
-        context.set_default_timeout(20_000)
-        contexts.append(context)
-        page = context.new_page()
-
-        def console(message):
-            if message.type == "error" and not OFFLINE_NOISE.search(message.text):
-                errors.append(f"{username}: {message.text}")
-
-        page.on("console", console)
-        page.on("pageerror", lambda error: errors.append(f"{username}: {error}"))
-        page.goto("/login")
-        page.fill("input[name=username]", username)
-        page.fill("input[name=password]", DEMO_PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url(f"{live_server}/")
-        return page
-
-    yield factory
-    for context in contexts:
-        context.close()
-    assert errors == [], "errors in the browser console"
+    devices = Devices(browser, live_server, timeout_ms=20_000, noise=OFFLINE_NOISE)
+    yield devices.open
+    devices.close()
+    assert devices.errors == [], "errors in the browser console"
 
 
 def _meeting(page) -> dict:

@@ -33,16 +33,20 @@ def cluster_template(tmp_path_factory):
 
 @pytest.fixture
 def start_nodes(redis_server, cluster_template, tmp_path):
-    """`start_nodes(n, **env)`: n processes sharing one database, one Redis and one SECRET_KEY."""
+    """`start_nodes(n, **env)`: n processes sharing one database, one Redis and one SECRET_KEY (also
+    with those of earlier calls in the same test)."""
     redis_server.client().flushall()
     database_url = _shared_database(cluster_template, tmp_path)
+    # One key for every process of the test, however many calls start them: a browser's session
+    # cookie signed by one process must open a socket on another after a failover.
+    secret_key = secrets.token_hex(16)
     started: list[LiveServer] = []
 
     def start(count: int = 2, gunicorn: bool = False, **settings) -> list[LiveServer]:
         env = {
             "DATABASE_URL": database_url,
             "SOCKETIO_MESSAGE_QUEUE": redis_server.url,
-            "SECRET_KEY": secrets.token_hex(16),
+            "SECRET_KEY": secret_key,
             "AUTO_MIGRATE": "0",
             "PREWARM_PAGES": "0",
             **{key: str(value) for key, value in settings.items()},

@@ -41,7 +41,7 @@ class Nginx:
             "/etc/ssl/phonghop/privkey.pem": str(self.directory / "key.pem"),
             "/etc/nginx/phonghop-build.conf": str(self.directory / "build.conf"),
             "/var/log/nginx/": f"{self.directory}/",
-            "/opt/phonghop/app/static/": f"{ROOT / 'static'}/",
+            "root /opt/phonghop/app/static;": f"root {ROOT / 'static'};",
         }
         for old, new in replacements.items():
             assert old in site, f"the nginx sample no longer has {old!r}"
@@ -93,6 +93,10 @@ class Nginx:
             )
         except requests.RequestException:
             return False
+
+    def access_log(self) -> list[str]:
+        """Lines of the sample's log format: `... $status $bytes $request_time $upstream_addr rid=...`."""
+        return (self.directory / "phonghop.access.log").read_text().splitlines()
 
     def session(self) -> requests.Session:
         session = requests.Session()

@@ -4,13 +4,15 @@ a long-polling client stays with its process, live events cross, static files ar
 import threading
 
 import pytest
+import requests
 import socketio
 
+from core.assets import load_bundles
 from core.node import NODE_COOKIE
 from tests.cluster.conftest import wait_for_subscribers
 from tests.cluster.nginx_server import SAMPLE_PORTS, Nginx
 from tests.cluster.test_across_processes import Device, _comment, _demo_document
-from tests.live_server import wait_until
+from tests.live_server import ROOT, wait_until
 
 pytestmark = pytest.mark.server
 
@@ -87,6 +89,32 @@ def test_static_files_of_the_current_build_are_cached_for_a_year_and_others_reva
     assert stale.status_code == 200
     assert stale.headers["Cache-Control"] == "no-cache"
     assert stale.content == fresh.content
+
+
+def test_nginx_serves_every_static_file_as_the_app_itself_would(behind_nginx):
+    """The bundles in place of their modules (and their chunks, which exist only in static/dist),
+    ES modules as JavaScript (a module sent as text/plain is refused by the browser)."""
+    proxy, nodes = behind_nginx
+    app = next(iter(nodes.values()))
+    session = proxy.session()
+    page = session.get(f"{proxy.url}/login", timeout=10).text
+    current = next(part.split("/")[0] for part in page.split("/static/")[1:] if "/" in part)
+    static = ROOT / "static"
+    names = {p.relative_to(static).as_posix() for p in static.rglob("*") if p.is_file()}
+    names = {name for name in names if not name.startswith("dist/")}
+    bundles = load_bundles(static, ROOT / "templates")
+    names |= bundles.files if bundles else set()
+
+    differ = []
+    for name in sorted(names):
+        direct = requests.get(f"{app.url}/static/{current}/{name}", timeout=10)
+        proxied = session.get(f"{proxy.url}/static/{current}/{name}", timeout=10)
+        script = name.endswith((".js", ".mjs"))
+        if (proxied.status_code, proxied.content) != (direct.status_code, direct.content) or (
+            script and "javascript" not in proxied.headers["Content-Type"]
+        ):
+            differ.append(f"{name}: {proxied.status_code} {proxied.headers['Content-Type']}")
+    assert differ == []
 
 
 def test_nginx_passes_the_request_id_it_logs_to_the_app_and_back(behind_nginx):
