@@ -224,8 +224,10 @@ def warm_latency(server: LiveServer, document: dict, cookie: str) -> dict:
 
 def signed_in_on_the_link(browser, base_url: str, device: dict):
     """A delegate signed in on `device`, then on the emulated rural link with an empty cache:
-    (context, page, the Wire counting what arrives)."""
-    context = browser.new_context(base_url=base_url, **device)
+    (context, page, the Wire counting what arrives). Service workers are blocked: the one the
+    sign-in registers would otherwise store the static files behind the bench's back (its own
+    requests are not on the emulated link) and serve some loads from its cache, by chance."""
+    context = browser.new_context(base_url=base_url, service_workers="block", **device)
     page = context.new_page()
     page.set_default_timeout(60_000)
     page.goto("/login")
