@@ -1,6 +1,9 @@
 // The pages: which one is being read, and their images and text layers, loaded near the viewport a
 // few at a time (nearest first), sharpened after zooming in, with a retry where one failed.
 import { buildTextLayer, vectorImage, wordsFromLines } from "./textlayer.js";
+// Not used here, but a module imported when asked that reaches app.js shares its chunk (esbuild puts
+// a module in one chunk with the modules the same entry points reach): one request fewer before page 1.
+import "../app.js";
 
 const MAX_IN_FLIGHT = 3;  // leaves connections free for the socket and the text layers on 4G
 
