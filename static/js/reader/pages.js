@@ -127,6 +127,8 @@ export function createPages(ctx) {
       const image = await pageImage(page, controller.signal);
       page.image = image;
       page.img.src = image.url;
+      // The page the delegate is waiting for shows at once; pages scrolled to later fade in (app.css).
+      if (!drawnAny) page.slot.classList.add("at-once");
       page.slot.classList.add("ready");
       drawnAny = true;
       if (!page.rendered) {
