@@ -185,7 +185,6 @@ export function createLive({ documentId, me, page = 1, onChange, onStatus, onPre
       if (message.document_id === documentId) onReplaced(message);
     });
     if (socket.connected) resyncing = resync().catch(() => {});
-    status();
   }
   PH.whenLive().then(attach);
   window.addEventListener("online", () => flush());
