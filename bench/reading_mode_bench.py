@@ -15,33 +15,38 @@ Exits non-zero when reading mode's first screen (until drawn) costs more than 60
 import argparse
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.reader_network_bench import LINK, report_document, signed_in_on_the_link  # noqa: E402
+from bench.reader_network_bench import (  # noqa: E402
+    LINK,
+    PAGE_ONE_SHOWN,
+    report_document,
+    shown_at,
+    signed_in_on_the_link,
+    watch_for,
+)
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE  # noqa: E402
 from tests.live_server import MEETING_PACK, LiveServer, make_demo_data  # noqa: E402
 
 TARGET_KB = 60
+READING_SHOWN = """() => Boolean(document.querySelector('.reading-page[data-page="1"].ready'))"""
 
 
 def first_screen(browser, server: LiveServer, document: dict, view: str) -> dict:
     context, page, wire = signed_in_on_the_link(browser, server.url, PHONE)
-    started = time.monotonic()
+    watch_for(context, READING_SHOWN if view == "text" else PAGE_ONE_SHOWN)
     page.goto(f"/documents/{document['id']}?view={view}", wait_until="commit")
-    ready = '.reading-page[data-page="1"].ready' if view == "text" else '.page-slot[data-page="1"].ready'
-    page.wait_for_selector(ready)
-    drawn_at = time.monotonic()
+    seconds = shown_at(page)  # on the browser's clock (reader_network_bench.watch_for)
     page.wait_for_load_state("networkidle")
     page.wait_for_timeout(500)
     context.close()
     return {
-        "drawn_kb": wire.total(until=drawn_at) / 1024,
+        "drawn_kb": wire.total_until(seconds) / 1024,
         "kb": wire.total() / 1024,
-        "seconds": drawn_at - started,
+        "seconds": seconds,
         "breakdown": wire.breakdown(),
     }
 

@@ -68,13 +68,21 @@ class Bundles:
     folder: Path
     files: frozenset[str]
     needs: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    chunks: dict[str, str] = field(default_factory=dict)  # a module imported when asked -> its chunk
 
-    def modules_for(self, entries, later: bool = True) -> list[str]:
+    def modules_for(self, entries, later=True) -> list[str]:
         """The chunks the given entry points import at once and, with `later`, those they import
-        only when asked (the page view): what a template preloads."""
-        kinds = ("static", "dynamic") if later else ("static",)
+        only when asked: what a template preloads. `later` may name the source modules of one view
+        (the page view's), so the chunks of the others (the annotations, loaded after the first
+        page is drawn) are not preloaded."""
+        kinds = ("static", "dynamic") if later is True else ("static",)
         needs = [self.needs.get(entry, {}) for entry in entries]
-        return sorted({chunk for need in needs for kind in kinds for chunk in need.get(kind, ())})
+        found = {chunk for need in needs for kind in kinds for chunk in need.get(kind, ())}
+        for source in () if isinstance(later, bool) else later:
+            chunk = self.chunks.get(source)
+            if chunk:
+                found |= {chunk, *self.needs.get(chunk, {}).get("static", ())}
+        return sorted(found)
 
 
 def load_bundles(static_folder: Path, templates_folder: Path) -> Bundles | None:
@@ -90,7 +98,12 @@ def load_bundles(static_folder: Path, templates_folder: Path) -> Bundles | None:
             "static/dist was built from other sources: serving the source modules (run scripts/vendor.sh)"
         )
         return None
-    return Bundles(static_folder / DIST, frozenset(manifest["files"]), manifest.get("needs", {}))
+    return Bundles(
+        static_folder / DIST,
+        frozenset(manifest["files"]),
+        manifest.get("needs", {}),
+        manifest.get("chunks", {}),
+    )
 
 
 def served_files(app: Flask) -> list[str]:
@@ -108,8 +121,9 @@ def served_files(app: Flask) -> list[str]:
     return sorted(names)
 
 
-def page_modules(entries, sources=(), later: bool = True) -> list[str]:
-    """What a template preloads for a view: the bundles' chunks, or the source modules without bundles."""
+def page_modules(entries, sources=(), later=True) -> list[str]:
+    """What a template preloads for a view: the bundles' chunks, or the source modules without bundles
+    (`later`: as in Bundles.modules_for)."""
     bundles = current_app.extensions.get("bundles")
     return bundles.modules_for(entries, later) if bundles else list(sources)
 

@@ -94,9 +94,13 @@ const styles = await esbuild.build({
 const outputs = {};
 for (const result of [modules, classic, worker, styles]) Object.assign(outputs, result.metafile.outputs);
 const served = (out) => posix(join(ROOT, out)).replace(/^static\/dist\//, "");
+// A module imported only when asked (`import("./zoom.js")`) is a chunk of its own: `chunks` names it by
+// its source, so a template can preload what one view will import (the page view's zoom.js, pages.js).
 const needs = {};
+const chunks = {};
 for (const [out, info] of Object.entries(outputs)) {
-  if (!info.entryPoint || served(out).startsWith("js/chunks/")) continue;  // a dynamic import's chunk
+  if (!info.entryPoint) continue;
+  if (served(out).startsWith("js/chunks/")) chunks[info.entryPoint.replace(/^static\//, "")] = served(out);
   const seen = new Set();
   const dynamic = new Set();
   const visit = (file) => {
@@ -127,6 +131,6 @@ for (const [out, info] of Object.entries(outputs)) {
   };
 }
 const files = Object.keys(outputs).map(served).sort();
-writeFileSync(join(DIST, "manifest.json"), JSON.stringify({ source_hash: hash, files, needs }, null, 1) + "\n");
+writeFileSync(join(DIST, "manifest.json"), JSON.stringify({ source_hash: hash, files, needs, chunks }, null, 1) + "\n");
 const bytes = files.reduce((sum, name) => sum + statSync(join(DIST, name)).size, 0);
 console.log(`static/dist: ${files.length} files, ${(bytes / 1024).toFixed(0)} KB minified, from ${entries.module.length} module and ${entries.classic.length} classic entries`);

@@ -1,5 +1,6 @@
 // Live annotation on the reader: highlights, ink, notes, per-paragraph comments and who is reading.
-// Built on the reader's `reader` (static/js/reader/main.js); the live protocol is in docs/realtime.md.
+// Built on the reader's `reader` (static/js/reader/main.js), which imports this module once its first
+// page is drawn (reader/later.js); the live protocol is in docs/realtime.md.
 import { createComments } from "./annotate/comments.js";
 import { createLive } from "./annotate/live.js";
 import { createSelection } from "./annotate/select.js";
@@ -470,7 +471,9 @@ reader.on("viewchange", ({ view }) => {
 });
 if (reader.view() === "pages") loadPageLayer();
 reader.on("pagechange", ({ number }) => loadParagraphs(number));  // again, if it failed before
+// Loaded once the first page is drawn (reader/later.js): what was drawn before this module ran.
 reader.pages.forEach((page) => { if (reader.isRendered(page.number)) loadParagraphs(page.number); });
+addParagraphs(reader.reading.paragraphs());
 PH.api("GET", `/api/documents/${reader.documentId}/changes`).then((found) => {
   if (!found.previous_id) return;
   changes = { paragraphs: new Map(found.paragraphs.map((p) => [p.id, p])), removed: found.removed };

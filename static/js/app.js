@@ -150,6 +150,35 @@ function live() {
   return socket;
 }
 
+// Most pages load the socket library with their scripts; the reader brings it in once its first page is
+// on screen (reader/later.js), so code that may run before then asks for the connection with whenLive().
+let libraryArrived = () => {};
+const libraryHere = new Promise((resolve) => { libraryArrived = resolve; });
+let libraryLoading = null;
+/** Brings the socket library (a classic script, `src`) onto a page that did not load it with its scripts. */
+function loadSocketLibrary(src) {
+  if (window.io) {
+    libraryArrived();
+    return libraryHere;
+  }
+  libraryLoading = libraryLoading || new Promise((resolve, reject) => {
+    const script = document.createElement("script");
+    script.src = src;
+    script.addEventListener("load", () => { libraryArrived(); resolve(); });
+    script.addEventListener("error", () => {
+      script.remove();
+      libraryLoading = null;  // a weak signal: the next call tries again
+      reject(new Error("socket library"));
+    });
+    document.head.append(script);
+  });
+  return libraryLoading;
+}
+/** The live connection once the socket library is on the page: at once where it came with the page. */
+function whenLive() {
+  return window.io ? Promise.resolve(live()) : libraryHere.then(live);
+}
+
 // The network gone is said at once, on every page: what is stored on the device still reads.
 function showNetwork() {
   const banner = document.getElementById("offline-banner");
@@ -161,5 +190,5 @@ window.addEventListener("online", showNetwork);
 if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", showNetwork);
 else showNetwork();
 
-export { api, upload, toast, t, pick, confirmAction as confirm, formatDateTime, live, setFontScale };
-window.PH = { api, upload, toast, t, pick, confirm: confirmAction, formatDateTime, live, setFontScale };
+export { api, upload, toast, t, pick, confirmAction as confirm, formatDateTime, live, whenLive, loadSocketLibrary, setFontScale };
+window.PH = { api, upload, toast, t, pick, confirm: confirmAction, formatDateTime, live, whenLive, loadSocketLibrary, setFontScale };

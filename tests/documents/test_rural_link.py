@@ -65,6 +65,19 @@ def test_the_reader_page_holds_no_document_content(report, api):
     assert first_paragraph[:40] not in html
 
 
+def test_the_reader_page_does_not_grow_with_the_page_count(create_user, create_meeting, create_document, api):
+    """Each page's slot, thumbnail and reading-mode section is built in the browser from page runs."""
+    secretary = create_user("thuky")
+    meeting = create_meeting(
+        secretary, delegates=[create_user("daibieu2")], agenda=("Nội dung 1", "Nội dung 2")
+    )
+    long = create_document(secretary, meeting.agenda_items[0], REPORT, title="Tài liệu")
+    short = create_document(secretary, meeting.agenda_items[1], "chuong-trinh-ky-hop.pdf", title="Tài liệu")
+    assert long.page_count >= 5 * short.page_count
+    sizes = [len(api("daibieu2").get(f"/documents/{d.id}").get_data()) for d in (short, long)]
+    assert abs(sizes[1] - sizes[0]) < 300  # ids, page counts, a run or two of other page sizes
+
+
 def test_a_page_view_brings_the_page_and_its_words_in_one_answer(report, api):
     delegate = api("daibieu2")
     response = delegate.get(f"/api/documents/{report.id}/pages/2/view", headers={"Accept-Encoding": "br"})

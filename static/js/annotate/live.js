@@ -22,7 +22,7 @@ export function uuid() {
 }
 
 export function createLive({ documentId, me, page = 1, onChange, onStatus, onPresence, onRefused, onReplaced = () => {} }) {
-  const socket = PH.live();
+  let socket = null;  // once the socket library is on the page (the reader loads it after page 1)
   const confirmed = new Map();  // id -> the server's latest version, or {id, seq, deleted: true}
   const box = openOutbox(me.id);
   let synced = 0;
@@ -167,7 +167,9 @@ export function createLive({ documentId, me, page = 1, onChange, onStatus, onPre
     if (socket && socket.connected) socket.emit("presence:update", { document_id: documentId, page: number });
   }
 
-  if (socket) {
+  function attach(connection) {
+    socket = connection;
+    if (!socket) return;
     socket.on("connect", () => {
       resyncing = resyncing.then(resync).catch(() => {});
       status();
@@ -184,6 +186,7 @@ export function createLive({ documentId, me, page = 1, onChange, onStatus, onPre
     });
     if (socket.connected) resyncing = resync().catch(() => {});
   }
+  PH.whenLive().then(attach);
   window.addEventListener("online", () => flush());
   // What waited in the outbox from before the reload; the line says so only when something waits.
   const outboxChanged = () => (box.count() || (socket && socket.connected) ? changed() : redraw());

@@ -97,7 +97,8 @@ export function createSelection(ctx) {
     place(menu, range.getBoundingClientRect());
   }
 
-  let selectionTimer = 0;
+  // This layer comes once the first page is drawn (reader/later.js): words chosen before it came count.
+  let selectionTimer = setTimeout(readSelection, 250);
   document.addEventListener("selectionchange", () => {
     clearTimeout(selectionTimer);
     selectionTimer = setTimeout(readSelection, 250);

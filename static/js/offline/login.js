@@ -1,6 +1,9 @@
 // The login page: whoever signs in as someone else first makes the device forget the copies the
 // previous person stored (owner.js).
 import { guardLogin } from "./owner.js";
+// Like every page's script (base.html loads app.js anyway): so owner.js and store.js share app.js's
+// chunk instead of two chunks of their own, one request each on every page (scripts/build_static.mjs).
+import "../app.js";
 
 const form = document.querySelector("form.login-form");
 if (form && "localStorage" in window) guardLogin(form);

@@ -2,6 +2,7 @@
 // (registered with Workbox's window module), the logout that leaves nothing readable behind, and
 // the reader's part in keeping a stored meeting current. docs/offline.md.
 import { Workbox } from "../../vendor/workbox/workbox-window.prod.mjs";
+import { openOutbox } from "./outbox.js";
 import { claimDevice, forgetStored } from "./owner.js";
 import { markUsed, packFor, removePack, syncPack } from "./pack.js";
 import * as store from "./store.js";
@@ -61,7 +62,7 @@ if (supported && reader && reader.dataset.meetingId) {
   packFor(meetingId).then(async (pack) => {
     if (!pack) return;
     await markUsed(meetingId);
-    const socket = PH.live();
+    const socket = await PH.whenLive();  // the reader loads the socket library after its first page
     if (!socket) return;
     const refresh = () => syncPack(meetingId, pack.user_id).catch(() => {});
     socket.on("document:replaced", refresh);
@@ -71,29 +72,28 @@ if (supported && reader && reader.dataset.meetingId) {
 
 // Outside the meeting page (which has its own line), a badge under the top bar counts what waits in
 // the outbox: on a phone the reader's status line may be off screen, and a delegate should know.
+// (outbox.js comes with app.js's chunk: imported when asked, it cost every page two more requests.)
 if (signedIn && !document.querySelector("[data-offline-panel]")) {
-  import("./outbox.js").then(({ openOutbox }) => {
-    const box = openOutbox(Number(signedIn.content));
-    const badge = document.createElement("p");
-    badge.className = "outbox-badge";
-    badge.dataset.outboxBadge = "";
-    badge.setAttribute("role", "status");
-    badge.hidden = true;
-    document.body.append(badge);
-    const place = () => {
-      const bar = document.querySelector(".topbar");
-      badge.style.top = `${Math.round(bar ? bar.getBoundingClientRect().bottom : 0) + 6}px`;
-    };
-    const show = () => {
-      badge.hidden = box.count() === 0;
-      badge.textContent = PH.t("outbox_badge", { n: box.count() });
-      place();
-    };
-    box.watch(show);
-    box.ready.then(show);
-    window.addEventListener("resize", place);
-    document.addEventListener("fontscale", () => requestAnimationFrame(place));
-  });
+  const box = openOutbox(Number(signedIn.content));
+  const badge = document.createElement("p");
+  badge.className = "outbox-badge";
+  badge.dataset.outboxBadge = "";
+  badge.setAttribute("role", "status");
+  badge.hidden = true;
+  document.body.append(badge);
+  const place = () => {
+    const bar = document.querySelector(".topbar");
+    badge.style.top = `${Math.round(bar ? bar.getBoundingClientRect().bottom : 0) + 6}px`;
+  };
+  const show = () => {
+    badge.hidden = box.count() === 0;
+    badge.textContent = PH.t("outbox_badge", { n: box.count() });
+    place();
+  };
+  box.watch(show);
+  box.ready.then(show);
+  window.addEventListener("resize", place);
+  document.addEventListener("fontscale", () => requestAnimationFrame(place));
 }
 
 export { removePack };

@@ -6,7 +6,9 @@
 // toolbar.js the controls and the switch between views; notice.js replaced/withdrawn notices.
 //
 // The page view's modules (zoom.js, pages.js, textlayer.js) are fetched only once it is shown: a
-// phone opening in reading mode never downloads them unless the delegate switches.
+// phone opening in reading mode never downloads them unless the delegate switches. The socket library,
+// the annotation layer and "follow the screen" come once the first page is drawn (later.js).
+import { afterFirstScreen } from "./later.js";
 import { watchStatus } from "./notice.js";
 import { createReading } from "./reading.js";
 import { buildSkeleton, pagesOf } from "./skeleton.js";
@@ -72,6 +74,7 @@ export const reader = {
     showHighlights: ctx.reading.showHighlights,
     selectionTargets: ctx.reading.selectionTargets,
     paragraph: ctx.reading.paragraph,
+    paragraphs: ctx.reading.paragraphs,
   },
   /** The `.page[data-page=n]` container: image, `.text-layer`, `.annotation-layer`. */
   pageElement: (n) => (byNumber(n) ? byNumber(n).el : null),
@@ -117,6 +120,7 @@ async function begin() {
     ctx.reading.updateCurrent();
   }
 }
+afterFirstScreen(state, root);
 begin();
 window.addEventListener("hashchange", () => {
   const match = /page=(\d+)/.exec(window.location.hash);

@@ -5,7 +5,7 @@ import * as PH from "../app.js";
 export function watchStatus(ctx) {
   const { state, root, base } = ctx;
   const { data } = state;
-  const { api, live } = PH;
+  const { api, whenLive } = PH;
   const notice = document.getElementById("reader-notice");
 
   /** The active version that took this one's place, following a chain of replacements; null if none. */
@@ -50,9 +50,8 @@ export function watchStatus(ctx) {
 
   if (data.status !== "active") checkStillCurrent();
 
-  // The socket library loads after the reader (see reader.html).
-  const listen = () => {
-    const socket = live();
+  // The socket library comes once the first page is on screen (reader/later.js).
+  whenLive().then((socket) => {
     if (!socket) return;
     socket.on("meeting:updated", ({ id }) => {
       if (String(id) === root.dataset.meetingId) checkStillCurrent();
@@ -60,7 +59,5 @@ export function watchStatus(ctx) {
     socket.on("meeting:removed", ({ id }) => {
       if (String(id) === root.dataset.meetingId) window.location.assign("/");
     });
-  };
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", listen);
-  else listen();
+  });
 }

@@ -1,6 +1,9 @@
 // The pages: which one is being read, and their images and text layers, loaded near the viewport a
 // few at a time (nearest first), sharpened after zooming in, with a retry where one failed.
 import { buildTextLayer, vectorImage, wordsFromLines } from "./textlayer.js";
+// Not used here, but a module imported when asked that reaches app.js shares its chunk (esbuild puts
+// a module in one chunk with the modules the same entry points reach): one request fewer before page 1.
+import "../app.js";
 
 const MAX_IN_FLIGHT = 3;  // leaves connections free for the socket and the text layers on 4G
 
@@ -86,14 +89,18 @@ export function createPages(ctx) {
     return glyphSheets.get(block);
   }
 
+  /** The page's image and, but for a scan, its words (for the text layer). */
   async function pageImage(page, signal) {
-    if (page.meta.scanned) return fetchImage(page, wantedWidth(page), signal);
+    if (page.meta.scanned) return { image: await fetchImage(page, wantedWidth(page), signal) };
     glyphSheet(blockOf(page)).catch(() => {});  // in parallel with the view, not after it
     const view = await fetchView(page, signal);
-    buildTextLayer(page, { words: wordsFromLines(view.lines || []) });
-    if (view.raster) return fetchImage(page, wantedWidth(page), signal);
-    return imageFromBlob(await vectorImage(view, await glyphSheet(view.glyphs)), 0);
+    const words = wordsFromLines(view.lines || []);
+    if (view.raster) return { image: await fetchImage(page, wantedWidth(page), signal), words };
+    return { image: await imageFromBlob(vectorImage(view, await glyphSheet(view.glyphs)), 0), words };
   }
+
+  // After the frame that shows what was just put on screen (a hidden tab waits until it is shown).
+  const afterPaint = () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
 
   let inFlight = 0;
 
@@ -121,11 +128,18 @@ export function createPages(ctx) {
     inFlight += 1;
     page.slot.classList.add("loading");
     try {
-      const image = await pageImage(page, controller.signal);
+      const { image, words } = await pageImage(page, controller.signal);
       page.image = image;
       page.img.src = image.url;
+      // The page the delegate is waiting for shows at once; pages scrolled to later fade in (app.css).
+      if (!drawnAny) page.slot.classList.add("at-once");
       page.slot.classList.add("ready");
       drawnAny = true;
+      // Its words (transparent, for selecting) once it is on screen: they need not delay that frame.
+      if (words) {
+        await afterPaint();
+        buildTextLayer(page, { words });
+      }
       if (!page.rendered) {
         page.rendered = true;
         state.emit("pagerendered", { number: page.n, element: page.el });

@@ -338,5 +338,5 @@ export function createReading(ctx) {
     words.paint();
   }
 
-  return { goToPage, place, showCounts, showMarks, showHighlights: words.showHighlights, selectionTargets: words.selectionTargets, start, updateCurrent, element: box, paragraph: (id) => paragraphs.get(id) || null };
+  return { goToPage, place, showCounts, showMarks, showHighlights: words.showHighlights, selectionTargets: words.selectionTargets, start, updateCurrent, element: box, paragraph: (id) => paragraphs.get(id) || null, paragraphs: () => [...paragraphs.values()] };
 }
