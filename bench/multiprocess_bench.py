@@ -524,6 +524,10 @@ async def province_morning(entry: Entry, setup: dict, redis: Redis, args) -> tup
             for meeting in meetings:
                 meeting["joined"] = sum(1 for c, m in clients if m is meeting and c.joined)
                 meeting["all_joined"].set()
+            print(
+                f"  {sum(c.joined for c, _ in clients)} joined after {time.monotonic() - started:.0f} s; "
+                f"their comments over the next {args.comment_window_s:g} s"
+            )
 
         await release_when_joined()
         _, unfinished = await asyncio.wait(tasks, timeout=args.morning_limit_s)
