@@ -9,6 +9,7 @@ no database, so it is decided before the login gate.
 """
 
 import hashlib
+import secrets
 
 from flask import current_app, request
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
@@ -17,6 +18,7 @@ DEVICE_COOKIE = "phonghop_device"
 DEVICE_SALT = "known-device"
 # A council's term is five years, its sittings months apart: a device stays known for a year.
 DEVICE_MAX_AGE_S = 365 * 24 * 3600
+CACHED = "phonghop.known_device"
 
 
 def _serializer() -> URLSafeTimedSerializer:
@@ -42,8 +44,15 @@ def login_name() -> str:
     return _account(name) if isinstance(name, str) else ""
 
 
-def known_device_token() -> str | None:
-    """The cookie, when it is genuine, recent and names the account this login is for."""
+def known_device() -> str | None:
+    """The device's id, when its cookie is genuine, recent and names the account this login is
+    for; None otherwise. Read once per request: every login limit and the gate ask."""
+    if CACHED not in request.environ:  # the request's own (g can outlive it, in tests)
+        request.environ[CACHED] = _known_device()
+    return request.environ[CACHED]
+
+
+def _known_device() -> str | None:
     cookie = request.cookies.get(DEVICE_COOKIE)
     name = login_name()
     if not cookie or not name or len(cookie) > 300:
@@ -52,18 +61,24 @@ def known_device_token() -> str | None:
         claims = _serializer().loads(cookie, max_age=DEVICE_MAX_AGE_S)
     except (BadSignature, SignatureExpired):
         return None
-    return cookie if isinstance(claims, dict) and claims.get("u") == _mark(name) else None
+    if not isinstance(claims, dict) or claims.get("u") != _mark(name) or not isinstance(claims.get("d"), str):
+        return None
+    return claims["d"][:32]
 
 
 def is_known_device() -> bool:
-    return known_device_token() is not None
+    return known_device() is not None
 
 
 def remember_device(response, username: str):
-    """Mark this device as known for `username` (called on a successful login's response)."""
+    """Mark this device as known for `username` (called on a successful login's response). A
+    device keeps its id from one login to the next: its limits follow the device, not the cookie."""
+    device = (
+        known_device() if _account(login_name()) == _account(username) else None
+    ) or secrets.token_urlsafe(12)
     response.set_cookie(
         DEVICE_COOKIE,
-        _serializer().dumps({"u": _mark(username)}),
+        _serializer().dumps({"u": _mark(username), "d": device}),
         max_age=DEVICE_MAX_AGE_S,
         httponly=True,
         samesite="Lax",

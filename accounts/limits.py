@@ -17,25 +17,44 @@ about 850 checks a minute per thread on the 2-core reference machine):
 A known device (accounts/devices.py: it logged in to that account before) is spared both address
 limits, and its failures are counted for that device alone: a flood from the same NAT address,
 or someone guessing the delegate's password elsewhere, does not lock the delegate's own tablet.
+Instead it has a limit of its own on every attempt (`LOGIN_LIMIT_PER_DEVICE`, 10/minute): its
+logins go first at the gate, and a tablet never needs ten a minute. An admin's unlock reaches the
+known devices' counters too: it moves the account to a new epoch, which is part of their keys.
 Counters live in `RATELIMIT_STORAGE_URI` (memory:// for one process, redis:// for several).
 """
-
-import hashlib
 
 from flask import current_app
 from flask_limiter.util import get_remote_address
 from limits import parse_many
 
-from accounts.devices import is_known_device, known_device_token, login_name
+from accounts.devices import is_known_device, known_device, login_name
 from core.extensions import limiter
 
 ACCOUNT_SCOPE = "login-account"
 
 
+DEVICE_SCOPE = "login-device"
+UNLOCK_EPOCH_S = 24 * 3600  # the longest window of the per-account limit
+
+
+def _unlock_epoch_key(name: str) -> str:
+    return f"login-unlocks/{account_key(name)}"
+
+
+def _device_key() -> str:
+    """The account and this device, and how many times an admin unlocked the account lately."""
+    device = known_device() or ""
+    name = login_name()
+    epoch = limiter.storage.get(_unlock_epoch_key(name)) if device else 0
+    return f"{account_key(name)}:device:{device}:{epoch}"
+
+
 def _account_key() -> str:
-    device = known_device_token()
-    key = account_key(login_name())
-    return key if device is None else f"{key}:device:{hashlib.sha256(device.encode()).hexdigest()[:16]}"
+    return _device_key() if is_known_device() else account_key(login_name())
+
+
+def _unknown_device() -> bool:
+    return not is_known_device()
 
 
 def account_key(username: str) -> str:
@@ -70,13 +89,23 @@ per_account = limiter.shared_limit(
 )
 
 
+per_known_device = limiter.shared_limit(
+    lambda: current_app.config["LOGIN_LIMIT_PER_DEVICE"],
+    key_func=_device_key,
+    scope=DEVICE_SCOPE,
+    methods=["POST"],
+    exempt_when=_unknown_device,
+)
+
+
 def login_limited(view):
     """Every login limit on one view; the form and the API share each counter."""
-    return per_address(failures_per_address(per_account(view)))
+    return per_address(failures_per_address(per_known_device(per_account(view))))
 
 
 def lift_account_lock(username: str) -> None:
-    """An admin lets a locked-out delegate try again at once: the account's failures are forgotten."""
-    storage = limiter.limiter
+    """An admin lets a locked-out delegate try again at once: the account's failures are forgotten,
+    on unknown devices (the account's counter) and on known ones (a new epoch in their keys)."""
     for item in parse_many(current_app.config["LOGIN_LIMIT_PER_ACCOUNT"]):
-        storage.clear(item, account_key(username), ACCOUNT_SCOPE)
+        limiter.limiter.clear(item, account_key(username), ACCOUNT_SCOPE)
+    limiter.storage.incr(_unlock_epoch_key(username), UNLOCK_EPOCH_S)

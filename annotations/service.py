@@ -104,6 +104,12 @@ def _stored_ack(user: User, data) -> dict | None:
         raise AppError("op_id_reused", 409)
     if ack.pop("by", None) != THIS_PROCESS and ack.get("ok"):
         _announce_again(ack["id"], (operation or _operation(data)).split(":")[0])
+        # Once is enough: the same op_id sent here again is not announced again.
+        db.session.execute(
+            update(ProcessedOperation)
+            .where(ProcessedOperation.user_id == user.id, ProcessedOperation.op_id == data.op_id)
+            .values(ack={**stored, "by": THIS_PROCESS})
+        )
     return ack
 
 

@@ -7,7 +7,7 @@ A leaf: every feature calls it, so it imports nothing of theirs (the layers in p
 Who may read a meeting's trail is the meeting's rule (meetings.service.audit_events).
 """
 
-from datetime import timedelta
+from datetime import UTC, timedelta
 from typing import TYPE_CHECKING
 
 from flask import has_request_context, request
@@ -61,7 +61,7 @@ def record_counted(action: str, key: str, every: timedelta, **detail) -> AuditEv
     the same moment, in one process or several, each count once; the row stays locked for the
     caller's transaction, so a change the caller makes to its detail is not lost either."""
     now = utcnow()
-    window = int(now.timestamp() // every.total_seconds())
+    window = int(now.replace(tzinfo=UTC).timestamp() // every.total_seconds())  # utcnow is naive
     tally_key = f"{action}:{window}:{key}"[:160]
     insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[db.session.get_bind().dialect.name]
     statement = insert(AuditEvent).values(

@@ -106,6 +106,8 @@ def load_config() -> dict:
         "LOGIN_LIMIT_PER_ADDRESS": os.environ.get("LOGIN_LIMIT_PER_ADDRESS") or "300/minute",
         "LOGIN_FAILURES_PER_ADDRESS": os.environ.get("LOGIN_FAILURES_PER_ADDRESS") or "60/minute",
         "LOGIN_LIMIT_PER_ACCOUNT": os.environ.get("LOGIN_LIMIT_PER_ACCOUNT") or "10/minute;30/hour;100/day",
+        # Every attempt from a device that logged in to the account before (accounts/devices.py).
+        "LOGIN_LIMIT_PER_DEVICE": os.environ.get("LOGIN_LIMIT_PER_DEVICE") or "10/minute",
         # Threads for password hashing and roster parsing (default: one fewer than the cores).
         "OFFLOAD_THREADS": _env_int("OFFLOAD_THREADS", 0),
         # Their priority below the event loop's (core/offload.py); 0 on a machine shared with other work.

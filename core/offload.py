@@ -73,12 +73,18 @@ def one_batch_at_a_time(ahead: Callable[[], bool] | None = None):
 
     def decorate(view):
         gate = None
+        making = threading.Lock()
+
+        def the_gate() -> AdmissionGate:
+            nonlocal gate
+            with making:  # sized from the app's config, so made at the first request, once
+                if gate is None:
+                    gate = AdmissionGate(offload_threads() + 1, _event_type())
+            return gate
 
         @functools.wraps(view)
         def admitted(*args, **kwargs):
-            nonlocal gate
-            if gate is None:
-                gate = AdmissionGate(offload_threads() + 1, _event_type())
+            gate = the_gate()
             queue.waiting += 1
             try:
                 gate.acquire(first=bool(ahead and ahead()))

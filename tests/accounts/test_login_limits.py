@@ -163,3 +163,29 @@ def test_a_tablet_is_known_only_for_the_account_that_logged_in_on_it(app, create
     for n in range(10):
         tablet.post("/api/login", json={"username": "daibieu1", "password": f"doan-{n}"})
     assert tablet.post("/api/login", json={"username": "daibieu1", "password": PASSWORD}).status_code == 429
+
+
+def test_an_admins_unlock_reaches_the_delegates_own_tablet_too(app, create_user, api):
+    create_user("quantri", admin=True)
+    delegate = create_user("daibieu1")
+    tablet = app.test_client()
+    assert tablet.post("/api/login", json={"username": "daibieu1", "password": PASSWORD}).status_code == 200
+    for n in range(10):
+        tablet.post("/api/login", json={"username": "daibieu1", "password": f"go-nham-{n}"})
+    assert tablet.post("/api/login", json={"username": "daibieu1", "password": PASSWORD}).status_code == 429
+
+    assert api("quantri").post(f"/api/users/{delegate.id}/unlock").status_code == 200
+
+    assert tablet.post("/api/login", json={"username": "daibieu1", "password": PASSWORD}).status_code == 200
+
+
+def test_a_known_tablet_cannot_log_in_over_and_over_ahead_of_the_hall(app, create_user):
+    create_user("daibieu1")
+    tablet = app.test_client()
+    assert tablet.post("/api/login", json={"username": "daibieu1", "password": PASSWORD}).status_code == 200
+    # Known from now on: its logins go first at the gate, ten a minute at most.
+    answers = [
+        tablet.post("/api/login", json={"username": "daibieu1", "password": PASSWORD}).status_code
+        for _ in range(11)
+    ]
+    assert answers == [200] * 10 + [429]

@@ -192,6 +192,7 @@ def test_comments_in_flight_when_their_process_dies_are_stored_once_through_the_
         wait_until(lambda: len(author.acks) >= 10, what="some acks")
         doomed.kill()
         acked_before_kill = {ack["id"] for ack in list(author.acks.values())}
+        assert len(acked_before_kill) < 40, "every comment was acked before the kill: nothing was in flight"
         wait_until(lambda: not author.connected, what="the author's device to notice")
         for body in bodies[40:]:
             author.comment(paragraph_id, body)  # into the outbox

@@ -18,9 +18,21 @@ export function afterFirstScreen(state, root) {
     // The annotations connect once the socket library is here (whenLive); "follow the screen" asks
     // for the connection at once, so it waits for the library.
     if (document.getElementById("annotate-data")) import("../annotate.js");
+    // Failed (offline, a dropped link): again when the browser says it is back, or after a while,
+    // whichever comes first ("online" is a weak signal, and may never fire on a flaky link).
+    let retryMs = 5000;
     const bring = () => loadSocketLibrary(root.dataset.socketLibrary).then(
       () => import("./follow.js"),
-      () => window.addEventListener("online", bring, { once: true }),  // a weak signal: again when back
+      () => {
+        const again = () => {
+          clearTimeout(timer);
+          window.removeEventListener("online", again);
+          bring();
+        };
+        const timer = setTimeout(again, retryMs);
+        retryMs = Math.min(retryMs * 2, 60000);
+        window.addEventListener("online", again, { once: true });
+      },
     );
     bring();
   };

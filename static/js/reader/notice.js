@@ -53,6 +53,10 @@ export function watchStatus(ctx) {
   // The socket library comes once the first page is on screen (reader/later.js).
   whenLive().then((socket) => {
     if (!socket) return;
+    // What was sent while the page had no socket (before the library came, or offline) is not
+    // sent again: look once the line is up, and after each reconnect.
+    socket.on("connect", checkStillCurrent);
+    if (socket.connected) checkStillCurrent();
     socket.on("meeting:updated", ({ id }) => {
       if (String(id) === root.dataset.meetingId) checkStillCurrent();
     });
