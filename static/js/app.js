@@ -140,14 +140,42 @@ function formatDateTime(iso) {
 
 let socket = null;
 function live() {
-  if (!socket && window.io) socket = window.io({
-    transports: ["websocket", "polling"],
-    // A process that died drops hundreds of tablets at once: spread their return over seconds.
-    reconnectionDelay: 1000 + Math.random() * 2000,
-    reconnectionDelayMax: 15000,
-    randomizationFactor: 0.5,
-  });
+  if (!socket && window.io) {
+    socket = window.io({
+      transports: ["websocket", "polling"],
+      // A process that died drops hundreds of tablets at once: spread their return over seconds.
+      reconnectionDelay: 1000 + Math.random() * 2000,
+      reconnectionDelayMax: 15000,
+      randomizationFactor: 0.5,
+    });
+    socket.on("connect_error", () => { if (!socket.active) refused(); });
+    // The server closed the line itself (the login ended, or a roster change): not retried by the
+    // client on its own either.
+    socket.on("disconnect", (reason) => { if (reason === "io server disconnect") refused(); });
+    socket.on("connect", () => { refusals = 0; });
+  }
   return socket;
+}
+
+// The server refused the connection itself (the client does not try again by itself): either this
+// login was ended elsewhere (logged out, password changed, account disabled), which the delegate is
+// told with a way back in, or the server could not tell at that moment, and the line is tried again.
+let refusals = 0;
+async function refused() {
+  let status = 0;
+  try {
+    status = (await fetch("/api/me", { credentials: "same-origin", cache: "no-store" })).status;
+  } catch (_) { /* offline: try again below */ }
+  if (status === 401) {
+    const notice = document.getElementById("login-ended");
+    if (notice) {
+      notice.querySelector("[data-login-again]").href = `/login?next=${encodeURIComponent(location.pathname + location.search)}`;
+      notice.hidden = false;
+    }
+    return;
+  }
+  refusals += 1;
+  setTimeout(() => socket.connect(), Math.min(30000, 2000 * refusals) * (0.5 + Math.random() / 2));
 }
 
 // Most pages load the socket library with their scripts; the reader brings it in once its first page is
