@@ -58,5 +58,25 @@ def build(data_dir: Path, live: int, hall: int) -> dict:
     return result
 
 
+def build_in_subprocess(data_dir: Path, live: int, hall: int) -> dict:
+    """`build` in a process of its own, on the hall's own database in either pass (the test
+    process never holds the app's database or PDF workers)."""
+    import subprocess
+
+    from tests.databases import data_env
+    from tests.live_server import ROOT
+
+    built = subprocess.run(
+        [sys.executable, "-m", "tests.accounts.hall", str(data_dir), str(live), str(hall)],
+        cwd=ROOT,
+        env={**os.environ, **data_env(data_dir)},
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    return json.loads(built.stdout.strip().splitlines()[-1])
+
+
 if __name__ == "__main__":
     print(json.dumps(build(Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]))))

@@ -4,18 +4,13 @@ flood of wrong names is counted exactly, however many arrive at the same moment.
 The real server (`python wsgi.py`, gevent), on the hall's own database in either pass.
 """
 
-import json
-import os
-import subprocess
-import sys
 import threading
 
 import pytest
 import requests
 
-from tests.accounts.hall import HALL_PASSWORD
-from tests.databases import data_env
-from tests.live_server import ROOT, LiveServer, wait_until
+from tests.accounts.hall import HALL_PASSWORD, build_in_subprocess
+from tests.live_server import LiveServer, wait_until
 
 pytestmark = pytest.mark.server
 
@@ -25,16 +20,7 @@ HALL = 30
 @pytest.fixture(scope="module")
 def hall_template(tmp_path_factory):
     data_dir = tmp_path_factory.mktemp("queue-hall")
-    built = subprocess.run(
-        [sys.executable, "-m", "tests.accounts.hall", str(data_dir), "0", str(HALL + 1)],
-        cwd=ROOT,
-        env={**os.environ, **data_env(data_dir)},  # on PostgreSQL, the hall's own database
-        check=True,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    return data_dir, json.loads(built.stdout.strip().splitlines()[-1])
+    return data_dir, build_in_subprocess(data_dir, 0, HALL + 1)
 
 
 @pytest.fixture

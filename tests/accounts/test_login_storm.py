@@ -8,10 +8,7 @@ busy handler on the event loop: every greenlet stopped for 10 s per queued login
 """
 
 import itertools
-import json
 import statistics
-import subprocess
-import sys
 import threading
 import time
 import uuid
@@ -20,9 +17,9 @@ import pytest
 import requests
 import socketio
 
-from tests.accounts.hall import HALL_PASSWORD
+from tests.accounts.hall import HALL_PASSWORD, build_in_subprocess
 from tests.databases import ON_POSTGRESQL
-from tests.live_server import ROOT, LiveServer
+from tests.live_server import LiveServer
 
 # SQLite's busy wait is what froze the loop, and the hall is built as an embedded SQLite database:
 # this runs in the SQLite pass (PostgreSQL waits cooperatively in psycopg).
@@ -41,15 +38,7 @@ NO_FREEZE_S = 8.0
 @pytest.fixture(scope="module")
 def hall_template(tmp_path_factory):
     data_dir = tmp_path_factory.mktemp("hall")
-    built = subprocess.run(
-        [sys.executable, "-m", "tests.accounts.hall", str(data_dir), str(LIVE), str(HALL)],
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    return data_dir, json.loads(built.stdout.strip().splitlines()[-1])
+    return data_dir, build_in_subprocess(data_dir, LIVE, HALL)
 
 
 @pytest.fixture
