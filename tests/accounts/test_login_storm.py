@@ -1,10 +1,16 @@
 """A hall logs in at once while delegates already comment: nobody waits on anybody else's lock.
 
 The real server (`python wsgi.py`, gevent, SQLite: the embedded default) in one process. 30
-delegates hold the live channel and comment every 2 s; 120 more log in at the same moment
-from one address (the hall's NAT); a monitor asks `/healthz` all the while. Before the fix a
-login's uncommitted write sat across a greenlet switch and the next writer waited in SQLite's
-busy handler on the event loop: every greenlet stopped for 10 s per queued login.
+delegates hold the live channel and comment every 2 s, each starting at their own moment of
+those 2 s as people in a hall do (15 comments a second, evenly); 120 more log in at the same
+moment from one address (the hall's NAT); a monitor asks `/healthz` all the while. Before the
+fix a login's uncommitted write sat across a greenlet switch and the next writer waited in
+SQLite's busy handler on the event loop: every greenlet stopped for 10 s per queued login.
+
+The summary line (`pytest -s`) gives the ack p99 before the storm and during it; the target
+(≤ 500 ms during the storm) is checked by `bench/login_bench.py`, not by a timed assertion.
+Delegates in lockstep (all 30 comments in the same millisecond, each heard by 30) made a burst
+of 900 deliveries that took ~0.6 s with no login at all: that measured the test, not the storm.
 """
 
 import itertools
@@ -66,11 +72,12 @@ class Commenter:
         joined = self.sio.call("document:join", {"document_id": document_id}, timeout=20)
         assert joined["ok"], joined
         self.document_id, self.paragraph_ids = document_id, paragraph_ids
-        self.acks: list[float] = []
+        self.acks: list[tuple[float, float]] = []  # (sent at, seconds to the ack)
         self.refusals: list = []
 
-    def run(self, until: threading.Event) -> None:
+    def run(self, until: threading.Event, first_after_s: float) -> None:
         number = 0
+        until.wait(first_after_s)
         while not until.is_set():
             sent = time.monotonic()
             paragraph_id = self.paragraph_ids[number % len(self.paragraph_ids)]
@@ -93,7 +100,7 @@ class Commenter:
                 return
             elapsed = time.monotonic() - sent
             if ack.get("ok"):
-                self.acks.append(elapsed)
+                self.acks.append((sent, elapsed))
             else:
                 self.refusals.append(ack)
             number += 1
@@ -112,6 +119,12 @@ def _watch_health(url: str, until: threading.Event, answered: list[float], queue
         until.wait(0.2)
 
 
+def _p99_ms(seconds: list[float]) -> str:
+    if len(seconds) < 2:
+        return "n/a"
+    return f"{statistics.quantiles(seconds, n=100, method='inclusive')[98] * 1000:.0f}"
+
+
 def test_a_hall_logging_in_never_freezes_the_delegates_already_commenting(server, hall_template):
     setup = hall_template[1]
     tokens = [_login(server.url, name).json()["token"] for name in setup["live"]]
@@ -125,7 +138,10 @@ def test_a_hall_logging_in_never_freezes_the_delegates_already_commenting(server
     done = threading.Event()
     health: list[float] = []
     queued: list[dict] = []
-    workers = [threading.Thread(target=c.run, args=(done,), daemon=True) for c in commenters]
+    workers = [
+        threading.Thread(target=commenter.run, args=(done, EVERY_S * number / LIVE), daemon=True)
+        for number, commenter in enumerate(commenters)
+    ]
     watcher = threading.Thread(target=_watch_health, args=(server.url, done, health, queued), daemon=True)
     workers.append(watcher)
     for worker in workers:
@@ -157,20 +173,22 @@ def test_a_hall_logging_in_never_freezes_the_delegates_already_commenting(server
         commenter.sio.disconnect()
 
     acks = [ack for c in commenters for ack in c.acks]
+    before = [elapsed for sent, elapsed in acks if sent < storm_started]
+    during = [elapsed for sent, elapsed in acks if storm_started <= sent <= storm_started + storm_s]
     refusals = [refusal for c in commenters for refusal in c.refusals]
     gaps = [later - earlier for earlier, later in itertools.pairwise(health)]
-    p99 = statistics.quantiles(acks, n=100, method="inclusive")[98] if len(acks) > 1 else float("nan")
     summary = (
         f"storm {storm_s:.1f} s; logins {sum(s == 200 for s in statuses.values())}/{HALL}; "
-        f"acks {len(acks)} (p99 {p99 * 1000:.0f} ms, max {max(acks, default=0):.1f} s), "
-        f"refused {len(refusals)}; "
+        f"acks {len(acks)}, p99 {_p99_ms(before)} ms before the storm, {_p99_ms(during)} ms during it "
+        f"(max {max((e for _, e in acks), default=0):.1f} s), refused {len(refusals)}; "
         f"/healthz answered {len(health)} times, longest gap {max(gaps, default=0):.1f} s; "
         f"longest queue told {max(queued, key=lambda q: q['waiting'], default=None)}"
     )
     print(summary)
     assert sorted(set(statuses.values()), key=str) == [200], (summary, statuses)
     assert not refusals, (summary, refusals[:3])
-    assert max(acks) < NO_FREEZE_S, summary
+    assert during, summary
+    assert max(elapsed for _, elapsed in acks) < NO_FREEZE_S, summary
     assert health, summary
     assert max(gaps, default=0) < NO_FREEZE_S, summary
     # A delegate waiting in the queue is told so, with an estimate (the login page shows it).
