@@ -47,6 +47,19 @@ def pytest_sessionstart(session) -> None:
         pytest.exit(f"the shared fixtures are not beside the checkout: {FIXTURES} does not exist", 3)
 
 
+@pytest.fixture(autouse=True)
+def quick_password_hashes(request, monkeypatch):
+    """argon2id at its lowest cost in tests (the production hash takes ~70 ms, and most tests make
+    and log in several accounts: that was a third of the suite's time). The same code and the
+    same hash format; a test about the stored hash itself asks for `real_password_hashes`."""
+    if request.node.get_closest_marker("real_password_hashes"):
+        return
+    from argon2 import PasswordHasher
+
+    cheapest = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    monkeypatch.setattr("accounts.passwords._hasher", cheapest)
+
+
 @pytest.fixture(scope="session")
 def migrated_template(tmp_path_factory) -> Path:
     """Run the Alembic migrations once; every test starts from a copy of that database."""

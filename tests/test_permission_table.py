@@ -724,16 +724,6 @@ def test_every_live_event_has_a_line_in_the_permission_table(app):
 # The world each case runs in
 
 
-@pytest.fixture(autouse=True)
-def cheap_password_hashes(monkeypatch):
-    from werkzeug.security import generate_password_hash
-
-    monkeypatch.setattr(
-        "accounts.service.generate_password_hash",
-        lambda password: generate_password_hash(password, "pbkdf2:sha256:1"),
-    )
-
-
 @pytest.fixture
 def world_for(app, create_user, create_meeting, create_document):
     def build(state: str) -> World:

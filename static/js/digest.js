@@ -14,6 +14,7 @@ import { api, t, live, formatDateTime, toast } from "./app.js";
   const totals = document.getElementById("digest-totals");
   const liveState = document.getElementById("live-state");
   const POLL_MS = 30000, DEBOUNCE_MS = 700, QUOTE_CLAMP = 280;
+  const CONNECT_WAIT_MS = 10000;  // how long a moderation click waits for the live line to come up
   let digest = null, refreshTimer = null, pollTimer = null, loading = false, again = false;
 
   function el(tag, className, text) {
@@ -90,13 +91,26 @@ import { api, t, live, formatDateTime, toast } from "./app.js";
     return [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
   }
 
+  // Just after the page opens the live line is still connecting: a click then waits for it (a
+  // slow link, a busy server) instead of being told the device is offline.
+  function whenConnected() {
+    return new Promise((resolve) => {
+      if (socket && socket.connected) return resolve(true);
+      if (!socket || !navigator.onLine) return resolve(false);
+      const connected = () => { clearTimeout(timer); resolve(true); };
+      const timer = setTimeout(() => { socket.off("connect", connected); resolve(false); }, CONNECT_WAIT_MS);
+      socket.once("connect", connected);
+    });
+  }
+
   // The chair hides a comment from here as from inside the document: the same moderation event.
-  function moderate(documentId, entry, button) {
-    if (!socket || !socket.connected) {
+  async function moderate(documentId, entry, button) {
+    button.disabled = true;
+    if (!(await whenConnected())) {
+      button.disabled = false;
       toast(t("offline_moderation"), "error");
       return;
     }
-    button.disabled = true;
     const payload = { op_id: opId(), document_id: documentId, id: entry.id, hidden: !entry.hidden };
     socket.emit("annotation:hide", payload, (ack) => {
       button.disabled = false;

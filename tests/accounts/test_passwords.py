@@ -1,5 +1,7 @@
 """Passwords are kept exactly as typed, and a login attempt says nothing about who has an account."""
 
+import pytest
+
 from tests.conftest import PASSWORD
 
 
@@ -40,6 +42,7 @@ def test_the_members_route_tells_a_non_manager_nothing_about_usernames(create_us
     assert existing.get_json() == unknown.get_json()
 
 
+@pytest.mark.real_password_hashes
 def test_a_new_password_is_stored_with_argon2id(create_user, api, app):
     from accounts.service import find_user
 

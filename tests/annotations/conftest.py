@@ -5,17 +5,6 @@ import pytest
 from core.extensions import socketio
 
 
-@pytest.fixture(autouse=True)
-def cheap_password_hashes(monkeypatch):
-    """Six accounts per test: hashing their passwords the production way is most of the setup time."""
-    from werkzeug.security import generate_password_hash
-
-    monkeypatch.setattr(
-        "accounts.service.generate_password_hash",
-        lambda password: generate_password_hash(password, "pbkdf2:sha256:1"),
-    )
-
-
 @pytest.fixture
 def people(create_user):
     return {

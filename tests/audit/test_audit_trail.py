@@ -12,17 +12,7 @@ from tests.conftest import BAD_FILES, MEETING_PACK, PASSWORD
 
 
 @pytest.fixture
-def cheap_hashes(monkeypatch):
-    from werkzeug.security import generate_password_hash
-
-    monkeypatch.setattr(
-        "accounts.service.generate_password_hash",
-        lambda password: generate_password_hash(password, "pbkdf2:sha256:1"),
-    )
-
-
-@pytest.fixture
-def setting(cheap_hashes, create_user, create_meeting, create_document):
+def setting(create_user, create_meeting, create_document):
     admin = create_user("quantri", admin=True)
     secretary, chair, delegate = create_user("thuky"), create_user("chutoa"), create_user("daibieu1")
     meeting = create_meeting(secretary, chair=chair, delegates=[delegate])

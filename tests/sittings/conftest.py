@@ -19,16 +19,6 @@ class Hall:
 
 
 @pytest.fixture(autouse=True)
-def cheap_password_hashes(monkeypatch):
-    from werkzeug.security import generate_password_hash
-
-    monkeypatch.setattr(
-        "accounts.service.generate_password_hash",
-        lambda password: generate_password_hash(password, "pbkdf2:sha256:1"),
-    )
-
-
-@pytest.fixture(autouse=True)
 def every_count_sent_at_once(app):
     """No trailing pulse threads outliving a test: each ballot's count is sent with its commit."""
     app.config["POLL_PULSE_INTERVAL_S"] = 0
