@@ -7,6 +7,7 @@ record (minutes/assemble.py) is the only place that knows where each fact is sto
 
 from dataclasses import asdict, dataclass, field, fields, is_dataclass
 from datetime import date, datetime
+from functools import cache
 from types import UnionType
 from typing import Union, get_args, get_origin, get_type_hints
 
@@ -193,10 +194,8 @@ def _decode(kind, value):
     if isinstance(kind, type) and issubclass(kind, BaseModel):
         return kind.model_validate(value)
     if is_dataclass(kind):
-        hints = get_type_hints(kind)
-        return kind(
-            **{f.name: _decode(hints[f.name], value[f.name]) for f in fields(kind) if f.name in value}
-        )
+        hints = _hints(kind)
+        return kind(**{name: _decode(hint, value[name]) for name, hint in hints.items() if name in value})
     origin, args = get_origin(kind), get_args(kind)
     if origin is list:
         return [_decode(args[0], item) for item in value]
@@ -210,3 +209,10 @@ def _decode(kind, value):
     if kind is date:
         return date.fromisoformat(value)
     return value
+
+
+@cache
+def _hints(kind) -> dict:
+    """A dataclass's fields and their types, resolved once per class (a frozen digest has thousands)."""
+    hints = get_type_hints(kind)
+    return {f.name: hints[f.name] for f in fields(kind)}
