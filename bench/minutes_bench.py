@@ -140,10 +140,12 @@ def session(rng: random.Random) -> tuple[MinutesRecord, Digest]:
 
 
 def _poll(rng: random.Random, names: list[str], title: str, closed: datetime) -> PollRecord:
-    choices = rng.choices(["for", "against", "abstain", ""], weights=[80, 10, 5, 5], k=len(names) - 12)
-    named = [Ballot(name, choice) for name, choice in zip(names, choices, strict=False)]
-    counts = {c: choices.count(c) for c in ("for", "against", "abstain")}
-    counts |= {"not_voted": choices.count(""), "absent": 12}
+    choices = rng.choices(
+        ["for", "against", "abstain", "not_voted"], weights=[80, 10, 5, 5], k=len(names) - 12
+    )
+    choices += ["absent"] * 12  # the named list names the absent too, under their own heading
+    named = [Ballot(name, choice) for name, choice in zip(names, choices, strict=True)]
+    counts = {c: choices.count(c) for c in ("for", "against", "abstain", "not_voted", "absent")}
     share = f"{100 * counts['for'] / len(names):.2f}".replace(".", ",")
     agreed = f"Tán thành {counts['for']}/{len(names)} đại biểu"
     return PollRecord(

@@ -5,7 +5,6 @@ import click
 from accounts.models import User
 from accounts.schemas import NewUser
 from accounts.service import create_user
-from core.extensions import db
 from floor import service
 from floor.schemas import CurrentItem, NewSpeaker
 from meetings.models import Meeting, Role
@@ -25,8 +24,6 @@ def add_demo_floor(secretary: User, meeting: Meeting, password: str) -> None:
         guest = create_user(NewUser(username=username, password=password, full_name=name, position=position))
         add_member(secretary, meeting.id, NewMember(username=username, role=Role.GUEST))
         click.echo(f"  {username:<10} {Role.GUEST.value:<9} {name} ({position})")
-    db.session.flush()
-    db.session.refresh(meeting)  # the agenda was appended to after the meeting was loaded
     first = meeting.agenda_items[0]
     service.set_current_item(secretary, meeting.id, CurrentItem(agenda_item_id=first.id))
     delegates = {user.username: user for user in meeting.members_with_role(Role.DELEGATE)}

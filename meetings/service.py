@@ -1,6 +1,6 @@
 """Meeting operations: the secretary builds the meeting; members see it once published."""
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from accounts.models import User
 from accounts.service import require_user
@@ -182,12 +182,24 @@ def remove_from_council_roster(actor: User, council_id: int, user_id: int) -> No
 
 
 def add_agenda_item(actor: User, meeting_id: int, data: NewAgendaItem) -> AgendaItem:
+    """A new item goes last. Its position is read from the table by the INSERT itself, never from
+    the meeting's loaded agenda, which is stale once this unit of work has added an item (`flask
+    demo` adds several in one transaction)."""
     meeting = require_manager(db.session.get(Meeting, meeting_id), actor)
-    last = max((item.position for item in meeting.agenda_items), default=0)
+    # Two secretaries adding at once must not take the same position: on PostgreSQL the meeting's
+    # row is held until commit (NO KEY UPDATE: rows that refer to the meeting are still written
+    # meanwhile); SQLite has one writer at a time and reads the position inside the INSERT.
+    db.session.execute(select(Meeting.id).where(Meeting.id == meeting.id).with_for_update(key_share=True))
+    last = (
+        select(func.coalesce(func.max(AgendaItem.position), 0))
+        .where(AgendaItem.meeting_id == meeting.id, AgendaItem.removed_at.is_(None))
+        .scalar_subquery()
+    )
     item = AgendaItem(meeting=meeting, title=data.title, position=last + 1)
     db.session.add(item)
     notify_members(meeting, "meeting:updated")
     db.session.flush()
+    db.session.expire(meeting, ["agenda_items"])  # read afresh, with the new item, when next asked
     return item
 
 

@@ -17,6 +17,8 @@ from documents.models import Document
 from floor import record as floor_record
 from meetings.models import Meeting, Role
 from minutes.record import (
+    CHOICES,
+    NO_BALLOT,
     Absence,
     Ballot,
     Commitment,
@@ -89,9 +91,10 @@ def add_sittings(record: MinutesRecord, meeting: Meeting) -> None:
                 absent=[
                     Absence(person["full_name"], _reason(person["reason"]))
                     for person in people
-                    if person["status"] in ("absent", "unmarked")
+                    if person["status"] == "absent"
                 ],
                 late=[Person(person["full_name"]) for person in people if person["status"] == "late"],
+                unmarked=[Person(person["full_name"]) for person in people if person["status"] == "unmarked"],
             )
         )
     items = {item.key: item for item in record.items}
@@ -153,8 +156,9 @@ def _sitting_title(number: int, opened_at: datetime) -> str:
 
 
 def _choice(status: str) -> str:
-    """A named list's row: the choice made, or empty for one present who did not vote or absent."""
-    return status if status in ("for", "against", "abstain") else ""
+    """A named list's row as frozen at close: the choice made, "not_voted" (present, pressed
+    nothing) or "absent"."""
+    return status if status in (*CHOICES, *NO_BALLOT) else "absent"
 
 
 def _reason(reason: str) -> str:

@@ -1,6 +1,5 @@
 """Demo data for `flask demo`: the secretary has already written the chair's conclusion on item 1."""
 
-from core.extensions import db
 from meetings.models import Meeting
 from minutes.drafting import write
 from minutes.schemas import MinutesEdit
@@ -12,8 +11,6 @@ DEMO_CONCLUSION = (
 
 
 def add_demo_minutes(secretary, meeting: Meeting) -> None:
-    # The meeting's agenda was loaded before the demo added its items: read it afresh.
-    db.session.expire(meeting, ["agenda_items"])
     if not meeting.agenda_items:
         return
     key = f"item-{meeting.agenda_items[0].id}"

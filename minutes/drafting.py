@@ -2,8 +2,9 @@
 
 The generated parts are drafted from the record every time; what a person wrote is merged in
 by key. The generated lines the secretary last saw are kept, so the draft says what a late
-correction changed ("Thay đổi từ lần sửa trước"). Finalising freezes the whole record; after
-that only the chair changes the minutes, each change a new version with its reason.
+correction changed ("Thay đổi từ lần sửa trước"). Finalising freezes the whole record, the chair's
+digest (the appendix) included; after that only the chair changes the minutes, each change a new
+version with its reason.
 """
 
 from collections import Counter
@@ -70,6 +71,10 @@ def draft_state(user: User, meeting_id: int, council: str, place: str) -> dict:
         "document_id": draft.document_id if draft else None,
         "paragraphs": paragraphs(record),
         "changes": changes(draft.seen_lines, generated_lines(record)) if draft and draft.seen_at else [],
+        "attendance": {
+            "final": record.attendance_final,
+            "unmarked": sum(len(sitting.unmarked) for sitting in record.sittings if sitting.is_open),
+        },
     }
 
 

@@ -5,13 +5,21 @@ database, so a test or a benchmark builds a whole session by hand, and the code 
 record (minutes/assemble.py) is the only place that knows where each fact is stored.
 """
 
-from dataclasses import asdict, dataclass, field, fields, is_dataclass, replace
+from dataclasses import asdict, dataclass, field, fields, is_dataclass
 from datetime import date, datetime
+from functools import cache
 from types import UnionType
 from typing import Union, get_args, get_origin, get_type_hints
 
+from pydantic import BaseModel
+
+from annotations.digest import Digest
+
 # How a delegate voted, as the named list prints it.
 CHOICES = {"for": "Tán thành", "against": "Không tán thành", "abstain": "Không biểu quyết"}
+# Who cast no ballot, under the same headings as the vote's count line: present but pressed no
+# button, or absent from the sitting (sittings/polls.py freezes the two apart at close).
+NO_BALLOT = {"not_voted": "Có mặt nhưng không bấm", "absent": "Vắng mặt"}
 
 
 @dataclass
@@ -37,6 +45,14 @@ class SittingRecord:
     total: int  # the council's roster
     absent: list[Absence] = field(default_factory=list)
     late: list[Person] = field(default_factory=list)
+    # Nobody checked them in or marked them: "not yet marked" while the sitting is open (saying
+    # "absent without a reason" before it is true would be a false statement about a person),
+    # absent without a reason once it closed (minutes/wording.py decides, by `closed_at`).
+    unmarked: list[Person] = field(default_factory=list)
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
 
 
 @dataclass
@@ -80,7 +96,9 @@ class QuestionRecord:
 @dataclass
 class Ballot:
     name: str
-    choice: str  # "for" | "against" | "abstain" | "" (did not vote)
+    # "for" | "against" | "abstain" | "not_voted" (present, pressed nothing) | "absent";
+    # "" in versions frozen before the two were told apart: either of them.
+    choice: str
 
 
 @dataclass
@@ -125,8 +143,8 @@ class MinutesRecord:
     # Written by people, kept apart from the record: speech key or item key → text.
     summaries: dict[str, str] = field(default_factory=dict)
     conclusions: dict[str, str] = field(default_factory=dict)
-    # The chair's digest of written comments (annotations.digest.Digest), the appendix.
-    digest: object | None = None
+    # The chair's digest of written comments, the appendix; frozen with a finalised version.
+    digest: Digest | None = None
 
     @property
     def opened_at(self) -> datetime:
@@ -138,14 +156,19 @@ class MinutesRecord:
             return None
         return self.sittings[-1].closed_at
 
+    @property
+    def attendance_final(self) -> bool:
+        """Whether every sitting has closed: until then its attendance may still change."""
+        return all(not sitting.is_open for sitting in self.sittings)
+
     def polls(self) -> list[PollRecord]:
         return [poll for item in self.items for poll in item.polls]
 
 
 def record_to_json(record: MinutesRecord) -> dict:
-    """The record as JSON (times as ISO text), to freeze a finalised version; the digest stays out."""
-    data = asdict(replace(record, digest=None))
-    return _encode(data)
+    """The record as JSON (times as ISO text), to freeze a finalised version, the chair's digest
+    (the appendix) with it: a comment written after finalising is no part of that version."""
+    return _encode(asdict(record))
 
 
 def record_from_json(data: dict) -> MinutesRecord:
@@ -153,6 +176,8 @@ def record_from_json(data: dict) -> MinutesRecord:
 
 
 def _encode(value):
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json")
     if isinstance(value, dict):
         return {key: _encode(item) for key, item in value.items()}
     if isinstance(value, list):
@@ -166,11 +191,11 @@ def _decode(kind, value):
     """Rebuild dataclasses, lists, dicts and times from `_encode`'s output, led by the type hints."""
     if value is None:
         return None
+    if isinstance(kind, type) and issubclass(kind, BaseModel):
+        return kind.model_validate(value)
     if is_dataclass(kind):
-        hints = get_type_hints(kind)
-        return kind(
-            **{f.name: _decode(hints[f.name], value[f.name]) for f in fields(kind) if f.name in value}
-        )
+        hints = _hints(kind)
+        return kind(**{name: _decode(hint, value[name]) for name, hint in hints.items() if name in value})
     origin, args = get_origin(kind), get_args(kind)
     if origin is list:
         return [_decode(args[0], item) for item in value]
@@ -184,3 +209,10 @@ def _decode(kind, value):
     if kind is date:
         return date.fromisoformat(value)
     return value
+
+
+@cache
+def _hints(kind) -> dict:
+    """A dataclass's fields and their types, resolved once per class (a frozen digest has thousands)."""
+    hints = get_type_hints(kind)
+    return {f.name: hints[f.name] for f in fields(kind)}

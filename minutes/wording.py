@@ -12,7 +12,7 @@ from datetime import datetime
 
 from annotations.exports.heading import roman
 from core.clock import in_vietnam
-from minutes.record import CHOICES, ItemRecord, MinutesRecord, PollRecord, SittingRecord
+from minutes.record import CHOICES, NO_BALLOT, ItemRecord, MinutesRecord, PollRecord, SittingRecord
 
 TITLE = "BIÊN BẢN"
 BLANK_TIME = "… giờ … phút, ngày … tháng … năm …"
@@ -21,6 +21,11 @@ NO_CONCLUSION = "[Thư ký ghi kết luận của chủ tọa]"
 RECIPIENTS = ("- Thường trực HĐND;", "- Đại biểu HĐND;", "- Lưu: VT, hồ sơ kỳ họp.")
 SIGNERS = (("THƯ KÝ", "secretary"), ("CHỦ TỌA", "chair"))
 SPEECH_KINDS = {"speech": "", "point_of_order": " (kiến nghị về thủ tục)"}
+# While a sitting is open, a delegate nobody has marked is not yet absent: the draft says so.
+UNMARKED = "Chưa điểm danh"
+NOT_FINAL = "(Phiên họp chưa bế mạc: số liệu điểm danh chưa phải là số liệu chính thức.)"
+# Rows of a named list frozen before "not_voted" and "absent" were told apart.
+NO_BALLOT_BEFORE = "Không bấm hoặc vắng mặt"
 
 
 @dataclass(frozen=True)
@@ -95,16 +100,24 @@ def _attendance(record: MinutesRecord) -> list[Block]:
             )
         )
         with_reason = [a for a in sitting.absent if a.reason]
-        without = [a for a in sitting.absent if not a.reason]
+        without = [a.name for a in sitting.absent if not a.reason]
+        if not sitting.is_open:  # nobody marked them, and the sitting is over: absent
+            without += [person.name for person in sitting.unmarked]
         if with_reason:
             names = "; ".join(f"{a.name} ({a.reason})" for a in with_reason)
             blocks.append(Block("item", f"Vắng mặt có lý do ({len(with_reason)}): {names}.", ""))
         if without:
-            names = "; ".join(a.name for a in without)
-            blocks.append(Block("item", f"Vắng mặt không có lý do ({len(without)}): {names}.", ""))
+            blocks.append(
+                Block("item", f"Vắng mặt không có lý do ({len(without)}): {'; '.join(without)}.", "")
+            )
         if sitting.late:
             names = "; ".join(p.name for p in sitting.late)
             blocks.append(Block("item", f"Đến muộn ({len(sitting.late)}): {names}.", ""))
+        if sitting.is_open:
+            if sitting.unmarked:
+                names = "; ".join(p.name for p in sitting.unmarked)
+                blocks.append(Block("item", f"{UNMARKED} ({len(sitting.unmarked)}): {names}.", ""))
+            blocks.append(Block("item", NOT_FINAL))
     if record.guests:
         blocks.append(Block("item", f"- Khách mời ({len(record.guests)}):"))
         for guest in record.guests:
@@ -189,23 +202,22 @@ def _questions(item: ItemRecord) -> list[Block]:
 
 
 def _poll(poll: PollRecord) -> list[Block]:
-    counts = poll.counts
+    # The count line and the named list use the same headings (minutes/record.py).
+    counts = "; ".join(
+        f"{label if n == 0 else label[0].lower() + label[1:]}: {poll.counts.get(key, 0)}"
+        for n, (key, label) in enumerate((*CHOICES.items(), *NO_BALLOT.items()))
+    )
     blocks = [
         Block("h4", poll.title),
         Block("p", poll.result_text, "Kết quả: "),
-        Block(
-            "small",
-            f"Tán thành: {counts.get('for', 0)}; không tán thành: {counts.get('against', 0)}; "
-            f"không biểu quyết: {counts.get('abstain', 0)}; có mặt nhưng không bấm: "
-            f"{counts.get('not_voted', 0)}; vắng mặt: {counts.get('absent', 0)} "
-            f"(tổng số đại biểu: {poll.total}).",
-        ),
+        Block("small", f"{counts} (tổng số đại biểu: {poll.total})."),
     ]
     if poll.secret:
         blocks.append(Block("small", "Bỏ phiếu kín: không công bố danh sách."))
         return blocks
     if poll.named:
-        for choice, label in (*CHOICES.items(), ("", "Không bấm")):
+        # One heading per line of the counts above, so each name is listed once, where it is counted.
+        for choice, label in (*CHOICES.items(), *NO_BALLOT.items(), ("", NO_BALLOT_BEFORE)):
             names = [ballot.name for ballot in poll.named if ballot.choice == choice]
             if names:
                 blocks.append(Block("small", f"{label} ({len(names)}): {', '.join(names)}."))

@@ -3,7 +3,6 @@
 import uuid
 
 from accounts.models import User
-from core.extensions import db
 from meetings.models import Meeting
 from sittings import checkin, polls, service
 from sittings.schemas import AttendanceMark, NewPoll
@@ -19,7 +18,6 @@ def add_demo_sitting(secretary: User, chair: User, meeting: Meeting, delegates: 
     service.mark_attendance(
         secretary, sitting.id, delegates[-1].id, AttendanceMark(status="absent", reason="co_ly_do")
     )
-    db.session.expire(meeting, ["agenda_items"])  # the demo added its items after loading the meeting
     items = meeting.agenda_items
     first = polls.create_poll(
         secretary,

@@ -21,3 +21,16 @@ def test_the_chair_sees_the_finalise_button_on_a_phone(open_page):
     page.wait_for_selector("#minutes-finalise:visible")
     box = page.locator("#minutes-finalise").bounding_box()
     assert box["height"] >= 44
+
+
+def test_the_secretary_is_told_attendance_is_not_final_while_the_sitting_is_open(open_page):
+    """The demo's sitting is still open and one delegate has not been marked: the page says the
+    attendance is not final and how many are not yet marked, rather than calling them absent."""
+    page = open_page(TABLET, "secretary")
+    page.goto("/meetings/1/minutes")
+    notice = page.locator("#minutes-attendance")
+    notice.wait_for(state="visible")
+    assert notice.inner_text() == (
+        "Phiên họp chưa bế mạc: số liệu điểm danh chưa chốt. "
+        "Đại biểu chưa điểm danh: 1 (chưa ghi là vắng mặt)."
+    )

@@ -33,6 +33,17 @@ def test_the_demo_takes_a_folder_of_pdfs(app):
     assert any(title.startswith("BÁO CÁO") for title in titles)
 
 
+def test_the_demos_agenda_is_numbered_in_the_packs_order(app):
+    """All items are added in the command's one transaction; each still gets the next number."""
+    result = app.test_cli_runner().invoke(args=["demo", "--pack", str(MEETING_PACK)])
+    assert result.exit_code == 0, result.output
+    [meeting] = visible_meetings(find_user("chair"))
+    assert [item.position for item in meeting.agenda_items] == list(range(1, len(meeting.agenda_items) + 1))
+    files = sorted(MEETING_PACK.glob("*.pdf"))
+    firsts = [item.documents[0].original_filename for item in meeting.agenda_items]
+    assert firsts == [f.name for f in files]
+
+
 def test_the_demo_leaves_a_database_with_data_alone(app, create_user):
     create_user("quantri", admin=True)
     result = app.test_cli_runner().invoke(args=["demo"])

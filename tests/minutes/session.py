@@ -36,18 +36,10 @@ def result_text(agree: int, total: int, passed: bool) -> str:
 
 
 def named_poll(title: str, choices: list[str], closed_at: datetime) -> PollRecord:
-    """An open (named) electronic vote of the 25 delegates, `choices` in roster order."""
+    """An open (named) electronic vote of the 25 delegates, `choices` in roster order: "for",
+    "against", "abstain", "not_voted" (present, pressed nothing) or "absent", as frozen at close."""
     named = [Ballot(name, choice) for name, choice in zip(ROSTER, choices, strict=True)]
-    counts = {
-        "for": choices.count("for"),
-        "against": choices.count("against"),
-        "abstain": choices.count("abstain"),
-        "not_voted": choices.count(""),
-        "absent": 0,
-    }
-    present = [b for b in named if b.choice != "-"]
-    counts["absent"] = len(named) - len(present)
-    named = present
+    counts = {key: choices.count(key) for key in ("for", "against", "abstain", "not_voted", "absent")}
     total = len(ROSTER)
     digest = hashlib.sha256("\n".join(f"{b.name}\t{b.choice}" for b in named).encode()).hexdigest()
     return PollRecord(
@@ -64,12 +56,12 @@ def named_poll(title: str, choices: list[str], closed_at: datetime) -> PollRecor
 def scripted_session() -> MinutesRecord:
     budget = named_poll(
         "Biểu quyết thông qua Nghị quyết về dự toán ngân sách xã năm 2027",
-        ["for"] * 20 + ["against"] * 1 + ["abstain"] * 1 + [""] * 1 + ["-"] * 2,
+        ["for"] * 20 + ["against"] * 1 + ["abstain"] * 1 + ["not_voted"] * 1 + ["absent"] * 2,
         at(DAY1, 170),
     )
     roads = named_poll(
         "Biểu quyết thông qua Đề án làm đường giao thông nông thôn",
-        ["for"] * 12 + ["against"] * 8 + ["abstain"] * 2 + ["-"] * 3,
+        ["for"] * 12 + ["against"] * 8 + ["abstain"] * 2 + ["absent"] * 3,
         at(DAY2, 100),
     )
     personnel = PollRecord(

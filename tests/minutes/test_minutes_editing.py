@@ -1,6 +1,7 @@
 """The secretary writes what only a person can; the rest follows the record until the chair locks it."""
 
 import io
+import subprocess
 from datetime import datetime
 
 import docx
@@ -8,7 +9,9 @@ import pytest
 
 from audit.models import AuditEvent
 from core.extensions import db
-from meetings.models import AgendaItem, Membership
+from meetings.models import Membership
+from meetings.schemas import NewAgendaItem
+from meetings.service import add_agenda_item
 from minutes import drafting
 
 
@@ -98,8 +101,49 @@ def test_the_demo_minutes_open_with_the_chairs_conclusion_on_item_one(app, creat
     db.session.flush()
     db.session.add(Membership(meeting=meeting, user=secretary, role="secretary"))
     assert meeting.agenda_items == []  # loaded before the items exist, as in `flask demo`
-    db.session.add(AgendaItem(meeting=meeting, position=1, title="Báo cáo"))
-    db.session.flush()
+    add_agenda_item(secretary, meeting.id, NewAgendaItem(title="Báo cáo"))
+    add_agenda_item(secretary, meeting.id, NewAgendaItem(title="Chương trình"))
     add_demo_minutes(secretary, meeting)
     state = drafting.draft_state(secretary, meeting.id, "Hội đồng nhân dân xã Thần Sa", "Thần Sa")
     assert state["paragraphs"][0]["text"] == DEMO_CONCLUSION
+
+
+def _appendix(api, meeting, paper: str, tmp_path) -> str:
+    """The appendix (the chair's digest of written comments) of the minutes as downloaded, from
+    "PHỤ LỤC" to the end: the PDF read by pdftotext, the DOCX by python-docx."""
+    body = api("chutoa").get(f"/api/meetings/{meeting.id}/minutes.{paper}").data
+    if paper == "pdf":
+        path = tmp_path / "bien-ban.pdf"
+        path.write_bytes(body)
+        text = subprocess.run(
+            ["pdftotext", "-raw", str(path), "-"], capture_output=True, text=True, check=True
+        ).stdout
+    else:
+        text = "\n".join(p.text for p in docx.Document(io.BytesIO(body)).paragraphs)
+    text = " ".join(text.split())
+    assert "PHỤ LỤC" in text
+    return text[text.index("PHỤ LỤC") :]
+
+
+@pytest.mark.parametrize("paper", ["pdf", "docx"])
+def test_finalised_minutes_keep_the_digest_appendix_as_it_stood_when_finalised(
+    api, meeting, people, document, first_paragraph, create_annotation, paper, tmp_path
+):
+    """The chair's digest is attached as an appendix and frozen with the version: a comment written
+    after finalising is not in that version's appendix, and is in the next version's."""
+    create_annotation(people["daibieu1"], document, paragraph=first_paragraph, body="Ý kiến trước khi chốt.")
+    db.session.commit()
+    api("thuky").put(_conclusion(meeting), json={"text": "Kết luận ban đầu."})
+    assert api("chutoa").post(f"/api/meetings/{meeting.id}/minutes/finalise", json={}).status_code == 200
+    finalised = _appendix(api, meeting, paper, tmp_path)
+    assert "Ý kiến trước khi chốt." in finalised
+
+    create_annotation(people["daibieu2"], document, paragraph=first_paragraph, body="Ý kiến sau khi chốt.")
+    db.session.commit()
+    assert _appendix(api, meeting, paper, tmp_path) == finalised
+
+    changed = api("chutoa").put(_conclusion(meeting), json={"text": "Kết luận sửa.", "reason": "Bổ sung"})
+    assert changed.get_json()["version"] == 2
+    second = _appendix(api, meeting, paper, tmp_path)
+    assert "Ý kiến trước khi chốt." in second
+    assert "Ý kiến sau khi chốt." in second

@@ -11,7 +11,7 @@ from annotations.exports.heading import ReportHeading
 from minutes import wording
 from minutes.docx import minutes_docx
 from minutes.pdf import typeset_request
-from tests.minutes.session import COUNCIL, TITLE, scripted_session
+from tests.minutes.session import COUNCIL, ROSTER, TITLE, scripted_session
 
 HEADING = ReportHeading(COUNCIL, "Thần Sa")
 
@@ -84,12 +84,40 @@ def test_vote_counts_and_named_lists_match_the_ballots(record, pdf_text):
         " (tổng số đại biểu: 25)." in text
     )
     assert "Không tán thành (1): Đại biểu Số 21." in text
-    assert "Không bấm (1): Đại biểu Số 23." in text
+    assert "Có mặt nhưng không bấm (1): Đại biểu Số 23." in text
+    assert "Vắng mặt (2): Đại biểu Số 24, Đại biểu Số 25." in text
     assert "Không tán thành (8): " + ", ".join(f"Đại biểu Số {n:02d}" for n in range(13, 21)) + "." in text
     assert text.count(budget.digest) == 1
     assert text.count(roads.digest) == 1
     assert "Bỏ phiếu kín: không công bố danh sách." in text  # and no named list for it
     assert text.count("Mã kiểm tra danh sách") == 2
+
+
+@pytest.mark.parametrize("paper", ["pdf", "docx"])
+@pytest.mark.parametrize("poll", range(2))
+def test_each_delegate_is_named_once_in_a_vote_under_the_heading_that_counts_them(
+    record, pdf_text, word, paper, poll
+):
+    """The count line says how many were present but pressed nothing and how many were absent; the
+    named list beside it names those people under the same two headings, each name once."""
+    vote = record.polls()[poll]
+    text = pdf_text[1] if paper == "pdf" else " ".join(" ".join(_paragraphs(word)).split())
+    start = text.index(vote.title)
+    lists = text[start : text.index("Mã kiểm tra danh sách", start)]
+    headings = {
+        "Tán thành": "for",
+        "Không tán thành": "against",
+        "Không biểu quyết": "abstain",
+        "Có mặt nhưng không bấm": "not_voted",
+        "Vắng mặt": "absent",
+    }
+    listed = {}
+    for heading, count, names in re.findall(r"(?<=\. )([^.:;()]+) \((\d+)\): ([^.]*)\.", lists):
+        assert heading in headings, heading
+        listed[headings[heading]] = names.split(", ")
+        assert int(count) == len(listed[headings[heading]]) == vote.counts[headings[heading]]
+    assert sorted(name for names in listed.values() for name in names) == ROSTER
+    assert {key for key, number in vote.counts.items() if number} == set(listed)
 
 
 def test_times_attendance_and_absences_with_reasons_match_the_record(pdf_text):

@@ -15,9 +15,10 @@ RESULT = "Tán thành 3/5 đại biểu (60,00% tổng số đại biểu) — T
 
 
 @pytest.fixture
-def sitting_held(app, create_user, api):
+def sitting_open(app, create_user, api):
     """Xã Thần Sa's council (a chair and four delegates on its roster, a clerk as secretary), one
-    sitting: four check in, one is absent with a reason, a draft resolution passes 3 of 5."""
+    sitting, still open: four check in, one is absent with a reason, a draft resolution passes 3
+    of 5, a speech, a question answered with a commitment. Returns (meeting id, sitting id)."""
     create_user("admin", admin=True)
     create_user("thuky", full_name="Lê Thị Thư Ký")
     create_user("chutoa", full_name="Nguyễn Văn Chủ Tọa")
@@ -99,7 +100,14 @@ def sitting_held(app, create_user, api):
         json={"text": "Phủ sóng 4G thôn Khuôn Vạc", "due_on": "2027-06-30"},
     )
     chair.post(f"/api/speakers/{question_id}/stop")
-    assert chair.post(f"/api/sittings/{sitting}/close").status_code == 200
+    return meeting, sitting
+
+
+@pytest.fixture
+def sitting_held(sitting_open, api):
+    """The same sitting, closed by the chair."""
+    meeting, sitting = sitting_open
+    assert api("chutoa").post(f"/api/sittings/{sitting}/close").status_code == 200
     return meeting
 
 
@@ -112,20 +120,25 @@ def _user_id(app, username):
     return user_id
 
 
-@pytest.fixture
-def minutes_text(sitting_held, api, tmp_path):
+def _papers(api, meeting, tmp_path) -> dict[str, str]:
+    """The minutes as the chair downloads them, PDF (read by pdftotext) and DOCX (python-docx)."""
     chair = api("chutoa")
-    pdf = chair.get(f"/api/meetings/{sitting_held}/minutes.pdf")
+    pdf = chair.get(f"/api/meetings/{meeting}/minutes.pdf")
     assert pdf.status_code == 200, pdf.get_json()
     path = tmp_path / "bien-ban.pdf"
     path.write_bytes(pdf.data)
     pdf_text = subprocess.run(
         ["pdftotext", "-raw", str(path), "-"], capture_output=True, text=True, check=True
     ).stdout
-    word = chair.get(f"/api/meetings/{sitting_held}/minutes.docx")
+    word = chair.get(f"/api/meetings/{meeting}/minutes.docx")
     assert word.status_code == 200
     word_text = "\n".join(p.text for p in docx.Document(io.BytesIO(word.data)).paragraphs)
     return {"pdf": " ".join(pdf_text.split()), "docx": " ".join(word_text.split())}
+
+
+@pytest.fixture
+def minutes_text(sitting_held, api, tmp_path):
+    return _papers(api, sitting_held, tmp_path)
 
 
 @pytest.mark.parametrize("paper", ["pdf", "docx"])
@@ -134,6 +147,8 @@ def test_the_minutes_hold_what_happened_in_the_sitting(minutes_text, paper):
     assert text.count(RESULT) == 1
     assert "4/5" in text  # present of the council's total
     assert "Hoàng Văn Vắng (có lý do)" in text
+    assert "Vắng mặt (1): Hoàng Văn Vắng." in text  # in the vote's named list, and only there
+    assert "Có mặt nhưng không bấm (" not in text  # everyone present voted: no such list
     assert "Nguyễn Văn Chủ Tọa" in text  # the chair
     assert "Lường Thị Mai" in text
     assert "hạ tầng mạng ở thôn bản" in text
@@ -142,3 +157,45 @@ def test_the_minutes_hold_what_happened_in_the_sitting(minutes_text, paper):
     assert "Nhà mạng lắp trạm trong quý II." in text
     assert "Phủ sóng 4G thôn Khuôn Vạc" in text
     assert "Phiên thứ nhất" in text
+
+
+def test_a_delegate_nobody_marked_is_not_written_absent_until_the_sitting_closes(
+    app, sitting_open, api, tmp_path
+):
+    """The secretary undoes a mistaken mark while the sitting is open: the draft says the delegate
+    is not yet marked and that attendance is not final, never "absent without a reason" before it
+    is true; once the chair closes the sitting, a delegate still unmarked is absent without one."""
+    meeting, sitting = sitting_open
+    office = api("thuky")
+    undone = office.delete(f"/api/sittings/{sitting}/attendance/{_user_id(app, 'daibieu4')}")
+    assert undone.status_code == 200
+    office.put(
+        f"/api/meetings/{meeting}/minutes/paragraphs/{_first_item(office, meeting)}",
+        json={"text": "Kết luận."},
+    )
+
+    while_open = _papers(api, meeting, tmp_path)
+    for text in while_open.values():
+        assert "Chưa điểm danh (1): Hoàng Văn Vắng." in text
+        assert "(Phiên họp chưa bế mạc: số liệu điểm danh chưa phải là số liệu chính thức.)" in text
+        assert "Hoàng Văn Vắng (có lý do)" not in text
+        assert "không có lý do" not in text
+    editor = office.get(f"/api/meetings/{meeting}/minutes").get_json()
+    assert editor["attendance"] == {"final": False, "unmarked": 1}
+
+    assert api("chutoa").post(f"/api/sittings/{sitting}/close").status_code == 200
+    closed = _papers(api, meeting, tmp_path)
+    for text in closed.values():
+        assert "Vắng mặt không có lý do (1): Hoàng Văn Vắng." in text
+        assert "Chưa điểm danh" not in text
+        assert "chưa phải là số liệu chính thức" not in text
+    editor = office.get(f"/api/meetings/{meeting}/minutes").get_json()
+    assert editor["attendance"] == {"final": True, "unmarked": 0}
+    # The secretary's page lists what the close changed since the last edit.
+    assert {"change": "removed", "line": "Chưa điểm danh (1): Hoàng Văn Vắng."} in editor["changes"]
+    assert {"change": "added", "line": "Vắng mặt không có lý do (1): Hoàng Văn Vắng."} in editor["changes"]
+
+
+def _first_item(client, meeting) -> str:
+    paragraphs = client.get(f"/api/meetings/{meeting}/minutes").get_json()["paragraphs"]
+    return next(p["key"] for p in paragraphs if p["kind"] == "conclusion")

@@ -56,6 +56,10 @@ function render() {
   review.hidden = !state.document_id;
   if (state.document_id) review.href = `/documents/${state.document_id}`;
   renderChanges(state.changes);
+  // While a sitting is open, a delegate nobody has marked is not yet absent: say the count is not final.
+  const attendance = document.getElementById("minutes-attendance");
+  attendance.hidden = state.attendance.final;
+  attendance.textContent = state.attendance.final ? "" : say("attendance_open", { n: state.attendance.unmarked });
   const box = document.getElementById("minutes-paragraphs");
   const groups = [];
   for (const paragraph of state.paragraphs) {
