@@ -52,12 +52,15 @@ def changes_since(user: User, document_id: int, since: int) -> dict:
     if since == 0:
         query = query.where(Annotation.deleted_at.is_(None))
     moderator = permissions.can_moderate(user, document.meeting)
+    guests = permissions.guest_ids(document.meeting)
     return {
         "seq": seq,
         "annotations": [
             tombstone(a)
             if a.is_deleted
-            else annotation_payload(a, redact=not permissions.sees_hidden_text(user, a, moderator))
+            else annotation_payload(
+                a, redact=not permissions.sees_hidden_text(user, a, moderator), guest=a.author_id in guests
+            )
             for a in db.session.scalars(query)
         ],
     }

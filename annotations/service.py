@@ -151,20 +151,28 @@ def _idempotent(operation):
     return once
 
 
-def _broadcast(annotation: Annotation, event_name: str, document: Document) -> None:
-    """To the rooms annotations.permissions names; a deletion goes as a tombstone, never redacted."""
+def _broadcast(
+    annotation: Annotation, event_name: str, document: Document, guest: bool | None = None
+) -> None:
+    """To the rooms annotations.permissions names; a deletion goes as a tombstone, never redacted.
+    `guest`: whether the author is a guest of the meeting, if the caller knows already."""
+    if guest is None:
+        guest = permissions.is_guest(annotation.author, document.meeting)
     for room, redact in permissions.recipients(annotation, document.meeting):
         if annotation.is_deleted:
             payload = tombstone(annotation)
         else:
-            payload = annotation_payload(annotation, redact=redact)
+            payload = annotation_payload(annotation, redact=redact, guest=guest)
         after_commit(db.session, event_name, payload, room)
 
 
 def _commit(user: User, data, annotation: Annotation, event_name: str, document: Document) -> dict:
     """Store the change with its ack, then broadcast; a resend of `op_id` gets the first ack instead."""
+    # Asked before the flush, which forgets the callers' standing: for an author acting on their
+    # own annotation it was read with the document and costs no query here.
+    guest = permissions.is_guest(annotation.author, document.meeting)
     db.session.flush()
-    _broadcast(annotation, event_name, document)  # before the ack row: building payloads may autoflush
+    _broadcast(annotation, event_name, document, guest)  # before the ack row: building payloads may autoflush
     ack = {"ok": True, "id": annotation.id, "seq": annotation.seq}
     stored = {**ack, "op": _operation(data), "by": THIS_PROCESS}
     try:
@@ -286,6 +294,7 @@ def create_annotation(user: User, data: NewAnnotation) -> dict:
     if data.reply_to is not None:
         parent = _reply_parent(user, document, data)
         target = {**target, "paragraph_id": parent.paragraph_id}
+    permissions.require_may_share(user, document.meeting, data.visibility, parent)
     paragraph_id, page = _placement(document, data.kind, target)
     now = utcnow()
     annotation = Annotation(
@@ -332,10 +341,13 @@ def update_annotation(user: User, data: AnnotationChanges) -> dict:
         raise AppError("validation_error", detail="body: a comment needs text")
     if data.visibility == Visibility.PRIVATE and annotation.visibility == Visibility.SHARED:
         raise AppError("annotation_already_shared", 409)
+    parent = None
     if data.visibility is not None and annotation.reply_to_id is not None:
         parent = db.session.get(Annotation, annotation.reply_to_id)
         if not permissions.reply_visibility_allowed(parent, data.visibility):
             raise AppError("reply_stays_private", 409)
+    if data.visibility != annotation.visibility:
+        permissions.require_may_share(user, document.meeting, data.visibility, parent)
     annotation.seq = _next_seq(document.id)
     _require_current(document)
     annotation.target = target

@@ -1,0 +1,115 @@
+"""A guest (khách mời: an official of the People's Committee invited to read the pack and answer
+questions) keeps their own highlights, ink and notes private, starts no shared thread, and may
+answer in a delegate's thread; the answer is labelled as theirs, never as a delegate's opinion."""
+
+import pytest
+
+from annotations.models import Annotation
+from core.extensions import db
+from meetings import service as meetings
+from meetings.schemas import NewMember
+from tests.annotations.payloads import comment, highlight, ink, note, op_id, received
+
+GUEST = "khachmoi"
+OFFICE = "Phó Chủ tịch Ủy ban nhân dân xã, UBND xã Thần Sa"
+
+
+@pytest.fixture
+def guest(meeting, people, create_user):
+    """Ông Hoàng Văn Khánh, Phó Chủ tịch UBND xã, invited to the meeting as a guest."""
+    user = create_user(GUEST, full_name="Hoàng Văn Khánh")
+    user.position, user.unit = "Phó Chủ tịch Ủy ban nhân dân xã", "UBND xã Thần Sa"
+    meetings.add_member(people["thuky"], meeting.id, NewMember(username=GUEST, role="guest"))
+    db.session.commit()
+    return user
+
+
+def _refusal(ack: dict) -> str | None:
+    return None if ack["ok"] else ack["error"]
+
+
+def _stored(document) -> list[Annotation]:
+    db.session.expire_all()
+    return Annotation.query.filter_by(document_id=document.id).all()
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        pytest.param(lambda d, p: comment(d, p, visibility="shared"), id="a shared comment"),
+        pytest.param(lambda d, p: comment(d, p), id="a comment, shared by default"),
+        pytest.param(lambda d, p: comment(d, None, visibility="shared"), id="on the whole document"),
+        pytest.param(lambda d, p: highlight(d, visibility="shared"), id="a shared highlight"),
+        pytest.param(lambda d, p: note(d, visibility="shared"), id="a shared note"),
+        pytest.param(lambda d, p: ink(d, visibility="shared"), id="shared ink"),
+    ],
+)
+def test_a_guest_cannot_share_an_annotation_of_their_own_and_nothing_is_stored(
+    guest, join, document, first_paragraph, payload
+):
+    delegate = join("daibieu1")
+    client = join(GUEST)
+
+    ack = client.emit("annotation:create", payload(document, first_paragraph), callback=True)
+
+    assert _refusal(ack) == "guest_cannot_share"
+    assert "Khách mời" in ack["message"]
+    assert client.is_connected()
+    assert _stored(document) == []
+    assert received(delegate, "annotation:created") == []
+
+
+def test_a_guests_private_highlight_ink_and_notes_are_kept_and_reach_no_one_else(
+    guest, join, api, document, first_paragraph
+):
+    delegate = join("daibieu1")
+    client = join(GUEST)
+    sent = [
+        note(document, visibility="private"),
+        highlight(document, visibility="private"),
+        ink(document, visibility="private"),
+        comment(document, first_paragraph, body="Chuẩn bị số liệu giải trình", visibility="private"),
+    ]
+
+    acks = [client.emit("annotation:create", payload, callback=True) for payload in sent]
+
+    assert [ack["ok"] for ack in acks] == [True] * 4
+    assert {a.visibility for a in _stored(document)} == {"private"}
+    assert received(delegate, "annotation:created") == []
+    mine = api(GUEST).get(f"/api/documents/{document.id}/annotations").get_json()["annotations"]
+    theirs = api("daibieu1").get(f"/api/documents/{document.id}/annotations").get_json()["annotations"]
+    assert (len(mine), theirs) == (4, [])
+
+
+def test_a_guest_cannot_share_a_private_annotation_afterwards(guest, join, document, first_paragraph):
+    client = join(GUEST)
+    private = client.emit("annotation:create", note(document, visibility="private"), callback=True)
+
+    ack = client.emit(
+        "annotation:update", {"op_id": op_id(), "id": private["id"], "visibility": "shared"}, callback=True
+    )
+
+    assert _refusal(ack) == "guest_cannot_share"
+    assert db.session.get(Annotation, private["id"]).visibility == "private"
+    edited = client.emit(
+        "annotation:update", {"op_id": op_id(), "id": private["id"], "body": "Hỏi lại"}, callback=True
+    )
+    assert edited["ok"] is True
+
+
+def test_the_refusal_is_explained_in_english_too(guest, app, token_for, document, first_paragraph):
+    from core.extensions import socketio
+
+    client = socketio.test_client(app, auth={"token": token_for(GUEST)}, query_string="lang=en")
+    client.emit("document:join", {"document_id": document.id}, callback=True)
+
+    ack = client.emit("annotation:create", comment(document, first_paragraph), callback=True)
+
+    assert _refusal(ack) == "guest_cannot_share"
+    assert "Guests" in ack["message"]
+    client.disconnect()
+
+
+def test_a_delegate_still_shares_as_before(guest, join, document, first_paragraph):
+    ack = join("daibieu1").emit("annotation:create", comment(document, first_paragraph), callback=True)
+    assert ack["ok"] is True
