@@ -113,3 +113,75 @@ def test_the_refusal_is_explained_in_english_too(guest, app, token_for, document
 def test_a_delegate_still_shares_as_before(guest, join, document, first_paragraph):
     ack = join("daibieu1").emit("annotation:create", comment(document, first_paragraph), callback=True)
     assert ack["ok"] is True
+
+
+@pytest.fixture
+def answered(guest, join, document, first_paragraph):
+    """Daibieu1 asks on the first paragraph; the guest answers in that thread (giải trình)."""
+    asker = join("daibieu1")
+    asked = asker.emit("annotation:create", comment(document, first_paragraph), callback=True)
+    answer = comment(document, first_paragraph, body="Kinh phí lấy từ ngân sách xã năm 2027.")
+    answered = join(GUEST).emit("annotation:create", {**answer, "reply_to": asked["id"]}, callback=True)
+    return asker, asked, answered
+
+
+def test_a_guest_answers_in_a_delegates_thread_and_everyone_hears_it_labelled_with_their_office(
+    answered, api, document
+):
+    asker, asked, ack = answered
+
+    assert ack["ok"] is True
+    stored = db.session.get(Annotation, ack["id"])
+    assert (stored.visibility, stored.reply_to_id) == ("shared", asked["id"])
+    [heard] = [a for a in received(asker, "annotation:created") if a["id"] == ack["id"]]
+    assert heard["author"] == {
+        "id": stored.author_id,
+        "name": "Hoàng Văn Khánh",
+        "guest": True,
+        "office": OFFICE,
+    }
+    later = api("daibieu2").get(f"/api/documents/{document.id}/annotations").get_json()["annotations"]
+    authors = {a["id"]: a["author"] for a in later}
+    assert authors[ack["id"]]["guest"] is True
+    assert "guest" not in authors[asked["id"]]  # a delegate is named as before
+
+
+def test_a_guests_answer_is_listed_labelled_in_the_digest_and_never_counted_as_a_delegates_opinion(
+    answered, api, meeting, document, tmp_path
+):
+    import io
+    import subprocess
+
+    import docx
+
+    chair = api("chutoa")
+    digest = chair.get(f"/api/meetings/{meeting.id}/digest.json").get_json()
+
+    [doc] = [d for item in digest["agenda"] for d in item["documents"] if d["id"] == document.id]
+    counts = doc["counts"]
+    assert (counts["comments"], counts["replies"], counts["participants"], counts["answers"]) == (1, 0, 1, 1)
+    [paragraph] = doc["paragraphs"]
+    assert (paragraph["comments"], paragraph["replies"], paragraph["answers"]) == (1, 0, 1)
+    [thread] = paragraph["entries"]
+    [answer] = thread["replies"]
+    assert (answer["author"]["guest"], answer["author"]["office"]) == (True, OFFICE)
+    assert [d["name"] for d in digest["delegates"]] == ["Daibieu1"]
+
+    label = f"Hoàng Văn Khánh (Khách mời, {OFFICE})"
+    path = tmp_path / "digest.pdf"
+    path.write_bytes(chair.get(f"/api/meetings/{meeting.id}/digest.pdf").data)
+    pdf = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    assert "Hoàng Văn Khánh (Khách mời," in pdf
+    assert "1 ý kiến giải trình của khách mời" in " ".join(pdf.split())
+    word = docx.Document(io.BytesIO(chair.get(f"/api/meetings/{meeting.id}/digest.docx").data))
+    assert label in [p.text.split(" · ")[0] for p in word.paragraphs]
+    assert label in chair.get(f"/api/meetings/{meeting.id}/digest.csv").data.decode("utf-8-sig")
+
+
+def test_the_minutes_count_only_the_delegates_opinions_on_each_document(answered, meeting, document):
+    from minutes.assemble import assemble
+
+    record = assemble(meeting, "Hội đồng nhân dân", "Thần Sa", meeting.starts_at)
+
+    [written] = [d for item in record.items for d in item.documents if d.title == document.title]
+    assert (written.comments, written.commenters) == (1, 1)
