@@ -87,14 +87,11 @@ def guest_may_share(visibility: str, parent: Annotation | None) -> bool:
     return visibility != Visibility.SHARED or (parent is not None and parent.visibility == Visibility.SHARED)
 
 
-def require_may_share(
-    user: User, meeting: Meeting, visibility: str | None, parent: Annotation | None
-) -> None:
-    """Asked on create and on edit, for socket and HTTP callers alike: a guest's shared annotation
-    other than an answer in a shared thread is refused (`guest_cannot_share`), nothing stored."""
-    if visibility != Visibility.SHARED or guest_may_share(visibility, parent):
-        return
-    if is_guest(user, meeting):
+def require_may_share(guest: bool, visibility: str | None, parent: Annotation | None) -> None:
+    """Asked on create and on edit, by every adapter through annotations.service: a guest's
+    (`is_guest(user, meeting)`) shared annotation other than an answer in a shared thread is
+    refused (`guest_cannot_share`), and nothing is stored."""
+    if guest and not guest_may_share(visibility, parent):
         raise AppError("guest_cannot_share", 403)
 
 

@@ -166,11 +166,14 @@ def _broadcast(
         after_commit(db.session, event_name, payload, room)
 
 
-def _commit(user: User, data, annotation: Annotation, event_name: str, document: Document) -> dict:
-    """Store the change with its ack, then broadcast; a resend of `op_id` gets the first ack instead."""
-    # Asked before the flush, which forgets the callers' standing: for an author acting on their
-    # own annotation it was read with the document and costs no query here.
-    guest = permissions.is_guest(annotation.author, document.meeting)
+def _commit(
+    user: User, data, annotation: Annotation, event_name: str, document: Document, guest: bool | None = None
+) -> dict:
+    """Store the change with its ack, then broadcast; a resend of `op_id` gets the first ack instead.
+    `guest`: whether the author is a guest of the meeting, asked by the caller while the standing
+    read with the document was still kept (a write forgets it); None: asked here."""
+    if guest is None:
+        guest = permissions.is_guest(annotation.author, document.meeting)
     db.session.flush()
     _broadcast(annotation, event_name, document, guest)  # before the ack row: building payloads may autoflush
     ack = {"ok": True, "id": annotation.id, "seq": annotation.seq}
@@ -290,11 +293,12 @@ def join_document(user: User, document_id: int) -> int:
 @_idempotent
 def create_annotation(user: User, data: NewAnnotation) -> dict:
     document = visible_document(user, data.document_id)
+    guest = permissions.is_guest(user, document.meeting)  # the standing just read: no query
     target, parent = data.target, None
     if data.reply_to is not None:
         parent = _reply_parent(user, document, data)
         target = {**target, "paragraph_id": parent.paragraph_id}
-    permissions.require_may_share(user, document.meeting, data.visibility, parent)
+    permissions.require_may_share(guest, data.visibility, parent)
     paragraph_id, page = _placement(document, data.kind, target)
     now = utcnow()
     annotation = Annotation(
@@ -315,7 +319,7 @@ def create_annotation(user: User, data: NewAnnotation) -> dict:
     )
     _require_current(document)
     db.session.add(annotation)
-    return _commit(user, data, annotation, "annotation:created", document)
+    return _commit(user, data, annotation, "annotation:created", document, guest)
 
 
 @_idempotent
@@ -324,6 +328,7 @@ def update_annotation(user: User, data: AnnotationChanges) -> dict:
     annotation, document = _own_annotation(user, data.id, data.document_id)
     if annotation.is_deleted:
         raise AppError("annotation_not_found", 404)
+    guest = permissions.is_guest(user, document.meeting)  # the standing just read: no query
     target = annotation.target
     if data.target is not None:
         target = check_target(annotation.kind, data.target)
@@ -347,14 +352,14 @@ def update_annotation(user: User, data: AnnotationChanges) -> dict:
         if not permissions.reply_visibility_allowed(parent, data.visibility):
             raise AppError("reply_stays_private", 409)
     if data.visibility != annotation.visibility:
-        permissions.require_may_share(user, document.meeting, data.visibility, parent)
+        permissions.require_may_share(guest, data.visibility, parent)
     annotation.seq = _next_seq(document.id)
     _require_current(document)
     annotation.target = target
     annotation.body = body
     annotation.visibility = data.visibility or annotation.visibility
     annotation.updated_at = utcnow()
-    return _commit(user, data, annotation, "annotation:updated", document)
+    return _commit(user, data, annotation, "annotation:updated", document, guest)
 
 
 @_idempotent
@@ -366,7 +371,7 @@ def delete_annotation(user: User, data: AnnotationRef) -> dict:
     annotation.seq = _next_seq(document.id)
     _require_current(document)
     annotation.deleted_at = annotation.updated_at = utcnow()
-    return _commit(user, data, annotation, "annotation:deleted", document)
+    return _commit(user, data, annotation, "annotation:deleted", document, guest=False)  # a tombstone
 
 
 @_idempotent
