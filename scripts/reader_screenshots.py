@@ -188,12 +188,12 @@ def guest_screens(browser, url: str, kind: str) -> None:
             "body": "Ngân sách tỉnh hỗ trợ 70%, ngân sách xã 30%; giải ngân xong trong quý II/2027.",
         },
     )
-    guest.locator(mark).first.click()
+    guest.locator(mark).first.tap()  # by finger: the box waits for a tap, no keyboard comes up
     guest.wait_for_selector("#annot-panel:not([hidden]) .comment.by-guest")
     shoot(guest, f"{kind}-guest-thread")
-    guest.locator("[data-composer] textarea").click()
+    guest.locator("[data-composer] textarea").tap()
     shoot(guest, f"{kind}-guest-composer")
-    guest.locator("#annot-panel .comment:not(.reply) .comment-actions button").first.click()
+    guest.locator("#annot-panel .comment:not(.reply) .comment-actions button").first.tap()
     shoot(guest, f"{kind}-guest-replying")
     guest.context.close()
 
