@@ -185,3 +185,12 @@ def test_the_minutes_count_only_the_delegates_opinions_on_each_document(answered
 
     [written] = [d for item in record.items for d in item.documents if d.title == document.title]
     assert (written.comments, written.commenters) == (1, 1)
+
+
+def test_the_annotated_pdf_names_a_guests_answer_as_a_guests(answered, api, document):
+    import pymupdf
+
+    pdf = pymupdf.open(stream=api("chutoa").get(f"/api/documents/{document.id}/annotated.pdf").data)
+    authors = {annot.info["title"] for page in pdf for annot in page.annots()}
+
+    assert authors == {"Daibieu1", "Hoàng Văn Khánh (Khách mời)"}
