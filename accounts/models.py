@@ -50,6 +50,11 @@ class User(UserMixin, db.Model):
     def display_name(self) -> str:
         return self.full_name or self.username
 
+    @property
+    def office(self) -> str:
+        """Chức vụ, đơn vị: how a guest's words are attributed ("Phó Chủ tịch, UBND xã")."""
+        return ", ".join(part for part in (self.position, self.unit) if part)
+
     def to_dict(self) -> dict:
         """Kept for callers of the method; the shape is accounts.presenters'."""
         from accounts.presenters import user_json

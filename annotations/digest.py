@@ -1,5 +1,8 @@
 """The chair's comment digest: what delegates shared, by agenda item, document and paragraph.
 
+A guest's (khách mời) answers in delegates' threads are listed where they were given, labelled with
+the guest's office, and counted apart (`answers`): never as delegates' opinions.
+
 `build_digest` is pure over rows already loaded (no queries), so the page, the JSON and every
 export format present one and the same grouping. `gather` loads those rows in a few queries.
 """
@@ -12,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sqlalchemy import select
 
 from annotations.models import Annotation, Kind
+from annotations.permissions import guest_ids
 from annotations.queries import shared_annotations
 from core.clock import UtcTime
 from core.errors import AppError
@@ -66,6 +70,8 @@ class Entry:
     # edited: the comment may have been answered by the edit) or "orphaned"; None otherwise.
     carried: str | None = None
     replies: list["Entry"] = field(default_factory=list)
+    guest: bool = False  # written by a guest (khách mời) of the meeting: an answer, not an opinion
+    office: str = ""  # the guest's chức vụ, đơn vị
 
     def count(self) -> int:
         return 1 + sum(reply.count() for reply in self.replies)
@@ -86,6 +92,7 @@ class ParagraphDigest:
     change: str | None = None  # on a later version: "unchanged", "edited" or "added"
     notes: int = 0  # sticky notes with text
     replies: int = 0
+    answers: int = 0  # guests' answers (giải trình), not delegates' opinions
 
     @property
     def name(self) -> str:
@@ -110,7 +117,8 @@ class DocumentDigest:
     notes: int = 0
     highlights: int = 0
     hidden: int = 0
-    participants: int = 0
+    participants: int = 0  # delegates who wrote or marked something; guests are not counted
+    answers: int = 0  # guests' answers (giải trình) in delegates' threads
 
 
 @dataclass
@@ -161,6 +169,8 @@ class DigestSource:
     # Ids of annotations carried to a newer version, even where that copy was deleted since:
     # they are reported on the newer version (or, deleted there, not at all).
     carried: set[int] = field(default_factory=set)
+    # The meeting's guests (khách mời): their words are answers, labelled and counted apart.
+    guests: set[int] = field(default_factory=set)
 
 
 def check_scope(meeting: Meeting, filters: DigestFilters) -> None:
@@ -202,7 +212,7 @@ def gather(meeting: Meeting, filters: DigestFilters) -> DigestSource:
         )
     )
     carried = {anchor.get("previous_id") for anchor in anchors if anchor} - {None}
-    return DigestSource(meeting, items, documents, paragraphs, annotations, carried)
+    return DigestSource(meeting, items, documents, paragraphs, annotations, carried, guest_ids(meeting))
 
 
 def build_digest(source: DigestSource, filters: DigestFilters, now: datetime) -> Digest:
@@ -224,7 +234,7 @@ def build_digest(source: DigestSource, filters: DigestFilters, now: datetime) ->
         said = by_document.get(document.id, [])
         if said or document.status == DocumentStatus.ACTIVE:
             documents_of[document.agenda_item_id].append(
-                _document_digest(document, paragraphs.get(document.id, []), said)
+                _document_digest(document, paragraphs.get(document.id, []), said, source.guests)
             )
     return Digest(
         meeting_id=meeting.id,
@@ -235,12 +245,13 @@ def build_digest(source: DigestSource, filters: DigestFilters, now: datetime) ->
         generated_at=now,
         filters=filters,
         items=[ItemDigest(i.id, i.position, i.title, documents_of.get(i.id, [])) for i in source.items],
-        delegates=_delegate_counts(annotations),
+        delegates=_delegate_counts([a for a in annotations if a.author_id not in source.guests]),
         secretary=secretaries[0].display_name if secretaries else "",
     )
 
 
-def _entry(annotation: Annotation) -> Entry:
+def _entry(annotation: Annotation, guests: set[int]) -> Entry:
+    guest = annotation.author_id in guests
     return Entry(
         id=annotation.id,
         kind=annotation.kind,
@@ -254,6 +265,8 @@ def _entry(annotation: Annotation) -> Entry:
         page=annotation.page,
         quote=(annotation.target or {}).get("quote", "") or "",
         carried=(annotation.anchor or {}).get("status"),
+        guest=guest,
+        office=annotation.author.office if guest else "",
     )
 
 
@@ -306,7 +319,7 @@ def _threads(entries: list[Entry]) -> list[Entry]:
 
 
 def _document_digest(
-    document: Document, paragraphs: list[Paragraph], annotations: list[Annotation]
+    document: Document, paragraphs: list[Paragraph], annotations: list[Annotation], guests: set[int]
 ) -> DocumentDigest:
     digest = DocumentDigest(
         document.id, document.title, document.version, document.status, document.page_count
@@ -322,10 +335,11 @@ def _document_digest(
     authors = set()
     for annotation in annotations:
         orphaned = (annotation.anchor or {}).get("status") == "orphaned"
-        counted = _counted_as(annotation)
+        counted = _counted_as(annotation, annotation.author_id in guests)
         if counted is None:  # a bare sticky note says nothing and marks nothing
             continue
-        authors.add(annotation.author_id)
+        if counted != "answers":
+            authors.add(annotation.author_id)
         setattr(digest, counted, getattr(digest, counted) + 1)
         if annotation.kind in (Kind.HIGHLIGHT, Kind.INK, Kind.NOTE):
             paragraph = None if orphaned else index.place(annotation)
@@ -339,18 +353,18 @@ def _document_digest(
             paragraph_id = annotation.paragraph_id if annotation.paragraph_id in by_id else None
         digest.hidden += annotation.is_hidden
         if orphaned:
-            digest.orphaned.append(_entry(annotation))
+            digest.orphaned.append(_entry(annotation, guests))
         else:
-            spoken[paragraph_id].append(_entry(annotation))
+            spoken[paragraph_id].append(_entry(annotation, guests))
     digest.participants = len(authors)
     digest.general = _threads(spoken.pop(None, []))
     digest.orphaned = _threads(digest.orphaned)
     for paragraph_id in sorted(set(spoken) | set(highlights), key=lambda pid: by_id[pid].number):
         paragraph = by_id[paragraph_id]
         entries = _threads(spoken.get(paragraph_id, []))
-        tally = {"comments": 0, "replies": 0, "notes": 0}
+        tally = {"comments": 0, "replies": 0, "notes": 0, "answers": 0}
         for entry, _depth in iter_entries(entries):
-            counted = _counted_as(entry)
+            counted = _counted_as(entry, entry.guest)
             if counted in tally:  # the marks were counted where they were placed
                 tally[counted] += 1
         digest.paragraphs.append(
@@ -368,15 +382,20 @@ def _document_digest(
                 change=paragraph.change,
                 notes=tally["notes"],
                 replies=tally["replies"],
+                answers=tally["answers"],
             )
         )
     return digest
 
 
-def _counted_as(annotation: Annotation | Entry) -> str | None:
+def _counted_as(annotation: Annotation | Entry, guest: bool = False) -> str | None:
     """The one count an annotation adds to, the same in every table: a comment opens a thread
     ("comments") or answers one ("replies"); highlights and drawings are marks ("highlights"),
-    text typed on them or not; a sticky note with text is a note; a bare sticky note is nothing."""
+    text typed on them or not; a sticky note with text is a note; a bare sticky note is nothing.
+    A guest's words are "answers", never a delegate's count; a guest's bare mark is nothing."""
+    if guest:
+        said = annotation.kind in (Kind.COMMENT, Kind.NOTE) or annotation.body.strip()
+        return "answers" if said and annotation.body.strip() else None
     if annotation.kind == Kind.COMMENT:
         reply = annotation.reply_to_id if isinstance(annotation, Annotation) else annotation.reply_to
         return "replies" if reply else "comments"
@@ -386,7 +405,8 @@ def _counted_as(annotation: Annotation | Entry) -> str | None:
 
 
 def _delegate_counts(annotations: list[Annotation]) -> list[DelegateCount]:
-    """Each delegate's counts over every document of the digest, counted as the documents count them."""
+    """Each delegate's counts over every document of the digest, counted as the documents count them
+    (guests' answers are left out by the caller)."""
     counts: dict[int, DelegateCount] = {}
     documents: dict[int, set[int]] = defaultdict(set)
     for annotation in annotations:

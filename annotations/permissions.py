@@ -12,7 +12,11 @@ The rules:
 * the chair, the secretaries and admins moderate (hide a shared comment) and export
   (meetings.permissions: a meeting role's rule); a hidden comment's text reaches only them and
   its author, everyone else gets it redacted;
-* exports carry shared annotations only, never private ones.
+* exports carry shared annotations only, never private ones;
+* a guest (khách mời: an official invited to read the papers and answer questions, never
+  counted) keeps their highlights, ink and notes private and starts no shared thread; they may
+  answer in a delegate's shared thread ("giải trình"), and those answers are labelled as a
+  guest's and never counted as delegates' opinions (annotations.digest).
 """
 
 from sqlalchemy import ColumnElement, or_
@@ -28,6 +32,8 @@ from meetings.permissions import (  # noqa: F401
     MODERATORS,
     can_export,
     can_moderate,
+    guest_ids,
+    is_guest,
     moderator_ids,
     require_exporter,
     require_moderator,
@@ -74,6 +80,19 @@ def sees_hidden_text(user: User, annotation: Annotation, moderator: bool) -> boo
 def reply_visibility_allowed(parent: Annotation, visibility: str) -> bool:
     """A reply is never more visible than its thread: replies in a private thread stay private."""
     return not (parent.visibility == Visibility.PRIVATE and visibility == Visibility.SHARED)
+
+
+def guest_may_share(visibility: str, parent: Annotation | None) -> bool:
+    """What a guest may make shared: only an answer in a shared thread, never a thread or a mark."""
+    return visibility != Visibility.SHARED or (parent is not None and parent.visibility == Visibility.SHARED)
+
+
+def require_may_share(guest: bool, visibility: str | None, parent: Annotation | None) -> None:
+    """Asked on create and on edit, by every adapter through annotations.service: a guest's
+    (`is_guest(user, meeting)`) shared annotation other than an answer in a shared thread is
+    refused (`guest_cannot_share`), and nothing is stored."""
+    if guest and not guest_may_share(visibility, parent):
+        raise AppError("guest_cannot_share", 403)
 
 
 def recipients(annotation: Annotation, meeting: Meeting) -> list[tuple[str, bool]]:

@@ -151,20 +151,31 @@ def _idempotent(operation):
     return once
 
 
-def _broadcast(annotation: Annotation, event_name: str, document: Document) -> None:
-    """To the rooms annotations.permissions names; a deletion goes as a tombstone, never redacted."""
+def _broadcast(
+    annotation: Annotation, event_name: str, document: Document, guest: bool | None = None
+) -> None:
+    """To the rooms annotations.permissions names; a deletion goes as a tombstone, never redacted.
+    `guest`: whether the author is a guest of the meeting, if the caller knows already."""
+    if guest is None:
+        guest = permissions.is_guest(annotation.author, document.meeting)
     for room, redact in permissions.recipients(annotation, document.meeting):
         if annotation.is_deleted:
             payload = tombstone(annotation)
         else:
-            payload = annotation_payload(annotation, redact=redact)
+            payload = annotation_payload(annotation, redact=redact, guest=guest)
         after_commit(db.session, event_name, payload, room)
 
 
-def _commit(user: User, data, annotation: Annotation, event_name: str, document: Document) -> dict:
-    """Store the change with its ack, then broadcast; a resend of `op_id` gets the first ack instead."""
+def _commit(
+    user: User, data, annotation: Annotation, event_name: str, document: Document, guest: bool | None = None
+) -> dict:
+    """Store the change with its ack, then broadcast; a resend of `op_id` gets the first ack instead.
+    `guest`: whether the author is a guest of the meeting, asked by the caller while the standing
+    read with the document was still kept (a write forgets it); None: asked here."""
+    if guest is None:
+        guest = permissions.is_guest(annotation.author, document.meeting)
     db.session.flush()
-    _broadcast(annotation, event_name, document)  # before the ack row: building payloads may autoflush
+    _broadcast(annotation, event_name, document, guest)  # before the ack row: building payloads may autoflush
     ack = {"ok": True, "id": annotation.id, "seq": annotation.seq}
     stored = {**ack, "op": _operation(data), "by": THIS_PROCESS}
     try:
@@ -282,10 +293,12 @@ def join_document(user: User, document_id: int) -> int:
 @_idempotent
 def create_annotation(user: User, data: NewAnnotation) -> dict:
     document = visible_document(user, data.document_id)
+    guest = permissions.is_guest(user, document.meeting)  # the standing just read: no query
     target, parent = data.target, None
     if data.reply_to is not None:
         parent = _reply_parent(user, document, data)
         target = {**target, "paragraph_id": parent.paragraph_id}
+    permissions.require_may_share(guest, data.visibility, parent)
     paragraph_id, page = _placement(document, data.kind, target)
     now = utcnow()
     annotation = Annotation(
@@ -306,7 +319,7 @@ def create_annotation(user: User, data: NewAnnotation) -> dict:
     )
     _require_current(document)
     db.session.add(annotation)
-    return _commit(user, data, annotation, "annotation:created", document)
+    return _commit(user, data, annotation, "annotation:created", document, guest)
 
 
 @_idempotent
@@ -315,6 +328,7 @@ def update_annotation(user: User, data: AnnotationChanges) -> dict:
     annotation, document = _own_annotation(user, data.id, data.document_id)
     if annotation.is_deleted:
         raise AppError("annotation_not_found", 404)
+    guest = permissions.is_guest(user, document.meeting)  # the standing just read: no query
     target = annotation.target
     if data.target is not None:
         target = check_target(annotation.kind, data.target)
@@ -332,17 +346,20 @@ def update_annotation(user: User, data: AnnotationChanges) -> dict:
         raise AppError("validation_error", detail="body: a comment needs text")
     if data.visibility == Visibility.PRIVATE and annotation.visibility == Visibility.SHARED:
         raise AppError("annotation_already_shared", 409)
+    parent = None
     if data.visibility is not None and annotation.reply_to_id is not None:
         parent = db.session.get(Annotation, annotation.reply_to_id)
         if not permissions.reply_visibility_allowed(parent, data.visibility):
             raise AppError("reply_stays_private", 409)
+    if data.visibility != annotation.visibility:
+        permissions.require_may_share(guest, data.visibility, parent)
     annotation.seq = _next_seq(document.id)
     _require_current(document)
     annotation.target = target
     annotation.body = body
     annotation.visibility = data.visibility or annotation.visibility
     annotation.updated_at = utcnow()
-    return _commit(user, data, annotation, "annotation:updated", document)
+    return _commit(user, data, annotation, "annotation:updated", document, guest)
 
 
 @_idempotent
@@ -354,7 +371,7 @@ def delete_annotation(user: User, data: AnnotationRef) -> dict:
     annotation.seq = _next_seq(document.id)
     _require_current(document)
     annotation.deleted_at = annotation.updated_at = utcnow()
-    return _commit(user, data, annotation, "annotation:deleted", document)
+    return _commit(user, data, annotation, "annotation:deleted", document, guest=False)  # a tombstone
 
 
 @_idempotent

@@ -13,7 +13,7 @@ from core.validation import parse
 from documents import service as documents
 from documents.presenters import document_detail, page_runs
 from meetings import service as meetings
-from meetings.permissions import can_moderate, role_of
+from meetings.permissions import can_moderate, is_guest, role_of
 from meetings.schemas import AgendaOrder, MeetingChanges
 
 bp = Blueprint("pages", __name__)
@@ -81,6 +81,8 @@ def reader_page(document_id: int):
         meeting=document.meeting,
         agenda_item=document.agenda_item,
         can_moderate=can_moderate(current_user, document.meeting),
+        # A guest (khách mời) is offered no share option: annotations.permissions refuses it.
+        is_guest=is_guest(current_user, document.meeting),
     )
 
 

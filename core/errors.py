@@ -101,6 +101,10 @@ MESSAGES = {
         "Ghi chú đã chia sẻ không thể chuyển về riêng tư; hãy xóa nếu không muốn người khác xem."
     ),
     "only_comments_hidden": _l("Chỉ có thể ẩn ý kiến góp ý đã chia sẻ."),
+    "guest_cannot_share": _l(
+        "Khách mời chỉ ghi chú riêng cho mình và trả lời ý kiến đại biểu; không thể mở ý kiến mới "
+        "hay chia sẻ đánh dấu, ghi chú với mọi người."
+    ),
     "reply_stays_private": _l(
         "Trả lời trong một ý kiến riêng tư phải giữ riêng tư; hãy chia sẻ ý kiến gốc trước."
     ),

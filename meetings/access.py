@@ -58,6 +58,12 @@ class MeetingAccess:
         return self.runs_council or (self.role == Role.SECRETARY and self.belongs)
 
     @property
+    def guest(self) -> bool:
+        """A guest (khách mời) of the meeting, not also staff who run it: reads, keeps their own
+        annotations private and answers delegates in their threads (annotations.permissions)."""
+        return self.role == Role.GUEST and not self.runs_council
+
+    @property
     def moderates(self) -> bool:
         """Hide and unhide shared comments, read hidden comments' text."""
         return self.runs_council or (self.role in MODERATORS and self.belongs)
@@ -122,6 +128,22 @@ def moderator_ids(meeting: Meeting) -> set[int]:
     officers = select(CouncilOfficer.user_id).where(CouncilOfficer.council_id == council_id)
     # An officer who is also a member is counted as an officer: belonging needs no roster row then.
     return set(db.session.scalars(admins.union(members.where(on_roster), officers)))
+
+
+def guest_ids(meeting: Meeting) -> set[int]:
+    """Everyone for whom `access_to(meeting, them).guest` holds, in one query: whose words the
+    reader, the digest and the minutes label "Khách mời" and leave out of the delegates' counts."""
+    guests = select(Membership.user_id).join(User, User.id == Membership.user_id)
+    guests = guests.where(
+        Membership.meeting_id == meeting.id, Membership.role == str(Role.GUEST), User.is_admin.is_(False)
+    )
+    if meeting.council_id is not None:
+        guests = guests.where(
+            ~exists().where(
+                CouncilOfficer.council_id == meeting.council_id, CouncilOfficer.user_id == Membership.user_id
+            )
+        )
+    return set(db.session.scalars(guests))
 
 
 @event.listens_for(Session, "after_flush")

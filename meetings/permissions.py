@@ -7,7 +7,7 @@ annotation's own visibility adds on top is annotations.permissions.
 
 from accounts.models import User
 from core.errors import AppError, forbidden
-from meetings.access import MODERATORS, MeetingAccess, access_to, moderator_ids
+from meetings.access import MODERATORS, MeetingAccess, access_to, guest_ids, moderator_ids
 from meetings.models import Meeting, Role
 
 __all__ = [
@@ -18,6 +18,8 @@ __all__ = [
     "can_manage",
     "can_moderate",
     "can_see",
+    "guest_ids",
+    "is_guest",
     "moderator_ids",
     "require_exporter",
     "require_manager",
@@ -51,6 +53,11 @@ def require_manager(meeting: Meeting | None, user: User, code: str = "meeting_no
     if not can_manage(meeting, user):
         raise forbidden()
     return meeting
+
+
+def is_guest(user: User, meeting: Meeting) -> bool:
+    """A guest (khách mời): never counted, never votes, and shares nothing but answers."""
+    return access_to(meeting, user).guest
 
 
 def can_moderate(user: User, meeting: Meeting) -> bool:

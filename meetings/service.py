@@ -72,7 +72,8 @@ def _join_council(actor: User, meeting: Meeting, council_id: int) -> None:
 
 def visible_meetings(user: User) -> list[Meeting]:
     """What meetings.permissions.can_see allows, as one query: the user's meetings (of their
-    councils only), and every meeting of the councils they are an officer of."""
+    councils only, or published ones they are a guest of), and every meeting of the councils they
+    are an officer of."""
     query = select(Meeting).order_by(Meeting.starts_at.desc())
     if not user.is_admin:
         mine = (
@@ -80,7 +81,12 @@ def visible_meetings(user: User) -> list[Meeting]:
             .join(Meeting, Meeting.id == Membership.meeting_id)
             .where(Membership.user_id == user.id)
             .where((Meeting.status == MeetingStatus.PUBLISHED) | (Membership.role == Role.SECRETARY))
-            .where(Meeting.council_id.is_(None) | Meeting.council_id.in_(roster_councils(user)))
+            # A guest (khách mời) is invited by name from outside the council (MeetingAccess.sees).
+            .where(
+                Meeting.council_id.is_(None)
+                | Meeting.council_id.in_(roster_councils(user))
+                | (Membership.role == Role.GUEST)
+            )
         )
         query = query.where(Meeting.id.in_(mine) | Meeting.council_id.in_(officer_councils(user)))
     return list(db.session.scalars(query))

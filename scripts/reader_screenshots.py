@@ -2,7 +2,8 @@
 
 Starts `python wsgi.py` with the demo meeting (or uses `--url` of one already running with it) and
 saves PNGs under shots/ (git-ignored). Usage:
-    .venv/bin/python scripts/reader_screenshots.py [--url http://127.0.0.1:PORT]
+    .venv/bin/python scripts/reader_screenshots.py [--url http://127.0.0.1:PORT] [--guest]
+`--guest`: only the comment panel of a guest (khách mời) who answers a delegate, and the chair's digest.
 """
 
 import argparse
@@ -139,11 +140,78 @@ def reader_screens(browser, url: str, kind: str) -> None:
     chair.context.close()
 
 
+GUEST = "ubndxa"  # floor/demo.py: the demo meeting's guest, Chủ tịch UBND xã
+
+
+def _emit(page, payload: dict) -> dict:
+    return page.evaluate(
+        """(payload) => new Promise((resolve) => window.PH.live().emit('annotation:create',
+            { op_id: 'shot-' + Date.now() + Math.random().toString(16).slice(2),
+              document_id: window.PHReader.documentId, kind: 'comment', visibility: 'shared',
+              ...payload }, resolve))""",
+        payload,
+    )
+
+
+def guest_screens(browser, url: str, kind: str) -> None:
+    """A delegate asks on a paragraph, the guest answers in that thread; the guest's panel, as they
+    see it on the device, with their answer labelled and the composer of a new (private) comment."""
+    view = "pages" if kind == "tablet" else "text"
+    delegate = signed_in(browser, url, DEVICES[kind], "delegate2")
+    report = report_id(delegate)
+    paragraphs = delegate.request.get(f"/api/documents/{report}/paragraphs").json()
+    paragraph = next(p for p in paragraphs if p["label"] == "101")
+    delegate.goto(f"/documents/{report}?view=pages#page={paragraph['page']}")
+    delegate.wait_for_selector(f'.pmark[data-paragraph="{paragraph["id"]}"]')
+    asked = _emit(
+        delegate,
+        {
+            "target": {"paragraph_id": paragraph["id"]},
+            "body": "Đề nghị Ủy ban cho biết nguồn vốn và tiến độ giải ngân.",
+        },
+    )
+    delegate.context.close()
+
+    guest = signed_in(browser, url, DEVICES[kind], GUEST)
+    guest.goto(f"/documents/{report}?view={view}#page={paragraph['page']}")
+    mark = (
+        f'.pmark[data-paragraph="{paragraph["id"]}"]'
+        if view == "pages"
+        else f'[data-paragraph-comments="{paragraph["id"]}"]'
+    )
+    guest.wait_for_selector(mark)
+    _emit(
+        guest,
+        {
+            "target": {"paragraph_id": paragraph["id"]},
+            "reply_to": asked["id"],
+            "body": "Ngân sách tỉnh hỗ trợ 70%, ngân sách xã 30%; giải ngân xong trong quý II/2027.",
+        },
+    )
+    guest.locator(mark).first.tap()  # by finger: the box waits for a tap, no keyboard comes up
+    guest.wait_for_selector("#annot-panel:not([hidden]) .comment.by-guest")
+    shoot(guest, f"{kind}-guest-thread")
+    guest.locator("[data-composer] textarea").tap()
+    shoot(guest, f"{kind}-guest-composer")
+    guest.locator("#annot-panel .comment:not(.reply) .comment-actions button").first.tap()
+    shoot(guest, f"{kind}-guest-replying")
+    guest.context.close()
+
+    chair = signed_in(browser, url, DEVICES[kind], "chair")
+    meeting = chair.request.get("/api/meetings").json()[0]["id"]
+    chair.goto(f"/meetings/{meeting}/digest")
+    chair.wait_for_selector(".entry.is-guest")
+    chair.locator(".entry.is-guest").first.scroll_into_view_if_needed()
+    shoot(chair, f"{kind}-guest-digest")
+    chair.context.close()
+
+
 def main() -> int:
     from playwright.sync_api import sync_playwright
 
     parser = argparse.ArgumentParser()
     parser.add_argument("--url")
+    parser.add_argument("--guest", action="store_true", help="only a guest's comment panel and the digest")
     args = parser.parse_args()
     SHOTS.mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory() as scratch:
@@ -158,7 +226,9 @@ def main() -> int:
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
                 for kind in DEVICES:
-                    reader_screens(browser, url, kind)
+                    if not args.guest:
+                        reader_screens(browser, url, kind)
+                    guest_screens(browser, url, kind)
                 browser.close()
         finally:
             if server:

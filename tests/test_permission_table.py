@@ -908,6 +908,14 @@ def _edit(role, state, whose):
     return "ok" if whose == "own-private" else "not_your_annotation"
 
 
+def _create(role, state):
+    """The payload is a shared comment: a guest keeps their own annotations private and only
+    answers in a delegate's shared thread (tests/annotations/test_guests.py)."""
+    if _reader(role, state) and role == "guest":
+        return "guest_cannot_share"
+    return _on_document(role, state)
+
+
 def _ballot(role, state):
     if not _reader(role, state):
         return "poll_not_found"
@@ -930,7 +938,7 @@ EVENTS = {
     "meeting:join": lambda role, state, whose: "ok" if _reader(role, state) else "meeting_not_found",
     "meeting:leave": lambda role, state, whose: "ok",
     "presence:update": lambda role, state, whose: "ok" if _reader(role, state) else "document_not_joined",
-    "annotation:create": lambda role, state, whose: _on_document(role, state),
+    "annotation:create": lambda role, state, whose: _create(role, state),
     "annotation:update": _edit,
     "annotation:delete": _edit,
     "annotation:hide": _hide,

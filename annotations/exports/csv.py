@@ -9,7 +9,7 @@ import csv
 import io
 
 from annotations.digest import Digest, Entry, iter_entries
-from annotations.exports.heading import HIDDEN_TEXT, KIND_LABELS, document_label
+from annotations.exports.heading import HIDDEN_TEXT, KIND_LABELS, document_label, entry_author
 from core.clock import in_vietnam
 
 COLUMNS = (
@@ -57,7 +57,7 @@ def _row(item_title: str, document_title: str, paragraph, entry: Entry) -> tuple
         paragraph.page if paragraph else entry.page or "",
         paragraph.name.removeprefix("Đoạn ") if paragraph else "",
         paragraph.text if paragraph else entry.quote,
-        entry.author,
+        entry_author(entry),
         in_vietnam(entry.created_at).strftime("%Y-%m-%d %H:%M"),
         "Trả lời" if entry.reply_to else KIND_LABELS.get(entry.kind, entry.kind),
         HIDDEN_TEXT if entry.hidden else entry.body,

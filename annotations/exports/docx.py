@@ -30,7 +30,9 @@ from annotations.exports.heading import (
     TITLE,
     ReportHeading,
     clock,
+    document_counts,
     document_label,
+    entry_author,
     entry_label,
     entry_lines,
     meeting_lines,
@@ -309,10 +311,7 @@ def _heading(report: _Report, digest: Digest, heading: ReportHeading) -> None:
 
 def _document(report: _Report, position: int, doc: DocumentDigest) -> None:
     report.paragraph(f"{position}. {document_label(doc.title, doc.version, doc.status)}", "Heading 2")
-    report.paragraph(
-        f"{doc.comments} ý kiến, {doc.replies} trả lời, {doc.notes} ghi chú, {doc.highlights} lượt đánh dấu",
-        "Digest Meta",
-    )
+    report.paragraph(document_counts(doc), "Digest Meta")
     if doc.general:
         report.paragraph("Ý kiến chung về tài liệu", "Heading 3")
         _entries(report, doc.general)
@@ -331,7 +330,7 @@ def _entries(report: _Report, entries: list[Entry]) -> None:
     for entry, depth in iter_entries(entries):
         indent = Cm(INDENT_CM * (1 + min(depth, MAX_DEPTH_INDENT)))
         meta = report.paragraph(style="Digest Meta")
-        run_with_text(meta, entry.author).bold = True
+        run_with_text(meta, entry_author(entry)).bold = True
         label = entry_label(entry, depth)
         run_with_text(meta, f" · {clock(entry.created_at)}" + (f" · {label}" if label else ""))
         if depth:

@@ -7,7 +7,7 @@ language the chair's screen uses (Nghị định 30/2020/NĐ-CP sets the header,
 from dataclasses import dataclass
 from datetime import datetime
 
-from annotations.digest import Digest, Entry, ParagraphDigest
+from annotations.digest import Digest, DocumentDigest, Entry, ParagraphDigest
 from core.clock import in_vietnam
 from core.errors import AppError
 
@@ -96,6 +96,28 @@ def entry_lines(entry: Entry) -> list[str]:
     return entry_text(entry).split("\n")
 
 
+GUEST = "Khách mời"
+
+
+def entry_author(entry: Entry) -> str:
+    """The author as the report names them: a guest (khách mời) with the label and their office, so
+    an official's answer is never read as a delegate's opinion."""
+    if not entry.guest:
+        return entry.author
+    return f"{entry.author} ({', '.join(part for part in (GUEST, entry.office) if part)})"
+
+
+def document_counts(document: DocumentDigest) -> str:
+    """ "3 ý kiến, 1 trả lời, 0 ghi chú, 2 lượt đánh dấu", then the guests' answers apart, if any."""
+    counts = (
+        f"{document.comments} ý kiến, {document.replies} trả lời, {document.notes} ghi chú, "
+        f"{document.highlights} lượt đánh dấu"
+    )
+    if document.answers:
+        counts += f"; {document.answers} ý kiến giải trình của khách mời"
+    return counts
+
+
 def entry_label(entry: Entry, depth: int) -> str:
     """What the entry is, after its author and time: "Trả lời", "Ghi chú, trang 3", "Đánh dấu “…”"."""
     if depth or entry.reply_to:
@@ -127,6 +149,7 @@ def paragraph_counts(paragraph: ParagraphDigest) -> str:
             (paragraph.replies, "trả lời"),
             (paragraph.notes, "ghi chú"),
             (paragraph.highlights, "lượt đánh dấu"),
+            (paragraph.answers, "giải trình của khách mời"),
         )
         if count
     ]

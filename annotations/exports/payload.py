@@ -14,7 +14,8 @@ def _entry(entry: Entry) -> dict:
     return {
         "id": entry.id,
         "kind": entry.kind,
-        "author": {"id": entry.author_id, "name": entry.author},
+        "author": {"id": entry.author_id, "name": entry.author}
+        | ({"guest": True, "office": entry.office} if entry.guest else {}),
         "created_at": _instant(entry.created_at),
         "updated_at": _instant(entry.updated_at),
         "body": entry.body,
@@ -41,6 +42,7 @@ def _paragraph(paragraph: ParagraphDigest) -> dict:
         "replies": paragraph.replies,
         "notes": paragraph.notes,
         "highlights": paragraph.highlights,
+        "answers": paragraph.answers,
         "entries": [_entry(entry) for entry in paragraph.entries],
     }
 
@@ -59,6 +61,7 @@ def _document(document: DocumentDigest) -> dict:
             "highlights": document.highlights,
             "hidden": document.hidden,
             "participants": document.participants,
+            "answers": document.answers,
         },
         "general": [_entry(entry) for entry in document.general],
         "paragraphs": [_paragraph(paragraph) for paragraph in document.paragraphs],

@@ -17,7 +17,9 @@ from annotations.exports.heading import (
     TITLE,
     ReportHeading,
     clock,
+    document_counts,
     document_label,
+    entry_author,
     entry_label,
     entry_lines,
     entry_text,
@@ -166,10 +168,7 @@ def _heading(digest: Digest, heading: ReportHeading) -> str:
 
 def _document(position: int, document: DocumentDigest) -> list[str]:
     label = escape(document_label(document.title, document.version, document.status))
-    counts = (
-        f"{document.comments} ý kiến, {document.replies} trả lời, {document.notes} ghi chú, "
-        f"{document.highlights} lượt đánh dấu"
-    )
+    counts = document_counts(document)
     head = f"<h3 id='keep-d{document.id}'>{position}. {label}</h3>"
     fragments = [f"{head}<p class='meta' id='m{document.id}'>{counts}</p>"]
     if document.general:
@@ -209,8 +208,9 @@ def _entry(entry: Entry, depth: int) -> str:
         lines = f"{opening}<span class='hidden'>{escape(entry_text(entry))}</span></p>"
     else:
         lines = "".join(f"{opening}{escape(line) or '&nbsp;'}</p>" for line in entry_lines(entry))
+    author = escape(entry_author(entry))
     return (
-        f"<p class='meta' id='e{entry.id}' style='margin-left:{indent}pt'><b>{escape(entry.author)}</b>"
+        f"<p class='meta' id='e{entry.id}' style='margin-left:{indent}pt'><b>{author}</b>"
         f" · {clock(entry.created_at)}{kind}</p>{lines}"
     )
 

@@ -16,12 +16,12 @@ from accounts.models import User
 from annotations.digest import Digest, DigestFilters, build_digest, gather
 from annotations.exports.csv import digest_csv
 from annotations.exports.docx import digest_docx
-from annotations.exports.heading import ReportHeading
+from annotations.exports.heading import GUEST, ReportHeading
 from annotations.exports.jsonld import annotation_collection
 from annotations.exports.payload import digest_payload
 from annotations.exports.pdf import typeset_request
 from annotations.models import Annotation, Kind
-from annotations.permissions import require_exporter
+from annotations.permissions import guest_ids, require_exporter
 from annotations.queries import shared_annotations, shared_annotations_of_meeting
 from annotations.schemas import HIGHLIGHT_COLORS, INK_COLORS
 from audit import service as audit
@@ -143,7 +143,8 @@ def annotated_pdf(user: User, document_id: int, runtime: DocumentRuntime) -> Exp
     require_exporter(document.meeting, user, "document_not_found")
     annotations = shared_annotations([document.id])
     paragraphs = _paragraphs_of(annotations)
-    marks = [_mark(annotation, paragraphs) for annotation in annotations]
+    guests = guest_ids(document.meeting) if annotations else set()
+    marks = [_mark(annotation, paragraphs, annotation.author_id in guests) for annotation in annotations]
     try:
         body = runtime.pool.annotate(str(runtime.store.local_path(document.sha256)), marks)
     except PdfRejected as failure:
@@ -157,12 +158,14 @@ def _paragraphs_of(annotations: list[Annotation]) -> dict[int, Paragraph]:
     return {p.id: p for p in db.session.scalars(select(Paragraph).where(Paragraph.id.in_(ids)))}
 
 
-def _mark(annotation: Annotation, paragraphs: dict[int, Paragraph]) -> Mark:
+def _mark(annotation: Annotation, paragraphs: dict[int, Paragraph], guest: bool = False) -> Mark:
+    """`guest`: the author is a guest (khách mời) of the meeting, named so in the PDF's note."""
     target = annotation.target or {}
+    author = annotation.author.display_name
     common = {
         "kind": annotation.kind,
         "name": f"phonghop-annotation-{annotation.id}",
-        "author": annotation.author.display_name,
+        "author": f"{author} ({GUEST})" if guest else author,
         "content": annotation.body,
         "created": annotation.created_at,
         "modified": annotation.updated_at,

@@ -129,7 +129,8 @@ function fillNoteEditor(editing) {
   input.hidden = !editing;
   input.value = annotation ? annotation.body : "";
   share.checked = annotation ? annotation.visibility === "shared" : false;
-  noteEditor.querySelector("[data-note-share-row]").hidden = !editing || (annotation && annotation.visibility === "shared");
+  // A guest (khách mời) keeps notes private: no share option (annotations/permissions.py).
+  noteEditor.querySelector("[data-note-share-row]").hidden = !editing || config.guest || (annotation && annotation.visibility === "shared");
   noteEditor.querySelector("[data-note-save]").hidden = !editing;
   noteEditor.querySelector("[data-note-edit]").hidden = editing || !mine || Boolean(annotation && annotation.pending);
   noteEditor.querySelector("[data-note-delete]").hidden = !annotation || !mine || Boolean(annotation.pending);
@@ -231,6 +232,7 @@ function loadPrefs() {
   try {
     Object.assign(pages.state, JSON.parse(localStorage.getItem(prefsKey) || "{}"), { tool: "read" });
   } catch (_) { /* defaults */ }
+  if (config.guest) pages.state.shareInk = false;  // a guest's ink stays private
   if (!config.ink_colors[pages.state.color]) pages.state.color = penOptions.querySelector("[data-ink-color]").dataset.inkColor;
   penOptions.querySelector("[data-pen-only]").checked = pages.state.penOnly;
   penOptions.querySelector("[data-share-ink]").checked = pages.state.shareInk;

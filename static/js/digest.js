@@ -79,10 +79,12 @@ import { api, t, live, formatDateTime, toast } from "./app.js";
   }
 
   // Counted by their own names, each in its plural form: "1 reply · 2 highlights".
+  // Guests' answers (giải trình) are named apart and never in the delegates' counts.
   function totalsText(c, people) {
     return [
       t("comments_n", { n: c.comments }), t("replies_n", { n: c.replies }), t("notes_n", { n: c.notes }),
       t("highlight_marks_n", { n: c.highlights }), t("people_n", { n: people }),
+      ...(c.answers ? [t("answers_n", { n: c.answers })] : []),
     ].join(" · ");
   }
 
@@ -124,6 +126,12 @@ import { api, t, live, formatDateTime, toast } from "./app.js";
     item.dataset.entryId = entry.id;
     const meta = el("p", "entry-meta");
     meta.append(el("strong", "entry-author", entry.author.name));
+    // A guest's (khách mời) answer: labelled with their office, never read as a delegate's opinion.
+    if (entry.author.guest) {
+      item.classList.add("is-guest");
+      meta.append(el("span", "tag guest-tag", t("guest")));
+      if (entry.author.office) meta.append(el("span", "entry-office", entry.author.office));
+    }
     meta.append(el("time", "entry-time", formatDateTime(entry.created_at)));
     if (depth) meta.append(el("span", "tag", t("reply")));
     if (entry.kind === "note") meta.append(el("span", "tag", t("note", { page: entry.page })));
@@ -168,9 +176,10 @@ import { api, t, live, formatDateTime, toast } from "./app.js";
   }
 
   function kinds(entries) {
-    const tally = { comments: 0, replies: 0, notes: 0 };
+    const tally = { comments: 0, replies: 0, notes: 0, answers: 0 };
     const walk = (entry, depth) => {
-      if (depth) tally.replies += 1;
+      if (entry.author.guest) tally.answers += 1;  // counted apart: not a delegate's opinion
+      else if (depth) tally.replies += 1;
       else if (entry.kind !== "comment") tally.notes += 1;  // notes, and text typed on a highlight or drawing
       else tally.comments += 1;
       entry.replies.forEach((reply) => walk(reply, depth + 1));
@@ -195,6 +204,7 @@ import { api, t, live, formatDateTime, toast } from "./app.js";
     if (tally.replies) counts.append(el("span", "count-pill", t("replies_n", { n: tally.replies })));
     if (tally.notes) counts.append(el("span", "count-pill", t("notes_n", { n: tally.notes })));
     if (paragraph.highlights) counts.append(el("span", "count-pill highlights", t("highlights_n", { n: paragraph.highlights })));
+    if (tally.answers) counts.append(el("span", "count-pill guest", t("answers_n", { n: tally.answers })));
     head.append(counts);
     card.append(head, quoteNode(paragraph.text));
     if (paragraph.entries.length) card.append(entriesNode(paragraph.entries, documentId));
@@ -247,7 +257,7 @@ import { api, t, live, formatDateTime, toast } from "./app.js";
     if (!digest) return;
     const open = new Set([...body.querySelectorAll(".quote:not(.clamped)")].map((q) => q.closest("[data-paragraph-id]").dataset.paragraphId));
     body.replaceChildren();
-    const sum = { comments: 0, replies: 0, notes: 0, highlights: 0 };
+    const sum = { comments: 0, replies: 0, notes: 0, highlights: 0, answers: 0 };
     digest.agenda.forEach((item) => {
       const section = el("section", "agenda-block");
       const option = form.elements.agenda_item.querySelector(`option[value="${item.id}"]`);

@@ -90,3 +90,38 @@ def test_a_live_comment_asks_who_the_caller_is_once(app, token_for, council_docu
     client.disconnect()
     assert ack["ok"], ack
     assert len(standing_queries) == 1, standing_queries
+
+
+@pytest.mark.parametrize(
+    ("admin", "officer", "published", "sees", "guest"),
+    [
+        (False, False, True, True, True),  # khách mời: invited by name, needs no council seat
+        (False, False, False, False, True),  # not the draft
+        (True, False, False, True, False),  # an admin who is also a guest is staff, and shares
+        (False, True, False, True, False),  # so is the council's officer
+    ],
+)
+def test_a_guest_sees_the_published_meeting_only_and_is_a_guest_unless_they_run_the_council(
+    admin, officer, published, sees, guest
+):
+    access = MeetingAccess(
+        1, 2, admin=admin, role=Role.GUEST, officer=officer, belongs=admin or officer, published=published
+    )
+    assert (access.sees, access.guest, access.manages) == (sees, guest, admin or officer)
+
+
+def test_a_guest_finds_the_published_meeting_they_are_invited_to_in_their_list(
+    api, council_document, create_user
+):
+    from meetings import service
+    from meetings.schemas import NewMember
+
+    meeting = council_document.meeting
+    secretary = db.session.get(type(meeting.memberships[0].user), meeting.created_by_id)
+    create_user("khachmoi")
+    service.add_member(secretary, meeting.id, NewMember(username="khachmoi", role="guest"))
+    db.session.commit()
+
+    listed = api("khachmoi").get("/api/meetings").get_json()
+
+    assert [m["id"] for m in listed] == [meeting.id]

@@ -45,6 +45,7 @@ export function createComments(ctx) {
   const context = form.querySelector("[data-composer-context]");
   const quoteBox = form.querySelector("[data-composer-quote]");
   const cancelReply = form.querySelector("[data-cancel-reply]");
+  const guestNote = form.querySelector("[data-guest-note]");  // only in a guest's reader
   const general = panel.querySelector("[data-general]");
   const state = { scope: "all", paragraphId: null, quote: "", replyTo: null, editing: null };
   let comments = [];
@@ -143,6 +144,12 @@ export function createComments(ctx) {
 
     const head = el("header", "comment-head");
     head.append(el("strong", "comment-author", mine ? t("you") : comment.author.name));
+    // A guest's (khách mời) answer is theirs, with their office: not a delegate's opinion.
+    if (comment.author.guest) {
+      article.classList.add("by-guest");
+      head.append(el("span", "tag guest-tag", t("guest")));
+      if (comment.author.office) head.append(el("span", "comment-office", comment.author.office));
+    }
     head.append(el("time", "comment-time", PH.formatDateTime(comment.created_at)));
     if (comment.visibility === "private") head.append(el("span", "tag", t("private")));
     if (comment.anchor && !reply) head.append(el("span", `tag carried-${comment.anchor.status}`, t(`carried_${comment.anchor.status}`)));
@@ -283,7 +290,12 @@ export function createComments(ctx) {
     quoteBox.textContent = state.quote;
     cancelReply.hidden = !reply;
     form.classList.toggle("replying", Boolean(reply));
-    form.elements.private.disabled = Boolean(reply && reply.visibility === "private");
+    // A guest starts no shared thread (annotations/permissions.py): a new comment of theirs is
+    // private, said so under the box; an answer in a delegate's thread is shared as anyone's.
+    const guestOwn = Boolean(config.guest && !reply);
+    if (guestOwn) form.elements.private.checked = true;
+    if (guestNote) guestNote.hidden = !guestOwn;
+    form.elements.private.disabled = Boolean(reply && reply.visibility === "private") || guestOwn;
     // Its draft, kept per paragraph (or reply) until sent or discarded: static/js/offline/drafts.js.
     form.dataset.draftParagraph = String((reply ? reply.paragraph_id : state.paragraphId) ?? "");
     form.dataset.draftKey = reply ? `comment:reply:${reply.id}` : `comment:${state.paragraphId ?? "document"}`;
@@ -291,6 +303,7 @@ export function createComments(ctx) {
 
   function startReply(comment) {
     state.replyTo = comment;
+    if (config.guest) form.elements.private.checked = false;  // the guest's answer, for all to read
     renderComposer();
     form.elements.body.focus();
   }
@@ -309,7 +322,7 @@ export function createComments(ctx) {
     if (!body) return;
     const reply = state.replyTo;
     const paragraphId = reply ? reply.paragraph_id ?? null : state.paragraphId;
-    const priv = form.elements.private.checked || Boolean(reply && reply.visibility === "private");
+    const priv = form.elements.private.checked || Boolean(reply && reply.visibility === "private") || Boolean(config.guest && !reply);
     ctx.submit("annotation:create", {
       kind: "comment",
       target: { paragraph_id: paragraphId, quote: reply ? "" : state.quote },
