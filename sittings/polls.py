@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from accounts.models import User
 from audit.service import record
 from core.clock import utcnow
+from core.collation import name_key
 from core.errors import AppError
 from core.extensions import db
 from documents.models import Document
@@ -301,7 +302,7 @@ def _freeze(poll: Poll, meeting: Meeting) -> None:
             }
         )
     poll.total, poll.counts = len(entitled), counts
-    poll.roll = sorted(roll, key=lambda row: row["full_name"])
+    poll.roll = sorted(roll, key=lambda row: name_key(row["full_name"]))  # by given name, in Vietnamese
     poll.present = len(present)
     _decide(poll, meeting)
     poll.state, poll.closed_at = "closed", utcnow()

@@ -8,6 +8,7 @@ from accounts.models import User
 from audit.service import record
 from core.broadcast import after_commit, meeting_room
 from core.clock import utcnow
+from core.collation import name_key
 from core.errors import AppError
 from core.extensions import db
 from meetings.models import Meeting
@@ -196,6 +197,7 @@ def attendance_summary(sitting: Sitting, meeting: Meeting, *, people: bool = Tru
             }
             for user_id in entitled
         ]
+        summary["people"].sort(key=lambda person: name_key(person["full_name"]))  # as lists are read out
     return summary
 
 

@@ -259,3 +259,30 @@ def test_a_resolution_voted_on_is_marked_on_its_agenda_item(hall, api):
     page = api("daibieu01").get(f"/meetings/{hall.meeting.id}").get_data(as_text=True)
     assert result in page
     assert "Đã thông qua" in page
+
+
+def test_the_attendance_and_a_votes_named_list_read_in_vietnamese_order_by_given_name(hall, api, app):
+    from core.extensions import db
+
+    # Code-point order would put "Đ" after "T" and sort by family name: Bế, Trần, Đỗ.
+    names = {
+        "chutoa": "Trần Văn Bình",
+        "daibieu01": "Đỗ Thị An",
+        "daibieu02": "Bế Văn Đức",
+        "daibieu03": "Lò Thị Ánh",
+    }
+    for person in (hall.chair, *hall.delegates):
+        person.full_name = names[person.username]
+    db.session.commit()
+    sitting_id = _open(api, hall)
+    _check_in(api, sitting_id, "daibieu01")
+    poll_id = _poll(api, hall)
+    api("chutoa").post(f"/api/polls/{poll_id}/open")
+    _vote(api, "daibieu01", poll_id, "for")
+    api("chutoa").post(f"/api/polls/{poll_id}/close")
+
+    in_order = ["Đỗ Thị An", "Lò Thị Ánh", "Trần Văn Bình", "Bế Văn Đức"]
+    attendance = api("thuky").get(f"/api/sittings/{sitting_id}/attendance").get_json()
+    assert [person["full_name"] for person in attendance["people"]] == in_order
+    roll = api("thuky").get(f"/api/polls/{poll_id}").get_json()["roll"]
+    assert [row["full_name"] for row in roll] == in_order
