@@ -114,6 +114,8 @@ def app(tmp_path, monkeypatch, migrated_template, pdf_pool):
         data_dir.mkdir()
         for name in ("phonghop.sqlite3", "secret_key"):
             shutil.copy(migrated_template / name, data_dir / name)
+        # The catalogs the template compiled, with their times: not compiled again for each test.
+        shutil.copytree(migrated_template / "translations", data_dir / "translations")
     for name, value in data_env(data_dir).items():
         monkeypatch.setenv(name, value)
     # A poll's vote count is sent with each ballot's commit, not by a trailing thread that could
