@@ -142,7 +142,9 @@ def p99(values: list[float]) -> float:
 
 class Phones:
     """What the phones received, by the process each was connected to when it came: `events` in
-    all, `by_process[p][name]`, and the `voted` of the last open-poll `poll:changed` each phone saw."""
+    all, `by_process[p][name]`, and the `voted` of the last open-poll `poll:changed` each phone saw
+    on its current link (a phone that comes back after the last count has none: the vote page
+    reads the sitting after its `meeting:join`, static/js/sitting/state.js)."""
 
     def __init__(self, ports: list[int]):
         self.ports = ports
@@ -159,18 +161,22 @@ class Phones:
             if name == "poll:changed" and data.get("state") == "open":
                 self.last_voted[index] = data.get("voted", 0)
 
+        self.last_voted.pop(index, None)
         client = Client(index, on_event, lambda _c: None)
         await client.connect(HOST, self.ports[process], token)
         self.process_of[index] = process
         return client
 
-    def short_of(self, total: int) -> list[int]:
-        """Per process: the phones whose last count does not (yet) say that all `total` voted."""
-        short = [0 for _ in self.ports]
+    def short_of(self, total: int) -> tuple[list[int], list[int]]:
+        """Per process: the phones whose last count says fewer than `total` voted, and those that
+        got no count on their current link."""
+        short, unseen = [0 for _ in self.ports], [0 for _ in self.ports]
         for index, process in self.process_of.items():
-            if self.last_voted.get(index) != total:
+            if index not in self.last_voted:
+                unseen[process] += 1
+            elif self.last_voted[index] != total:
                 short[process] += 1
-        return short
+        return short, unseen
 
 
 ACK_TIMEOUT_S = 15.0  # static/js/offline/outbox.js: no ack in 15 s, the outbox sends it again
@@ -247,7 +253,7 @@ async def _load(setup: dict, ports: list[int], args, cpu, connected=None) -> dic
     votes = await asyncio.gather(*(vote(i, rng.uniform(0, window)) for i in range(len(clients))))
     vote_window, vote_cpu = time.monotonic() - started, cpu() - cpu_before
     deadline = time.monotonic() + 5.0  # let the last poll:changed events arrive
-    while sum(phones.short_of(len(clients))) and time.monotonic() < deadline:
+    while sum(map(sum, phones.short_of(len(clients)))) and time.monotonic() < deadline:
         await asyncio.sleep(0.1)
     for client in clients:
         client.close()
@@ -266,7 +272,8 @@ async def _load(setup: dict, ports: list[int], args, cpu, connected=None) -> dic
         "events": phones.events,
         "by_process": phones.by_process,
         "phones_by_process": [list(phones.process_of.values()).count(p) for p in range(len(ports))],
-        "short_of_full_count": phones.short_of(len(clients)),
+        "short_of_full_count": phones.short_of(len(clients))[0],
+        "no_count": phones.short_of(len(clients))[1],
         "join_cpu_ms": join_cpu * 1000 / len(clients),
         "vote_cpu_ms": vote_cpu * 1000 / len(clients),
     }
@@ -408,11 +415,12 @@ def _report(args, result: dict) -> int:
     print(f"ballot rows stored: {rows}, of {voters} delegates")
     print(f"counted exactly once: {once}")
     print(f"poll:changed received by phones: {result['events'].get('poll:changed', 0)}")
-    short = result["short_of_full_count"]
+    short, unseen = result["short_of_full_count"], result["no_count"]
     for process, received in enumerate(result["by_process"]):
         print(f"  process {process + 1}: {result['phones_by_process'][process]} phones at the end, "
               f"{received.get('poll:changed', 0)} poll:changed received, "
-              f"{short[process]} phones whose last count is not {args.delegates} voted")  # fmt: skip
+              f"{short[process]} phones whose last count is short of {args.delegates} voted, "
+              f"{unseen[process]} came back after the last count")  # fmt: skip
     print(f"ack p99: ballot:cast {ack_p99:.1f} ms vs meeting:join {join_p99:.1f} ms "
           f"-> ratio {ack_p99 / join_p99:.2f} (target {ACK_TARGET_MS:.0f} ms)")  # fmt: skip
     join_cpu, vote_cpu = result["join_cpu_ms"], result["vote_cpu_ms"]
