@@ -30,6 +30,9 @@ same receipt, every phone saw the full count and no server process logged an err
 
 import argparse
 import asyncio
+import collections
+import contextlib
+import itertools
 import json
 import os
 import random
@@ -152,6 +155,8 @@ class Phones:
         self.by_process: list[dict[str, int]] = [{} for _ in ports]
         self.last_voted: dict[int, int] = {}
         self.process_of: dict[int, int] = {}  # phone -> the process its last link went to
+        self.connect_retries: collections.Counter = collections.Counter()  # why a connect was tried again
+        self.resends: collections.Counter = collections.Counter()  # transient answers the outbox resent
 
     async def connect(self, index: int, process: int, token: str) -> Client:
         def on_event(_client, name, data, _now):
@@ -162,8 +167,18 @@ class Phones:
                 self.last_voted[index] = data.get("voted", 0)
 
         self.last_voted.pop(index, None)
-        client = Client(index, on_event, lambda _c: None)
-        await client.connect(HOST, self.ports[process], token)
+        for attempt in itertools.count(1):
+            client = Client(index, on_event, lambda _c: None)
+            try:  # socket.io-client's 20 s connect time-out, then its reconnection's back-off
+                await asyncio.wait_for(client.connect(HOST, self.ports[process], token), CONNECT_TIMEOUT_S)
+                break
+            except (TimeoutError, RuntimeError, ConnectionError) as error:
+                if attempt == CONNECT_TRIES:
+                    raise
+                self.connect_retries[str(error)[:60] or type(error).__name__] += 1
+                with contextlib.suppress(Exception):
+                    client.writer.close()
+                await asyncio.sleep(_backoff_s(attempt))
         self.process_of[index] = process
         return client
 
@@ -180,17 +195,33 @@ class Phones:
 
 
 ACK_TIMEOUT_S = 15.0  # static/js/offline/outbox.js: no ack in 15 s, the outbox sends it again
+# static/js/offline/outbox.js: answers worth sending again after a back-off (a busy server).
+TRANSIENT = {"server_busy", "internal_error", "timeout", "request_timeout", "rate_limited"}
+CONNECT_TIMEOUT_S, CONNECT_TRIES = 20.0, 6
 
 
-async def _timed(client: Client, event: str, payload: dict, tries: int = 4) -> tuple[float, dict]:
-    """Send until acknowledged, as the outbox does; the time is from the first send to the ack."""
+def _backoff_s(failures: int) -> float:
+    """outbox.js's backoffMs: doubling from 1 s up to 30 s, with jitter."""
+    ceiling = min(30.0, 2.0 ** max(0, failures - 1))
+    return ceiling / 2 + random.random() * ceiling / 2
+
+
+async def _timed(
+    client: Client, event: str, payload: dict, tries: int = 8, resends=None
+) -> tuple[float, dict]:
+    """Send until acknowledged, as the outbox does (again after no ack in 15 s, and after a
+    transient answer, with its back-off); the time is from the first send to the ack."""
     started = time.monotonic()
-    for _ in range(tries):
+    for attempt in range(1, tries + 1):
         try:
             ack = await asyncio.wait_for(client.call(event, payload), ACK_TIMEOUT_S)
-            return (time.monotonic() - started) * 1000, ack
         except TimeoutError:
             continue
+        if ack.get("ok") or ack.get("error") not in TRANSIENT or attempt == tries:
+            return (time.monotonic() - started) * 1000, ack
+        if resends is not None:
+            resends[f"{event} {ack.get('error')}"] += 1
+        await asyncio.sleep(_backoff_s(attempt))
     return (time.monotonic() - started) * 1000, {"ok": False, "error": "no_ack"}
 
 
@@ -215,7 +246,7 @@ async def _load(setup: dict, ports: list[int], args, cpu, connected=None) -> dic
     # Baseline: every phone joins the meeting's room, spread over the same window.
     async def join(client: Client, offset: float):
         await asyncio.sleep(offset)
-        return await _timed(client, "meeting:join", {"meeting_id": meeting_id})
+        return await _timed(client, "meeting:join", {"meeting_id": meeting_id}, resends=phones.resends)
 
     cpu_before = cpu()
     joins = await asyncio.gather(*(join(c, rng.uniform(0, window)) for c in clients))
@@ -241,11 +272,11 @@ async def _load(setup: dict, ports: list[int], args, cpu, connected=None) -> dic
             await asyncio.sleep(rng.uniform(0.2, 1.0))
             elsewhere = (phones.process_of[index] + 1) % len(ports)
             client = clients[index] = await phones.connect(index, elsewhere, tokens[index])
-            await client.call("meeting:join", {"meeting_id": meeting_id})
-        ms, ack = await _timed(client, "ballot:cast", ballot)
+            await _timed(client, "meeting:join", {"meeting_id": meeting_id}, resends=phones.resends)
+        ms, ack = await _timed(client, "ballot:cast", ballot, resends=phones.resends)
         receipts.setdefault(index, []).append(ack.get("receipt") if ack.get("ok") else ack.get("error"))
         if index in droppers:  # the outbox may send it yet again (a second lost ack): same answer
-            _, again = await _timed(client, "ballot:cast", ballot)
+            _, again = await _timed(client, "ballot:cast", ballot, resends=phones.resends)
             receipts[index].append(again.get("receipt") if again.get("ok") else again.get("error"))
         return ms, ack, ballot["choice"]
 
@@ -270,6 +301,8 @@ async def _load(setup: dict, ports: list[int], args, cpu, connected=None) -> dic
         "droppers": len(droppers),
         "vote_window_s": vote_window,
         "events": phones.events,
+        "resends": dict(phones.resends),
+        "connect_retries": dict(phones.connect_retries),
         "by_process": phones.by_process,
         "phones_by_process": [list(phones.process_of.values()).count(p) for p in range(len(ports))],
         "short_of_full_count": phones.short_of(len(clients))[0],
@@ -413,6 +446,8 @@ def _report(args, result: dict) -> int:
     print(f"counted {counted} of chosen {result['chosen']}; refused {len(result['refused'])}; "
           f"resends got the same receipt: {result['consistent']}")  # fmt: skip
     print(f"ballot rows stored: {rows}, of {voters} delegates")
+    print(f"transient answers sent again (as the outbox does): {result['resends'] or 'none'}; "
+          f"connects tried again: {result['connect_retries'] or 'none'}")  # fmt: skip
     print(f"counted exactly once: {once}")
     print(f"poll:changed received by phones: {result['events'].get('poll:changed', 0)}")
     short, unseen = result["short_of_full_count"], result["no_count"]
