@@ -18,7 +18,16 @@ from core.transactions import finish
 
 @socketio.on("connect")
 def on_connect(auth=None):
-    user = socket_user(auth)
+    try:
+        user = socket_user(auth)
+    except Exception as failure:
+        # No connection free (a vote's reconnect storm): refused, which the page tries again
+        # (static/js/app.js); an error here would leave the tablet with no answer at all.
+        db.session.rollback()
+        if not database_busy(failure):
+            raise
+        current_app.logger.warning("Socket.IO connect: database busy")
+        raise ConnectionRefusedError("server_busy") from None
     if user is None:
         raise ConnectionRefusedError("unauthorized")
     session["socket_user_id"] = user.id

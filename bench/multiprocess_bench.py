@@ -609,6 +609,21 @@ def server_errors(data_dir: Path) -> list[str]:
     return found
 
 
+def in_run_folder(prefix: str, body) -> int:
+    """`body(folder)` in a new temporary folder, which is removed when it returns 0 and else kept
+    (and named) with the process logs in it."""
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    status = 1
+    try:
+        status = body(folder)
+        return status
+    finally:
+        if status == 0:
+            shutil.rmtree(folder, ignore_errors=True)
+        else:
+            print(f"process logs kept in {folder}")
+
+
 def _load() -> str:
     one, five, fifteen = os.getloadavg()
     return f"load average {one:.1f} {five:.1f} {fifteen:.1f}"
@@ -655,16 +670,7 @@ def main() -> int:
         parser.error("1..8 processes")
     if shutil.which("redis-server") is None:
         parser.error("redis-server is missing (Debian: redis-server; scripts/setup.sh dev)")
-    data_dir = Path(tempfile.mkdtemp(prefix="multiprocess-bench-"))
-    status = 1
-    try:
-        status = run(args, counts, morning_counts, data_dir)
-        return status
-    finally:
-        if status == 0:
-            shutil.rmtree(data_dir, ignore_errors=True)
-        else:
-            print(f"process logs kept in {data_dir}")
+    return in_run_folder("multiprocess-bench-", lambda data_dir: run(args, counts, morning_counts, data_dir))
 
 
 def run(args, counts: list[int], morning_counts: list[int], data_dir: Path) -> int:

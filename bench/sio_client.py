@@ -46,6 +46,9 @@ class Client:
         assert opened.startswith("0"), opened
         self._send("40" + json.dumps({"token": token} if token else {}))
         connected = await self._receive()
+        while connected == "2":  # a ping while the server is still deciding: answer and wait on
+            self._send("3")
+            connected = await self._receive()
         if not connected.startswith("40"):
             raise RuntimeError(f"Socket.IO connect refused: {connected}")
         self.task = asyncio.create_task(self._read_forever())

@@ -35,7 +35,6 @@ import random
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -43,6 +42,7 @@ from multiprocess_bench import (
     Redis,
     _copy_database,
     _load,
+    in_run_folder,
     prepare,
     server_errors,
     start_processes,
@@ -292,16 +292,7 @@ def main() -> int:
     poll_every = args.poll_every_s or min(300.0, max(60.0, args.minutes * 60 / 3))
     poll_open = min(45.0, poll_every * 0.6)
     pace = Pace(poll_every_s=poll_every, poll_open_s=poll_open, vote_delay_s=(2.0, min(20.0, poll_open / 2)))
-    data_dir = Path(tempfile.mkdtemp(prefix="soak-bench-"))
-    status = 1
-    try:
-        status = run(args, pace, data_dir)
-        return status
-    finally:
-        if status == 0:
-            shutil.rmtree(data_dir, ignore_errors=True)
-        else:
-            print(f"process logs kept in {data_dir}")
+    return in_run_folder("soak-bench-", lambda data_dir: run(args, pace, data_dir))
 
 
 def run(args, pace: Pace, data_dir: Path) -> int:

@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from core.extensions import socketio
+from core.extensions import db, socketio
 from tests.conftest import PASSWORD
 
 
@@ -187,3 +187,27 @@ def test_cookies_are_secure_behind_https(app, delegate):
     cookies = response.headers.getlist("Set-Cookie")
     assert all("Secure" in cookie for cookie in cookies if cookie.startswith(("session=", "remember_token=")))
     assert len([c for c in cookies if c.startswith(("session=", "remember_token="))]) == 2
+
+
+@pytest.fixture
+def one_connection(monkeypatch):
+    """A database pool of one connection that waits a fifth of a second for it (before `app`)."""
+    monkeypatch.setenv("DB_POOL_SIZE", "1")
+    monkeypatch.setenv("DB_MAX_OVERFLOW", "0")
+    monkeypatch.setenv("DB_POOL_TIMEOUT_S", "0.2")
+
+
+def test_a_socket_that_finds_no_database_connection_is_refused_as_busy_and_comes_in_later(
+    one_connection, app, delegate, token_for
+):
+    # A vote's reconnect storm: every connection is taken when the tablet comes back. It is told
+    # `server_busy` (static/js/app.js asks again), never left without an answer.
+    token = token_for("daibieu1")
+    db.session.remove()
+    held = db.engine.connect()
+    refused = socketio.test_client(app, auth={"token": token})
+    assert not refused.is_connected()
+    held.close()
+    later = socketio.test_client(app, auth={"token": token})
+    assert later.is_connected()
+    later.disconnect()
