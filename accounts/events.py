@@ -21,13 +21,14 @@ def on_connect(auth=None):
     try:
         user = socket_user(auth)
     except Exception as failure:
-        # No connection free (a vote's reconnect storm): refused, which the page tries again
-        # (static/js/app.js); an error here would leave the tablet with no answer at all.
+        # Refused, which the page tries again (static/js/app.js): an error raised here would leave
+        # the tablet with no answer at all. No connection free is a vote's reconnect storm.
         db.session.rollback()
-        if not database_busy(failure):
-            raise
-        current_app.logger.warning("Socket.IO connect: database busy")
-        raise ConnectionRefusedError("server_busy") from None
+        if database_busy(failure):
+            current_app.logger.warning("Socket.IO connect: database busy")
+            raise ConnectionRefusedError("server_busy") from None
+        current_app.logger.exception("Socket.IO connect failed")
+        raise ConnectionRefusedError("internal_error") from None
     if user is None:
         raise ConnectionRefusedError("unauthorized")
     session["socket_user_id"] = user.id

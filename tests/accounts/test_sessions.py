@@ -211,3 +211,18 @@ def test_a_socket_that_finds_no_database_connection_is_refused_as_busy_and_comes
     later = socketio.test_client(app, auth={"token": token})
     assert later.is_connected()
     later.disconnect()
+
+
+def test_a_socket_whose_connect_fails_unexpectedly_is_refused_not_left_waiting(
+    app, delegate, token_for, monkeypatch
+):
+    token = token_for("daibieu1")
+
+    def broken(auth):
+        raise RuntimeError("a fault nobody foresaw")
+
+    monkeypatch.setattr("accounts.events.socket_user", broken)
+    refused = socketio.test_client(app, auth={"token": token})
+    assert not refused.is_connected()
+    monkeypatch.undo()
+    assert socketio.test_client(app, auth={"token": token}).is_connected()
