@@ -22,6 +22,7 @@ from tests.live_server import DEMO_PASSWORD, LiveServer, make_demo_data  # noqa:
 SHOTS = ROOT / "shots"
 DEVICES = {"phone": PHONE, "tablet": TABLET}
 SMALL_PHONE = {**PHONE, "viewport": {"width": 360, "height": 740}}  # a common low-cost Android
+LANDSCAPE = {**PHONE, "viewport": {"width": 844, "height": 390}}  # the 390 px phone turned sideways
 
 
 def signed_in(browser, url: str, device: dict, username: str, font_scale: str = "1"):
@@ -148,7 +149,8 @@ def reader_screens(browser, url: str, kind: str) -> None:
 def bar_screens(browser, url: str) -> None:
     """The top bar with every tool shown ("Theo màn hình" appears once the reader is drawn), at each
     type size between the normal and the largest, and in English."""
-    for kind, device in (("phone", PHONE), ("phone360", SMALL_PHONE), ("tablet", TABLET)):
+    devices = (("phone", PHONE), ("phone360", SMALL_PHONE), ("landscape", LANDSCAPE), ("tablet", TABLET))
+    for kind, device in devices:
         for scale in ("1", "1.15", "1.3", "1.45", "1.6"):
             page = signed_in(browser, url, device, "delegate1", scale)
             report = report_id(page)
