@@ -4,6 +4,8 @@ Starts `python wsgi.py` with the demo meeting (or uses `--url` of one already ru
 saves PNGs under shots/ (git-ignored). Usage:
     .venv/bin/python scripts/reader_screenshots.py [--url http://127.0.0.1:PORT] [--guest]
 `--guest`: only the comment panel of a guest (khách mời) who answers a delegate, and the chair's digest.
+`--bar`: only the reader's top bar (title, follow the screen, A−/A+, language) on a 390 px and a 360 px
+phone and a tablet, at the normal and the largest type.
 """
 
 import argparse
@@ -19,6 +21,8 @@ from tests.live_server import DEMO_PASSWORD, LiveServer, make_demo_data  # noqa:
 
 SHOTS = ROOT / "shots"
 DEVICES = {"phone": PHONE, "tablet": TABLET}
+SMALL_PHONE = {**PHONE, "viewport": {"width": 360, "height": 740}}  # a common low-cost Android
+LANDSCAPE = {**PHONE, "viewport": {"width": 844, "height": 390}}  # the 390 px phone turned sideways
 
 
 def signed_in(browser, url: str, device: dict, username: str, font_scale: str = "1"):
@@ -40,9 +44,11 @@ def report_id(page) -> int:
     return next(d["id"] for item in agenda for d in item["documents"] if d["page_count"] == 28)
 
 
-def shoot(page, name: str) -> None:
+def shoot(page, name: str, height: int | None = None) -> None:
+    """`height`: only the top of the screen, that many CSS pixels."""
     page.wait_for_timeout(700)
-    page.screenshot(path=str(SHOTS / f"{name}.png"))
+    clip = {"x": 0, "y": 0, "width": page.viewport_size["width"], "height": height} if height else None
+    page.screenshot(path=str(SHOTS / f"{name}.png"), clip=clip)
     print(SHOTS / f"{name}.png")
 
 
@@ -140,6 +146,28 @@ def reader_screens(browser, url: str, kind: str) -> None:
     chair.context.close()
 
 
+def bar_screens(browser, url: str) -> None:
+    """The top bar with every tool shown ("Theo màn hình" appears once the reader is drawn), at each
+    type size between the normal and the largest, and in English."""
+    devices = (("phone", PHONE), ("phone360", SMALL_PHONE), ("landscape", LANDSCAPE), ("tablet", TABLET))
+    for kind, device in devices:
+        for scale in ("1", "1.15", "1.3", "1.45", "1.6"):
+            page = signed_in(browser, url, device, "delegate1", scale)
+            report = report_id(page)
+            page.goto(f"/documents/{report}?view=text")
+            page.wait_for_selector("[data-follow-screen]:not([hidden])")
+            page.wait_for_load_state("networkidle")
+            shoot(page, f"{kind}-bar-{scale}", 240)
+            if scale == "1.6":
+                page.locator("[data-follow-screen]").click()
+                shoot(page, f"{kind}-bar-{scale}-following", 240)
+                page.goto(f"/documents/{report}?view=text&lang=en")
+                page.wait_for_selector("[data-follow-screen]:not([hidden])")
+                shoot(page, f"{kind}-bar-{scale}-english", 240)
+                page.goto(f"/documents/{report}?view=text&lang=vi")
+            page.context.close()
+
+
 GUEST = "ubndxa"  # floor/demo.py: the demo meeting's guest, Chủ tịch UBND xã
 
 
@@ -212,6 +240,7 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--url")
     parser.add_argument("--guest", action="store_true", help="only a guest's comment panel and the digest")
+    parser.add_argument("--bar", action="store_true", help="only the reader's top bar")
     args = parser.parse_args()
     SHOTS.mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory() as scratch:
@@ -225,7 +254,9 @@ def main() -> int:
         try:
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-                for kind in DEVICES:
+                if args.bar:
+                    bar_screens(browser, url)
+                for kind in DEVICES if not args.bar else ():
                     if not args.guest:
                         reader_screens(browser, url, kind)
                     guest_screens(browser, url, kind)

@@ -39,6 +39,45 @@ TOOLBARS_FIT = """() => {
     return problems;
 }"""
 
+SMALL_PHONE = {**PHONE, "viewport": {"width": 360, "height": 740}}  # a common low-cost Android
+
+# The reader's top bar: the title's box, how many of its characters are on screen (not clipped
+# below its last line, not under the ellipsis), and every shown control with its size and place.
+READER_BAR = """() => {
+    const title = document.querySelector('.reader-title');
+    const box = title.getBoundingClientRect();
+    const range = document.createRange();
+    const text = title.firstChild;
+    let shown = 0;
+    for (let i = 0; i < text.length; i++) {
+        range.setStart(text, i);
+        range.setEnd(text, i + 1);
+        const r = range.getBoundingClientRect();
+        if (r.bottom <= box.bottom + 1 && r.right <= box.right - 12) shown++;
+    }
+    const tools = [...document.querySelectorAll('.reader-top .tool')]
+        .filter((node) => node.getClientRects().length > 0)
+        .map((node) => {
+            const r = node.getBoundingClientRect();
+            return { name: node.getAttribute('aria-label') || node.textContent.trim(), width: r.width,
+                     height: r.height, left: r.left, right: r.right, top: r.top, bottom: r.bottom };
+        });
+    return { title: { width: box.width, top: box.top, shown }, tools, screen: innerWidth };
+}"""
+
+
+def _out_of_reach(bar: dict) -> list[dict]:
+    """The bar's controls smaller than a fingertip (44 px) or not wholly on the screen."""
+    return [
+        tool
+        for tool in bar["tools"]
+        if min(tool["width"], tool["height"]) < 44
+        or tool["left"] < 0
+        or tool["top"] < 0
+        or tool["right"] > bar["screen"]
+    ]
+
+
 # Select `phrase` inside the first reading-mode paragraph that has it.
 SELECT_IN_READING = """(phrase) => {
     const node = [...document.querySelectorAll('.rp-text')].find((n) => n.textContent.includes(phrase));
@@ -113,6 +152,53 @@ def test_at_the_largest_type_the_phone_tool_bars_fit_and_nothing_scrolls_sideway
     assert page.evaluate(TOOLBARS_FIT) == []
     if view == "text":
         assert _text_size(page) >= 16 * 1.6 * 1.1
+
+
+@pytest.mark.parametrize(
+    ("device", "view"), [(SMALL_PHONE, "text"), (PHONE, "pages")], ids=["360-text", "390-pages"]
+)
+def test_on_a_phone_at_the_largest_type_the_top_bar_shows_the_title_and_every_tool(open_page, device, view):
+    """With "Theo màn hình" shown, the title has a row of its own (a line of it at least), and
+    back, follow, A−, A+ and the language stay whole fingertip-sized buttons on the screen."""
+    page = open_page(device, "delegate3")
+    page.evaluate("() => localStorage.setItem('fontScale', '1.6')")
+    page.goto(f"/documents/{_report(page)}?view={view}")
+    follow = page.get_by_role("button", name="Theo màn hình")
+    expect(follow).to_be_visible()
+    page.wait_for_load_state("networkidle")
+
+    bar = page.evaluate(READER_BAR)
+    assert bar["title"]["width"] >= 0.85 * bar["screen"]
+    assert bar["title"]["shown"] >= 25, "the delegate cannot read which document is open"
+    names = [tool["name"] for tool in bar["tools"]]
+    assert len(names) == 5, names
+    assert _out_of_reach(bar) == []
+    beside_the_title = [t["name"] for t in bar["tools"] if t["bottom"] > bar["title"]["top"] + 1]
+    assert beside_the_title == [], "the tools squeeze the title instead of standing above it"
+    assert page.evaluate(FITS_THE_WIDTH)
+
+    follow.click()
+    expect(follow).to_have_attribute("aria-pressed", "true")
+    page.get_by_role("button", name="Chữ nhỏ hơn").click()
+    assert page.evaluate("() => localStorage.getItem('fontScale')") == "1.45"
+
+
+def test_on_a_tablet_the_title_stays_beside_the_tools_and_has_a_row_of_its_own_at_the_largest_type(open_page):
+    page = open_page(TABLET, "delegate3")
+    page.goto(f"/documents/{_report(page)}?view=pages")
+    expect(page.get_by_role("button", name="Theo màn hình")).to_be_visible()
+    bar = page.evaluate(READER_BAR)
+    back = bar["tools"][0]
+    assert back["top"] <= bar["title"]["top"] < back["bottom"], "one row: the title beside the back button"
+    assert bar["title"]["shown"] >= 30
+
+    page.evaluate("() => localStorage.setItem('fontScale', '1.6')")
+    page.reload()
+    expect(page.get_by_role("button", name="Theo màn hình")).to_be_visible()
+    bar = page.evaluate(READER_BAR)
+    assert bar["title"]["shown"] >= 45, "at the largest type the whole title shows on its own row"
+    assert _out_of_reach(bar) == []
+    assert page.evaluate(FITS_THE_WIDTH)
 
 
 def test_switching_between_reading_mode_and_the_page_view_keeps_the_place(open_page):
