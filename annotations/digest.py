@@ -394,8 +394,7 @@ def _counted_as(annotation: Annotation | Entry, guest: bool = False) -> str | No
     text typed on them or not; a sticky note with text is a note; a bare sticky note is nothing.
     A guest's words are "answers", never a delegate's count; a guest's bare mark is nothing."""
     if guest:
-        said = annotation.kind in (Kind.COMMENT, Kind.NOTE) or annotation.body.strip()
-        return "answers" if said and annotation.body.strip() else None
+        return "answers" if annotation.body.strip() else None
     if annotation.kind == Kind.COMMENT:
         reply = annotation.reply_to_id if isinstance(annotation, Annotation) else annotation.reply_to
         return "replies" if reply else "comments"

@@ -117,6 +117,7 @@ MESSAGES = {
     "minutes_paragraph_not_found": _l("Biên bản không có đoạn này."),
     "minutes_final": _l("Biên bản đã được chủ tọa chốt; chỉ chủ tọa sửa được, kèm lý do."),
     "minutes_reason_required": _l("Biên bản đã chốt: hãy ghi lý do sửa đổi."),
+    "minutes_sitting_open": _l("Phiên họp chưa bế mạc: chủ tọa bế mạc phiên họp rồi mới chốt biên bản."),
 }
 
 

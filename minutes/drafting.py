@@ -167,6 +167,9 @@ def finalise(user: User, meeting_id: int, final: MinutesFinal, council: str, pla
 
 def _freeze(user: User, meeting: Meeting, council: str, place: str, number: int, reason: str) -> None:
     record = live_record(meeting, council, place)
+    if not record.attendance_final:
+        # The official text would keep "not yet marked" and "not final" for ever.
+        raise AppError("minutes_sitting_open", 409)
     db.session.add(
         MinutesVersion(
             meeting_id=meeting.id,

@@ -34,7 +34,7 @@ from sittings.permissions import (
     require_secretary,
 )
 from sittings.schemas import BoardResult, HandsBallot, NewPoll
-from sittings.service import _broadcast, is_present, open_sitting_of, present_ids
+from sittings.service import _broadcast, is_present, names_of, open_sitting_of, present_ids
 
 RECEIPT_ALPHABET = "ACDEFHJKMNPQRTUVWXY34679"
 CHOICES = ("for", "against", "abstain")
@@ -90,7 +90,7 @@ def not_voted(poll: Poll, meeting: Meeting) -> list[dict]:
     voted = set(db.session.scalars(select(Ballot.user_id).where(Ballot.poll_id == poll.id)))
     present = present_ids(poll.sitting_id)
     waiting = [uid for uid in entitled_ids(meeting) if uid in present and uid not in voted]
-    names = dict(db.session.execute(select(User.id, User.full_name).where(User.id.in_(waiting))).all())
+    names = names_of(waiting)
     return [{"user_id": uid, "full_name": names.get(uid, "")} for uid in waiting]
 
 
@@ -285,7 +285,7 @@ def _freeze(poll: Poll, meeting: Meeting) -> None:
     present = present_ids(poll.sitting_id)
     ballots = _ballots(poll.id)
     by_user = {ballot.user_id: ballot for ballot in ballots}
-    names = dict(db.session.execute(select(User.id, User.full_name).where(User.id.in_(entitled))).all())
+    names = names_of(entitled)
     counts = dict.fromkeys((*CHOICES, "not_voted", "absent"), 0)
     roll = []
     for user_id in entitled:
@@ -302,7 +302,7 @@ def _freeze(poll: Poll, meeting: Meeting) -> None:
             }
         )
     poll.total, poll.counts = len(entitled), counts
-    poll.roll = sorted(roll, key=lambda row: name_key(row["full_name"]))  # by given name, in Vietnamese
+    poll.roll = sorted(roll, key=lambda row: (name_key(row["full_name"]), row["user_id"]))  # Vietnamese order
     poll.present = len(present)
     _decide(poll, meeting)
     poll.state, poll.closed_at = "closed", utcnow()

@@ -168,6 +168,12 @@ def present_ids(sitting_id: int) -> set[int]:
     )
 
 
+def names_of(user_ids) -> dict[int, str]:
+    """Each person's name as lists print it: the full name, or the username where none was given."""
+    rows = db.session.execute(select(User.id, User.full_name, User.username).where(User.id.in_(user_ids)))
+    return {user_id: full_name or username for user_id, full_name, username in rows}
+
+
 def attendance_summary(sitting: Sitting, meeting: Meeting, *, people: bool = True) -> dict:
     """ "Có mặt 18/25 · đủ điều kiện tiến hành", with each delegate's mark for chair and secretary."""
     entitled = entitled_ids(meeting)
@@ -186,7 +192,7 @@ def attendance_summary(sitting: Sitting, meeting: Meeting, *, people: bool = Tru
         "text": attendance_text(present, total, quorate),
     }
     if people:
-        names = dict(db.session.execute(select(User.id, User.full_name).where(User.id.in_(entitled))).all())
+        names = names_of(entitled)
         summary["people"] = [
             {
                 "user_id": user_id,
@@ -197,7 +203,7 @@ def attendance_summary(sitting: Sitting, meeting: Meeting, *, people: bool = Tru
             }
             for user_id in entitled
         ]
-        summary["people"].sort(key=lambda person: name_key(person["full_name"]))  # as lists are read out
+        summary["people"].sort(key=lambda person: (name_key(person["full_name"]), person["user_id"]))
     return summary
 
 

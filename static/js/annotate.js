@@ -243,7 +243,12 @@ function loadPrefs() {
 
 function savePrefs() {
   const { color, penOnly, shareInk } = pages.state;
-  localStorage.setItem(prefsKey, JSON.stringify({ color, penOnly, shareInk }));
+  // A guest's forced "private" is not the device's choice: a shared hall tablet's next delegate keeps theirs.
+  let saved = shareInk;
+  if (config.guest) {
+    try { saved = JSON.parse(localStorage.getItem(prefsKey) || "{}").shareInk; } catch { saved = false; }
+  }
+  localStorage.setItem(prefsKey, JSON.stringify({ color, penOnly, shareInk: saved === true }));
 }
 
 function chooseTool(tool) {

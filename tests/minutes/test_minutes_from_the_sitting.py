@@ -196,6 +196,17 @@ def test_a_delegate_nobody_marked_is_not_written_absent_until_the_sitting_closes
     assert {"change": "added", "line": "Vắng mặt không có lý do (1): Hoàng Văn Vắng."} in editor["changes"]
 
 
+def test_the_chair_cannot_finalise_the_minutes_while_the_sitting_is_open(sitting_open, api):
+    """Its attendance is not final yet: the official text would say so for ever."""
+    meeting, sitting = sitting_open
+    refused = api("chutoa").post(f"/api/meetings/{meeting}/minutes/finalise", json={})
+    assert (refused.status_code, refused.get_json()["error"]) == (409, "minutes_sitting_open")
+    assert api("chutoa").get(f"/api/meetings/{meeting}/minutes").get_json()["state"] == "draft"
+    assert api("chutoa").post(f"/api/sittings/{sitting}/close").status_code == 200
+    final = api("chutoa").post(f"/api/meetings/{meeting}/minutes/finalise", json={})
+    assert final.get_json()["state"] == "final"
+
+
 def _first_item(client, meeting) -> str:
     paragraphs = client.get(f"/api/meetings/{meeting}/minutes").get_json()["paragraphs"]
     return next(p["key"] for p in paragraphs if p["kind"] == "conclusion")
