@@ -33,7 +33,7 @@ class Nginx:
     def _site(self) -> str:
         site = SAMPLE.read_text()
         for sample_port, port in zip(SAMPLE_PORTS, self.app_ports, strict=True):
-            site = site.replace(f"127.0.0.1:{sample_port}", f"127.0.0.1:{port}")
+            site = re.sub(rf"127\.0\.0\.1:{sample_port}\b", f"127.0.0.1:{port}", site)
         replacements = {
             "listen 80;": f"listen 127.0.0.1:{self.http_port};",
             "listen 443 ssl http2;": f"listen 127.0.0.1:{self.https_port} ssl http2;",
@@ -47,7 +47,8 @@ class Nginx:
             assert old in site, f"the nginx sample no longer has {old!r}"
             site = site.replace(old, new)
         directives = "\n".join(line for line in site.splitlines() if not line.strip().startswith("#"))
-        stray = re.search(r"127\.0\.0\.1:500\d", directives)
+        # Whole port numbers only: a free port the test was given (50012) starts like a sample's (5001).
+        stray = re.search(r"127\.0\.0\.1:500\d\b", directives)
         assert stray is None, "the sample names a process the test does not start"
         return site
 
