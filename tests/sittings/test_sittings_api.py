@@ -47,6 +47,17 @@ def _vote(api, username, poll_id, choice="for", ballot_id=None):
     )
 
 
+def _one_delegate_votes_for(api, hall) -> tuple[int, int]:
+    """A sitting where daibieu01 checks in and votes for, in a poll the chair then closes."""
+    sitting_id = _open(api, hall)
+    _check_in(api, sitting_id, "daibieu01")
+    poll_id = _poll(api, hall)
+    api("chutoa").post(f"/api/polls/{poll_id}/open")
+    _vote(api, "daibieu01", poll_id, "for")
+    api("chutoa").post(f"/api/polls/{poll_id}/close")
+    return sitting_id, poll_id
+
+
 def test_delegates_check_in_with_the_code_on_the_hall_screen(hall, api):
     sitting_id = _open(api, hall)
     shown = _code(api, sitting_id)
@@ -193,12 +204,7 @@ def test_polls_verify_tells_whether_stored_ballots_still_match_the_digest(hall, 
     from core.extensions import db
     from sittings.models import Ballot
 
-    sitting_id = _open(api, hall)
-    _check_in(api, sitting_id, "daibieu01")
-    poll_id = _poll(api, hall)
-    api("chutoa").post(f"/api/polls/{poll_id}/open")
-    _vote(api, "daibieu01", poll_id, "for")
-    api("chutoa").post(f"/api/polls/{poll_id}/close")
+    _, poll_id = _one_delegate_votes_for(api, hall)
     runner = app.test_cli_runner()
     assert runner.invoke(args=["polls", "verify"]).exit_code == 0
     ballot = db.session.query(Ballot).filter_by(poll_id=poll_id).one()
@@ -274,12 +280,7 @@ def test_the_attendance_and_a_votes_named_list_read_in_vietnamese_order_by_given
     for person in (hall.chair, *hall.delegates):
         person.full_name = names[person.username]
     db.session.commit()
-    sitting_id = _open(api, hall)
-    _check_in(api, sitting_id, "daibieu01")
-    poll_id = _poll(api, hall)
-    api("chutoa").post(f"/api/polls/{poll_id}/open")
-    _vote(api, "daibieu01", poll_id, "for")
-    api("chutoa").post(f"/api/polls/{poll_id}/close")
+    sitting_id, poll_id = _one_delegate_votes_for(api, hall)
 
     in_order = ["Đỗ Thị An", "Lò Thị Ánh", "Trần Văn Bình", "Bế Văn Đức"]
     attendance = api("thuky").get(f"/api/sittings/{sitting_id}/attendance").get_json()
